@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace TbPowerShell.Core.Events;
+
+/// <summary>Event file names as PyTorch and TensorFlow make them.</summary>
+public static class EventFileName
+{
+    private static int s_counter = -1;
+
+    /// <summary>
+    /// <c>events.out.tfevents.&lt;10-digit seconds&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;counter&gt;&lt;suffix&gt;</c>;
+    /// the counter is process-wide, so two writers of one process never share a name even within one second.
+    /// </summary>
+    public static string Next(DateTimeOffset now, string? suffix = null)
+    {
+        int counter = Interlocked.Increment(ref s_counter);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"events.out.tfevents.{now.ToUnixTimeSeconds():D10}.{HostName}.{Environment.ProcessId}.{counter}{suffix}");
+    }
+
+    /// <summary>The host name used in file names (as Python's <c>socket.gethostname()</c>).</summary>
+    public static string HostName { get; } = GetHostName();
+
+    private static string GetHostName()
+    {
+        try
+        {
+            string name = System.Net.Dns.GetHostName();
+            return string.IsNullOrEmpty(name) ? Environment.MachineName : name;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return Environment.MachineName;
+        }
+    }
+}

@@ -1,0 +1,572 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using Google.Protobuf;
+using TbPowerShell.Core.Events;
+using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Records;
+
+namespace TbPowerShell;
+
+/// <summary>
+/// Writes one TensorBoard event file. Callers encode events into a pending buffer; a background
+/// thread writes it every <see cref="TbWriterOptions.FlushInterval"/>, or as soon as
+/// <see cref="TbWriterOptions.MaxQueue"/> events are pending. The file is opened once and stays
+/// readable by others. A failure in the background is thrown at the next call (or by
+/// <see cref="Close"/>), and the events it could not write are kept and retried.
+/// Thread-safe.
+/// </summary>
+public sealed class TbWriter : IDisposable
+{
+    /// <summary>The <c>source_metadata.writer</c> recorded in every file.</summary>
+    public const string WriterName = "tbpowershell";
+
+    private const string FileVersion = "brain.Event:2";
+
+    // The caller blocks while this many bytes wait for the background thread (bounded memory).
+    private const int MaxPendingBytes = 64 * 1024 * 1024;
+
+    private static readonly object s_registryGate = new();
+    private static readonly HashSet<TbWriter> s_open = new();
+    private static bool s_exitHooked;
+
+    private readonly object _gate = new();      // pending buffer, counters, state
+    private readonly object _fileLock = new();  // file I/O, in order
+    private readonly Func<string, Stream> _openFile;
+    private readonly Thread _thread;
+    private readonly TbWriterOptions _options;
+    private PendingBuffer _pending = new();
+    private PendingBuffer _spare = new();
+    private int _pendingEvents;
+    private int _inFlightEvents;
+    private long _eventsWritten;
+    private long _globalStep;
+    private bool _writeRequested;
+    private bool _closed;
+    private ExceptionDispatchInfo? _fault;
+    private Stream? _file;
+    private string _path;
+
+    /// <summary>Opens a new event file in <paramref name="logDir"/> (created if missing).</summary>
+    public TbWriter(string logDir, TbWriterOptions? options = null)
+        : this(logDir, options, OpenEventFile)
+    {
+    }
+
+    internal TbWriter(string logDir, TbWriterOptions? options, Func<string, Stream> openFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        _options = options ?? new TbWriterOptions();
+        _options.Validate();
+        _openFile = openFile;
+        LogDir = System.IO.Path.GetFullPath(logDir);
+        _globalStep = _options.GlobalStep;
+
+        _file = CreateFile(out _path);
+        if (_options.PurgeStep is long purge)
+        {
+            // What PyTorch writes for purge_step: a file_version event and a SessionLog START,
+            // both at the purge step; TensorBoard drops earlier sessions' values from that step on.
+            AddEvent(new Event { WallTime = TbTimestamp.Now.UnixSeconds, Step = purge, FileVersion = FileVersion });
+            AddEvent(new Event
+            {
+                WallTime = TbTimestamp.Now.UnixSeconds,
+                Step = purge,
+                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
+            });
+        }
+
+        _thread = new Thread(BackgroundLoop) { IsBackground = true, Name = "TbWriter " + System.IO.Path.GetFileName(_path) };
+        _thread.Start();
+        Register(this);
+    }
+
+    /// <summary>The run directory (full path).</summary>
+    public string LogDir { get; }
+
+    /// <summary>The event file being written (full path).</summary>
+    public string Path
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _path;
+            }
+        }
+    }
+
+    /// <summary>Events written to the file so far (the first <c>file_version</c> event not counted).</summary>
+    public long EventsWritten => Interlocked.Read(ref _eventsWritten);
+
+    /// <summary>Events accepted but not yet written to the file.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingEvents + _inFlightEvents;
+            }
+        }
+    }
+
+    /// <summary>The step used when a value is added without one. Set it, or advance it with <see cref="NextStep"/>.</summary>
+    public long GlobalStep
+    {
+        get => Interlocked.Read(ref _globalStep);
+        set => Interlocked.Exchange(ref _globalStep, value);
+    }
+
+    /// <summary>True once <see cref="Close"/> has been called.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    /// <summary>The background write interval.</summary>
+    public TimeSpan FlushInterval => _options.FlushInterval;
+
+    /// <summary>Pending events that trigger a background write.</summary>
+    public int MaxQueue => _options.MaxQueue;
+
+    /// <summary>Adds <paramref name="by"/> to <see cref="GlobalStep"/> and returns the new step.</summary>
+    public long NextStep(long by = 1) => Interlocked.Add(ref _globalStep, by);
+
+    /// <summary>Every writer of this process that is still open.</summary>
+    public static IReadOnlyList<TbWriter> OpenWriters
+    {
+        get
+        {
+            lock (s_registryGate)
+            {
+                return s_open.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Logs a scalar as PyTorch's <c>add_scalar</c> does (a float32 <c>simple_value</c>).
+    /// </summary>
+    /// <param name="tag">The series name; not empty.</param>
+    /// <param name="value">The value; stored as float32 (NaN, infinities and -0.0 kept).</param>
+    /// <param name="step">The step; <see cref="GlobalStep"/> when null.</param>
+    /// <param name="wallTime">The time; now when null.</param>
+    public void AddScalar(string tag, double value, long? step = null, TbTimestamp? wallTime = null)
+    {
+        if (string.IsNullOrEmpty(tag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(tag));
+        }
+        double seconds = CheckWallTime(wallTime);
+        long s = step ?? GlobalStep;
+        int tagBytes = Encoding.UTF8.GetByteCount(tag);
+        int payloadSize = ScalarEventEncoder.PayloadSize(tagBytes, seconds, s);
+        lock (_gate)
+        {
+            BeforeAppend();
+            var span = _pending.GetSpan(payloadSize + TfRecord.Overhead);
+            ScalarEventEncoder.Write(span.Slice(TfRecord.HeaderSize), tag, tagBytes, seconds, s, (float)value);
+            Frame(span, payloadSize);
+            AfterAppend(payloadSize + TfRecord.Overhead);
+        }
+    }
+
+    /// <summary>Logs any event; a missing wall time is set to now.</summary>
+    public void AddEvent(Event e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.WallTime == 0)
+        {
+            e.WallTime = TbTimestamp.Now.UnixSeconds;
+        }
+        CheckWallTime(new TbTimestamp(e.WallTime));
+        int size = e.CalculateSize();
+        lock (_gate)
+        {
+            BeforeAppend();
+            var span = _pending.GetSpan(size + TfRecord.Overhead);
+            e.WriteTo(span.Slice(TfRecord.HeaderSize, size));
+            Frame(span, size);
+            AfterAppend(size + TfRecord.Overhead);
+        }
+    }
+
+    /// <summary>
+    /// A barrier: every event added before the call is in the file and on disk when it returns.
+    /// </summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            ThrowIfFaulted();
+        }
+        WriteOut(toDisk: true);
+    }
+
+    /// <summary>
+    /// Writes every pending event, flushes the file to disk and closes it. Safe to call twice.
+    /// Throws when events could not be written (they were not silently dropped).
+    /// </summary>
+    public void Close()
+    {
+        ExceptionDispatchInfo? fault;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _closed = true;
+            fault = _fault;
+            _fault = null;
+            Monitor.PulseAll(_gate);
+        }
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+        Exception? error = fault?.SourceException;
+        try
+        {
+            WriteOut(toDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error ??= e;
+        }
+        finally
+        {
+            lock (_fileLock)
+            {
+                try
+                {
+                    _file?.Dispose();
+                }
+                catch (IOException e)
+                {
+                    error ??= e;
+                }
+                _file = null;
+            }
+            Unregister(this);
+        }
+        if (error is not null)
+        {
+            int lost = Pending;
+            throw new TbWriterException(
+                $"Closing the writer of '{Path}' failed: {error.Message}" +
+                (lost > 0 ? $" {lost} events could not be written." : string.Empty), error);
+        }
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary>Closes every open writer of this process (module unload, process exit). Never throws.</summary>
+    /// <returns>The errors of writers that could not write everything.</returns>
+    public static IReadOnlyList<Exception> CloseAll()
+    {
+        var errors = new List<Exception>();
+        foreach (var writer in OpenWriters)
+        {
+            try
+            {
+                writer.Close();
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        }
+        return errors;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Path;
+
+    private static double CheckWallTime(TbTimestamp? wallTime)
+    {
+        if (wallTime is null)
+        {
+            return TbTimestamp.Now.UnixSeconds;
+        }
+        double seconds = wallTime.Value.UnixSeconds;
+        if (!double.IsFinite(seconds) || seconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(wallTime), seconds, "A wall time must be a finite time after 1970-01-01.");
+        }
+        return seconds;
+    }
+
+    private static void Frame(Span<byte> record, int payloadSize)
+    {
+        TfRecord.WriteHeader(payloadSize, record);
+        TfRecord.WriteFooter(record.Slice(TfRecord.HeaderSize, payloadSize), record.Slice(TfRecord.HeaderSize + payloadSize));
+    }
+
+    // Called under _gate.
+    private void BeforeAppend()
+    {
+        ThrowIfClosed();
+        ThrowIfFaulted();
+        while (_pending.Length > MaxPendingBytes && !_closed && _fault is null)
+        {
+            _writeRequested = true;
+            Monitor.PulseAll(_gate);
+            Monitor.Wait(_gate, 100);
+        }
+        ThrowIfClosed();
+        ThrowIfFaulted();
+    }
+
+    // Called under _gate, after one framed record was appended.
+    private void AfterAppend(int recordSize)
+    {
+        _pending.Advance(recordSize);
+        _pendingEvents++;
+        if (_pendingEvents >= _options.MaxQueue && !_writeRequested)
+        {
+            _writeRequested = true;
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new TbWriterClosedException(_path);
+        }
+    }
+
+    private void ThrowIfFaulted()
+    {
+        var fault = _fault;
+        if (fault is null)
+        {
+            return;
+        }
+        // Reported once; the events are still pending and the next write retries them.
+        _fault = null;
+        throw new TbWriterException(
+            $"Writing to '{_path}' failed in the background: {fault.SourceException.Message} " +
+            $"{_pendingEvents} events are kept and will be retried.", fault.SourceException);
+    }
+
+    private void BackgroundLoop()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (!_writeRequested && !_closed)
+                {
+                    if (!Monitor.Wait(_gate, _options.FlushInterval))
+                    {
+                        break; // interval elapsed
+                    }
+                }
+                if (_closed)
+                {
+                    return;
+                }
+                _writeRequested = false;
+                if (_fault is not null)
+                {
+                    continue; // wait for the user to hear about it before retrying
+                }
+            }
+            try
+            {
+                WriteOut(toDisk: false);
+            }
+            catch (Exception e)
+            {
+                lock (_gate)
+                {
+                    _fault = ExceptionDispatchInfo.Capture(e);
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the pending events in order; on failure they go back to the front of the queue.</summary>
+    private void WriteOut(bool toDisk)
+    {
+        lock (_fileLock)
+        {
+            PendingBuffer batch;
+            int count;
+            lock (_gate)
+            {
+                count = _pendingEvents;
+                if (_pending.Length == 0 && !toDisk)
+                {
+                    return;
+                }
+                batch = _pending;
+                _pending = _spare;
+                _spare = batch;
+                _pendingEvents = 0;
+                _inFlightEvents = count;
+                Monitor.PulseAll(_gate);
+            }
+
+            long start = -1;
+            try
+            {
+                if (batch.Length > 0 || toDisk)
+                {
+                    var file = EnsureFile();
+                    start = file.Position;
+                    file.Write(batch.Span);
+                    if (toDisk && file is FileStream fs)
+                    {
+                        fs.Flush(flushToDisk: true);
+                    }
+                    else
+                    {
+                        file.Flush();
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                TryCutBack(start);
+                lock (_gate)
+                {
+                    _pending.Prepend(batch.Span);
+                    _pendingEvents += count;
+                    _inFlightEvents = 0;
+                }
+                batch.Clear();
+                throw;
+            }
+
+            lock (_gate)
+            {
+                _eventsWritten += count;
+                _inFlightEvents = 0;
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>The open file, or a new one when the old one vanished (its directory deleted, say).</summary>
+    private Stream EnsureFile()
+    {
+        if (_file is not null && File.Exists(_path))
+        {
+            return _file;
+        }
+        if (_file is not null)
+        {
+            string lost = _path;
+            try
+            {
+                _file.Dispose();
+            }
+            catch (IOException)
+            {
+                // the file is gone already
+            }
+            _file = null;
+            throw new TbWriterException(
+                $"The event file '{lost}' was deleted (or its directory was) while it was being written; " +
+                "the events written to it before are gone. Later events go to a new file in the same directory.");
+        }
+        var file = CreateFile(out string path);
+        lock (_gate)
+        {
+            _path = path;
+        }
+        _file = file;
+        return file;
+    }
+
+    private void TryCutBack(long start)
+    {
+        if (start < 0 || _file is null)
+        {
+            return;
+        }
+        try
+        {
+            // Remove a partly written batch, so the retry does not leave a damaged record behind.
+            _file.SetLength(start);
+            _file.Position = start;
+        }
+        catch (Exception)
+        {
+            // the reader resynchronises past a partial record anyway
+        }
+    }
+
+    private Stream CreateFile(out string path)
+    {
+        Directory.CreateDirectory(LogDir);
+        while (true)
+        {
+            path = System.IO.Path.Combine(LogDir, EventFileName.Next(DateTimeOffset.UtcNow, _options.FilenameSuffix));
+            Stream stream;
+            try
+            {
+                stream = _openFile(path);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                continue; // another process took the name: take the next counter
+            }
+            var header = new Event
+            {
+                WallTime = TbTimestamp.Now.UnixSeconds,
+                FileVersion = FileVersion,
+                SourceMetadata = new SourceMetadata { Writer = WriterName },
+            };
+            byte[] payload = header.ToByteArray();
+            var record = new byte[payload.Length + TfRecord.Overhead];
+            TfRecord.Write(payload, record);
+            stream.Write(record);
+            stream.Flush();
+            return stream;
+        }
+    }
+
+    private static Stream OpenEventFile(string path) =>
+        new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+        });
+
+    private static void Register(TbWriter writer)
+    {
+        lock (s_registryGate)
+        {
+            s_open.Add(writer);
+            if (!s_exitHooked)
+            {
+                s_exitHooked = true;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseAll();
+            }
+        }
+    }
+
+    private static void Unregister(TbWriter writer)
+    {
+        lock (s_registryGate)
+        {
+            s_open.Remove(writer);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace TbPowerShell;
+
+/// <summary>Writing events failed (disk full, directory deleted, ...). Unwritten events are kept and retried.</summary>
+public sealed class TbWriterException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public TbWriterException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>The writer was closed; nothing more can be added to it.</summary>
+public sealed class TbWriterClosedException : InvalidOperationException
+{
+    /// <summary>Creates the exception for the writer of <paramref name="path"/>.</summary>
+    public TbWriterClosedException(string path)
+        : base($"The writer of '{path}' is closed; open a new one with New-TbWriter (or new TbWriter(...)).")
+    {
+        Path = path;
+    }
+
+    /// <summary>The closed writer's event file.</summary>
+    public string Path { get; }
+}

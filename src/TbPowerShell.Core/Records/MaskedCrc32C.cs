@@ -1,0 +1,39 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace TbPowerShell.Core.Records;
+
+/// <summary>
+/// CRC-32C (Castagnoli) as TFRecord uses it, with TensorFlow's mask so that a CRC stored inside
+/// CRC-checked data does not verify itself.
+/// </summary>
+public static class MaskedCrc32C
+{
+    private const uint MaskDelta = 0xA282EAD8u;
+
+    /// <summary>The plain CRC-32C of <paramref name="data"/> (hardware-accelerated where the CPU has it).</summary>
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        // BitOperations.Crc32C is the raw update step (no pre/post inversion): add both here.
+        uint crc = 0xFFFFFFFFu;
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            crc = BitOperations.Crc32C(crc, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
+        }
+        for (; i < length; i++)
+        {
+            crc = BitOperations.Crc32C(crc, Unsafe.Add(ref start, i));
+        }
+        return ~crc;
+    }
+
+    /// <summary>Applies TensorFlow's mask: rotate right by 15 bits and add a constant.</summary>
+    public static uint Mask(uint crc) => ((crc >> 15) | (crc << 17)) + MaskDelta;
+
+    /// <summary>The masked CRC-32C of <paramref name="data"/>, as stored in a TFRecord.</summary>
+    public static uint ComputeMasked(ReadOnlySpan<byte> data) => Mask(Compute(data));
+}

@@ -1,0 +1,279 @@
+namespace TbPowerShell.Core.Records;
+
+/// <summary>What one <see cref="RecordReader.Read"/> call found.</summary>
+public enum RecordStatus
+{
+    /// <summary>An intact record; its bytes are in <see cref="RecordReader.Payload"/>.</summary>
+    Record,
+
+    /// <summary>The data ends cleanly at a record boundary.</summary>
+    EndOfData,
+
+    /// <summary>
+    /// The data ends inside a record (a writer may be mid-write). Not an error: reading can resume
+    /// at <see cref="RecordReader.Offset"/> once more bytes exist.
+    /// </summary>
+    Truncated,
+
+    /// <summary>
+    /// A damaged region was found and skipped; <see cref="RecordReader.LastDamage"/> says where and
+    /// how many bytes were skipped. The reader is positioned at the next intact record.
+    /// </summary>
+    Damaged,
+}
+
+/// <summary>The kind of damage a reader found.</summary>
+public enum RecordDamageKind
+{
+    /// <summary>The CRC of a record's length field does not match.</summary>
+    LengthCrc,
+
+    /// <summary>The CRC of a record's payload does not match.</summary>
+    DataCrc,
+}
+
+/// <summary>A damaged region of an event file.</summary>
+/// <param name="Offset">Byte offset of the record whose check failed.</param>
+/// <param name="Kind">Which check failed.</param>
+/// <param name="SkippedBytes">Bytes skipped before the next intact record (or the end of data).</param>
+/// <param name="ResumedAt">Offset of the next intact record, or -1 when none followed.</param>
+public sealed record RecordDamage(long Offset, RecordDamageKind Kind, long SkippedBytes, long ResumedAt);
+
+/// <summary>
+/// Streams TFRecords from a file with constant memory (one buffer, grown only to the largest
+/// record). Unlike TensorBoard, which stops at the first bad record, it resynchronises on the next
+/// offset where both the length CRC and the payload CRC verify, so every intact record is read.
+/// </summary>
+public sealed class RecordReader : IDisposable
+{
+    private const int MinBufferSize = 1 << 16;
+
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private byte[] _buffer;
+    private long _bufferStart;   // file offset of _buffer[0]
+    private int _bufferLength;   // valid bytes in _buffer
+    private long _offset;        // next record's offset
+    private int _payloadStart = -1;
+    private int _payloadLength;
+
+    /// <summary>Opens <paramref name="path"/> for reading while other processes may still write it.</summary>
+    public RecordReader(string path, long startOffset = 0)
+        : this(OpenShared(path), startOffset, ownsStream: true)
+    {
+    }
+
+    /// <summary>Reads records from <paramref name="stream"/>, which must be readable and seekable.</summary>
+    public RecordReader(Stream stream, long startOffset = 0, bool ownsStream = false)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _ownsStream = ownsStream;
+        _buffer = new byte[MinBufferSize];
+        _offset = startOffset;
+        _bufferStart = startOffset;
+        _stream.Seek(startOffset, SeekOrigin.Begin);
+    }
+
+    /// <summary>Offset of the next record to read; after <see cref="RecordStatus.Truncated"/>, where to resume.</summary>
+    public long Offset => _offset;
+
+    /// <summary>Offset of the record last returned as <see cref="RecordStatus.Record"/>.</summary>
+    public long RecordOffset { get; private set; }
+
+    /// <summary>Total bytes consumed so far (intact records and skipped regions).</summary>
+    public long BytesConsumed => _offset;
+
+    /// <summary>The payload of the last record read; valid until the next call to <see cref="Read"/>.</summary>
+    public ReadOnlySpan<byte> Payload =>
+        _payloadStart < 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(_buffer, _payloadStart, _payloadLength);
+
+    /// <summary>The damage last reported by <see cref="RecordStatus.Damaged"/>.</summary>
+    public RecordDamage? LastDamage { get; private set; }
+
+    /// <summary>Opens a file for shared reading (writers may still append, rename or delete it).</summary>
+    public static FileStream OpenShared(string path) =>
+        new(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
+        });
+
+    /// <summary>Reads the next record, or reports the end of data, a truncated tail or a damaged region.</summary>
+    public RecordStatus Read()
+    {
+        _payloadStart = -1;
+        int available = Ensure(_offset, TfRecord.HeaderSize);
+        if (available == 0)
+        {
+            return RecordStatus.EndOfData;
+        }
+        if (available < TfRecord.HeaderSize)
+        {
+            return RecordStatus.Truncated;
+        }
+
+        int at = (int)(_offset - _bufferStart);
+        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length))
+        {
+            return Resynchronise(_offset, RecordDamageKind.LengthCrc, _offset + 1);
+        }
+        if (length > int.MaxValue - TfRecord.Overhead)
+        {
+            // A verified length this large cannot be satisfied by any file we could read: treat it
+            // like TensorBoard does, as data that has not been written yet.
+            return RecordStatus.Truncated;
+        }
+
+        int total = (int)length + TfRecord.Overhead;
+        if (Ensure(_offset, total) < total)
+        {
+            return RecordStatus.Truncated;
+        }
+
+        at = (int)(_offset - _bufferStart);
+        var payload = _buffer.AsSpan(at + TfRecord.HeaderSize, (int)length);
+        if (!TfRecord.VerifyPayload(payload, _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4)))
+        {
+            // The length verified, so the next record most likely starts right after this one.
+            return Resynchronise(_offset, RecordDamageKind.DataCrc, _offset + total);
+        }
+
+        RecordOffset = _offset;
+        _payloadStart = at + TfRecord.HeaderSize;
+        _payloadLength = (int)length;
+        _offset += total;
+        return RecordStatus.Record;
+    }
+
+    private RecordStatus Resynchronise(long damageOffset, RecordDamageKind kind, long scanFrom)
+    {
+        long candidate = scanFrom;
+        while (true)
+        {
+            int available = Ensure(candidate, TfRecord.HeaderSize);
+            if (available < TfRecord.HeaderSize)
+            {
+                // No intact record follows: everything up to the end of the data is skipped.
+                long end = candidate + available;
+                LastDamage = new RecordDamage(damageOffset, kind, end - damageOffset, -1);
+                _offset = end;
+                return RecordStatus.Damaged;
+            }
+            if (IsIntactRecordAt(candidate))
+            {
+                LastDamage = new RecordDamage(damageOffset, kind, candidate - damageOffset, candidate);
+                _offset = candidate;
+                return RecordStatus.Damaged;
+            }
+            candidate++;
+        }
+    }
+
+    private bool IsIntactRecordAt(long position)
+    {
+        int at = (int)(position - _bufferStart);
+        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length)
+            || length > int.MaxValue - TfRecord.Overhead)
+        {
+            return false;
+        }
+        // Never allocate for a length the data cannot hold: a lying length field costs nothing.
+        long remaining = RemainingFrom(position);
+        if ((long)length + TfRecord.Overhead > remaining)
+        {
+            return false;
+        }
+        int total = (int)length + TfRecord.Overhead;
+        if (Ensure(position, total) < total)
+        {
+            return false;
+        }
+        at = (int)(position - _bufferStart);
+        return TfRecord.VerifyPayload(_buffer.AsSpan(at + TfRecord.HeaderSize, (int)length),
+                                      _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4));
+    }
+
+    private long RemainingFrom(long position)
+    {
+        try
+        {
+            return Math.Max(0, _stream.Length - position);
+        }
+        catch (NotSupportedException)
+        {
+            return long.MaxValue;
+        }
+    }
+
+    /// <summary>
+    /// Makes the buffer hold <paramref name="count"/> bytes starting at file offset
+    /// <paramref name="position"/> (as many as exist); returns how many it holds.
+    /// </summary>
+    private int Ensure(long position, int count)
+    {
+        long bufferEnd = _bufferStart + _bufferLength;
+        if (position >= _bufferStart && position + count <= bufferEnd)
+        {
+            return count;
+        }
+
+        if (position < _bufferStart || position > bufferEnd)
+        {
+            // Not contiguous with what we hold: start afresh at the position.
+            _stream.Seek(position, SeekOrigin.Begin);
+            _bufferStart = position;
+            _bufferLength = 0;
+        }
+        else
+        {
+            // Slide the bytes we still need to the front.
+            int keep = (int)(bufferEnd - position);
+            if (keep > 0 && position != _bufferStart)
+            {
+                Buffer.BlockCopy(_buffer, (int)(position - _bufferStart), _buffer, 0, keep);
+            }
+            _bufferStart = position;
+            _bufferLength = keep;
+        }
+
+        if (count > _buffer.Length)
+        {
+            // Grow only when a record really needs it, and only to what the file can hold.
+            long remaining = RemainingFrom(position);
+            int size = (int)Math.Min(Math.Max(count, _buffer.Length * 2L), Math.Max(count, Math.Min(remaining, int.MaxValue)));
+            if (remaining < count)
+            {
+                size = (int)Math.Max(_buffer.Length, Math.Min(remaining, int.MaxValue));
+            }
+            if (size > _buffer.Length)
+            {
+                var bigger = new byte[size];
+                Buffer.BlockCopy(_buffer, 0, bigger, 0, _bufferLength);
+                _buffer = bigger;
+            }
+        }
+
+        while (_bufferLength < count && _bufferLength < _buffer.Length)
+        {
+            int read = _stream.Read(_buffer, _bufferLength, _buffer.Length - _bufferLength);
+            if (read == 0)
+            {
+                break;
+            }
+            _bufferLength += read;
+        }
+        return Math.Min(_bufferLength, count);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+    }
+}
