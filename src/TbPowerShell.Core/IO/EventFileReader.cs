@@ -147,7 +147,8 @@ public sealed class EventFileReader : IDisposable
                     step = (long)reader.ReadVarint();
                     break;
                 case 3 when wire == WireType.LengthDelimited:
-                    FileVersion ??= _strings.Get(reader.ReadBytes());
+                    string version = _strings.Get(reader.ReadBytes());
+                    FileVersion ??= version;
                     break;
                 case 5 when wire == WireType.LengthDelimited:
                     summary = reader.ReadBytes();

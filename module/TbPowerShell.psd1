@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'TbPowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0c7a8e-3f1d-4c7e-9a56-2d8e41f7c0b3'
+    Author               = 'TbPowerShell contributors'
+    CompanyName          = 'TbPowerShell'
+    Copyright            = '(c) TbPowerShell contributors. MIT License.'
+    Description          = 'Write, watch and read TensorBoard event files from PowerShell and .NET: scalars today, with TensorBoard-exact files and a streaming reader for TensorFlow, PyTorch, tensorboardX and TorchSharp runs.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('TbPowerShell.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-TbWriter'
+        'Close-TbWriter'
+        'Add-TbScalar'
+        'Get-TbEvent'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('TensorBoard', 'MachineLearning', 'PyTorch', 'TorchSharp', 'Logging')
+            ProjectUri = 'https://github.com/tbpowershell/TbPowerShell'
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Management.Automation;
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reads the values of event files or whole log directories (many runs) as objects.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TbEvent", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(TbScalarEvent))]
+public sealed class GetTbEventCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly HashSet<string> _filesRead = new(StringComparer.Ordinal);
+    private Func<string, bool>? _tagFilter;
+    private WildcardPattern[]? _runPatterns;
+    private int _progressId;
+
+    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Only tags matching one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Tag { get; set; }
+
+    /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Run { get; set; }
+
+    /// <summary>The kind of values to emit; other values are skipped without being decoded.</summary>
+    [Parameter]
+    public TbEventType Type { get; set; } = TbEventType.Scalar;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Tag is not null)
+        {
+            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            _tagFilter = tag => patterns.Any(p => p.IsMatch(tag));
+        }
+        if (Run is not null)
+        {
+            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        }
+        _progressId = Math.Abs(GetHashCode() % 10000) + 1;
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        // Items piped from Get-ChildItem bind by PSPath: name their runs from the current location,
+        // so the same file gets the same run name whichever item (folder or file) reached it first.
+        bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
+        foreach (string path in ResolveInputs())
+        {
+            if (Stopping)
+            {
+                return;
+            }
+            if (Directory.Exists(path))
+            {
+                ReadRoot(path, fromItems ? currentDir : path);
+            }
+            else
+            {
+                string dir = System.IO.Path.GetDirectoryName(path) ?? currentDir;
+                string runName = LogDirectory.RelativeName(currentDir, dir);
+                if (RunWanted(runName))
+                {
+                    ReadFiles(new[] { new EventRun(runName, dir, new[] { path }) { TotalBytes = new FileInfo(path).Length } });
+                }
+            }
+        }
+    }
+
+    private IEnumerable<string> ResolveInputs()
+    {
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string literal in LiteralPath)
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out var provider, out _);
+                if (!IsFileSystem(provider, literal))
+                {
+                    continue;
+                }
+                if (File.Exists(resolved) || Directory.Exists(resolved))
+                {
+                    yield return resolved;
+                }
+                else
+                {
+                    WritePathNotFound(literal);
+                }
+            }
+            yield break;
+        }
+
+        foreach (string pattern in Path ?? new[] { "." })
+        {
+            Collection<string>? resolved = null;
+            ProviderInfo? provider = null;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(pattern, out provider);
+            }
+            catch (SessionStateException)
+            {
+                // below
+            }
+            if (resolved is null || resolved.Count == 0)
+            {
+                WritePathNotFound(pattern);
+                continue;
+            }
+            if (!IsFileSystem(provider!, pattern))
+            {
+                continue;
+            }
+            foreach (string item in resolved)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private bool IsFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.Name == "FileSystem")
+        {
+            return true;
+        }
+        WriteError(new ErrorRecord(
+            new ArgumentException($"'{path}' is not a file-system path (its provider is {provider.Name})."),
+            ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+        return false;
+    }
+
+    private void WritePathNotFound(string path) =>
+        WriteError(new ErrorRecord(
+            new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+
+    private void ReadRoot(string root, string namingRoot)
+    {
+        var runs = LogDirectory.FindRuns(root, (dir, e) =>
+            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
+        var wanted = new List<EventRun>();
+        foreach (var run in runs)
+        {
+            string name = namingRoot == root ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);
+            if (RunWanted(name))
+            {
+                wanted.Add(run with { Name = name });
+            }
+        }
+        ReadFiles(wanted);
+    }
+
+    private bool RunWanted(string name) => _runPatterns is null || _runPatterns.Any(p => p.IsMatch(name));
+
+    private void ReadFiles(IReadOnlyList<EventRun> runs)
+    {
+        long totalBytes = runs.Sum(r => r.TotalBytes);
+        int totalFiles = runs.Sum(r => r.Files.Count);
+        bool showProgress = totalFiles > 1;
+        long doneBytes = 0;
+        var clock = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        ProgressRecord? progress = showProgress
+            ? new ProgressRecord(_progressId, "Reading event files", "Starting") { PercentComplete = 0 }
+            : null;
+
+        foreach (var run in runs)
+        {
+            var runState = new RunTagState();
+            foreach (string file in run.Files)
+            {
+                if (Stopping)
+                {
+                    return;
+                }
+                if (!_filesRead.Add(file))
+                {
+                    continue;
+                }
+                long fileBytes = ReadFile(run.Name, file, runState, progress, doneBytes, totalBytes, clock, ref lastProgress);
+                doneBytes += fileBytes;
+            }
+        }
+        if (progress is not null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    private long ReadFile(string run, string file, RunTagState runState, ProgressRecord? progress,
+                          long doneBytes, long totalBytes, Stopwatch clock, ref TimeSpan lastProgress)
+    {
+        try
+        {
+            if (!EventFileReader.LooksLikeEventFile(file))
+            {
+                WriteWarning($"'{file}' is not an event file (its first record header does not verify); skipped.");
+                return SafeLength(file);
+            }
+            using var reader = new EventFileReader(file, _tagFilter, runState);
+            int sinceCheck = 0;
+            while (true)
+            {
+                switch (reader.Next())
+                {
+                    case EventReadResult.Scalar:
+                        var r = reader.Current;
+                        WriteObject(new TbScalarEvent(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), r.Value, file));
+                        break;
+                    case EventReadResult.Error:
+                        var error = reader.LastError!;
+                        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
+                            ErrorCategory.InvalidData, file) { ErrorDetails = new ErrorDetails(error.Message) });
+                        break;
+                    case EventReadResult.Truncated:
+                        WriteVerbose($"'{file}' ends inside a record at byte {reader.Offset} (a writer may still be writing it); read up to there.");
+                        return reader.Offset;
+                    default:
+                        return reader.Offset;
+                }
+                if (progress is not null && ++sinceCheck >= 4096)
+                {
+                    sinceCheck = 0;
+                    if (Stopping)
+                    {
+                        return reader.Offset;
+                    }
+                    var now = clock.Elapsed;
+                    if (now - lastProgress >= ProgressInterval)
+                    {
+                        lastProgress = now;
+                        long done = doneBytes + reader.Offset;
+                        progress.StatusDescription = $"{run}: {System.IO.Path.GetFileName(file)}";
+                        progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, done * 100 / totalBytes) : 0;
+                        WriteProgress(progress);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+            return SafeLength(file);
+        }
+    }
+
+    private static long SafeLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

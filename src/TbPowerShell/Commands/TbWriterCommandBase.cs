@@ -1,0 +1,203 @@
+using System.Management.Automation;
+using TbPowerShell.Internal;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// What every Add-Tb* cmdlet shares: where to write (<c>-Writer</c>, a writer the caller keeps,
+/// or <c>-LogDir</c>, opened in begin and closed in end, on Ctrl+C and on dispose), and the
+/// <c>-Tag</c>, <c>-Step</c>, <c>-WallTime</c>, <c>-Run</c> and <c>-PassThru</c> parameters.
+/// </summary>
+public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
+{
+    /// <summary>Parameter set of <c>-Writer</c>.</summary>
+    protected const string WriterSet = "Writer";
+
+    /// <summary>Parameter set of <c>-LogDir</c>.</summary>
+    protected const string LogDirSet = "LogDir";
+
+    private readonly Dictionary<string, TbWriter> _ownedWriters = new(StringComparer.Ordinal);
+    private string? _logDirPath;
+
+    /// <summary>An open writer from New-TbWriter. A <c>Run</c> on the input is ignored.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = WriterSet)]
+    [ValidateNotNull]
+    public TbWriter Writer { get; set; } = null!;
+
+    /// <summary>A run directory, created if missing; a writer is opened for this call and closed at its end.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LogDirSet)]
+    [ValidateNotNullOrEmpty]
+    public string LogDir { get; set; } = null!;
+
+    /// <summary>The series name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string Tag { get; set; } = null!;
+
+    /// <summary>The step; the writer's global step when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? Step { get; set; }
+
+    /// <summary>The wall time: a date, an ISO 8601 string or Unix seconds; now when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [TbTimestampTransformation]
+    public TbTimestamp? WallTime { get; set; }
+
+    /// <summary>With <c>-LogDir</c>: the sub-directory (run) of the log directory to write to; "." is the log directory itself.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? Run { get; set; }
+
+    /// <summary>Emit what was written.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == LogDirSet)
+        {
+            _logDirPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogDir);
+            try
+            {
+                Directory.CreateDirectory(_logDirPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new IOException($"The log directory '{_logDirPath}' cannot be created: {e.Message}", e),
+                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, LogDir));
+            }
+        }
+        else if (Writer.IsClosed)
+        {
+            ThrowTerminatingError(WriterClosedError(Writer));
+        }
+    }
+
+    /// <summary>
+    /// The writer for the current input: <c>-Writer</c>, or the writer of the input's run under
+    /// <c>-LogDir</c> (opened on first use). Null after an error was written for this input.
+    /// </summary>
+    protected TbWriter? CurrentWriter()
+    {
+        if (ParameterSetName == WriterSet)
+        {
+            return Writer;
+        }
+
+        string run = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
+        if (_ownedWriters.TryGetValue(run, out var open))
+        {
+            return open;
+        }
+        string dir = Path.GetFullPath(Path.Combine(_logDirPath!, run));
+        string relative = Path.GetRelativePath(_logDirPath!, dir);
+        if (Path.IsPathRooted(run) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"The run '{Run}' is not a folder inside the log directory '{_logDirPath}'."),
+                ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, Run));
+            return null;
+        }
+        try
+        {
+            var writer = new TbWriter(dir);
+            _ownedWriters[run] = writer;
+            return writer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(
+                new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
+                ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, Run));
+            return null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/>, turning writer failures into PowerShell errors.</summary>
+    /// <returns>True when the value was accepted.</returns>
+    protected bool TryWrite(TbWriter writer, Action<TbWriter> write, object target)
+    {
+        try
+        {
+            write(writer);
+            return true;
+        }
+        catch (TbWriterClosedException)
+        {
+            ThrowTerminatingError(WriterClosedError(writer));
+            return false;
+        }
+        catch (TbWriterException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
+            return false;
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, WallTime));
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
+            return false;
+        }
+    }
+
+    /// <summary>Writes an "empty tag" error and returns true when <see cref="Tag"/> is empty.</summary>
+    protected bool RejectEmptyTag()
+    {
+        if (!string.IsNullOrEmpty(Tag))
+        {
+            return false;
+        }
+        WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."),
+            ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, Tag));
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => CloseOwnedWriters(report: true);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => CloseOwnedWriters(report: false);
+
+    /// <summary>Closes the writers this call opened (nothing is lost on Ctrl+C or an exception).</summary>
+    public void Dispose()
+    {
+        CloseOwnedWriters(report: false);
+        GC.SuppressFinalize(this);
+    }
+
+    private void CloseOwnedWriters(bool report)
+    {
+        TbWriter[] writers;
+        lock (_ownedWriters)
+        {
+            writers = _ownedWriters.Values.ToArray();
+            _ownedWriters.Clear();
+        }
+        foreach (var writer in writers)
+        {
+            try
+            {
+                writer.Close();
+            }
+            catch (TbWriterException e) when (report)
+            {
+                WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
+            }
+            catch (TbWriterException)
+            {
+                // Stopping: the pipeline cannot take an error any more; Close already wrote all it could.
+            }
+        }
+    }
+
+    private static ErrorRecord WriterClosedError(TbWriter writer) =>
+        new(new TbWriterClosedException(writer.Path), ErrorIds.WriterClosed, ErrorCategory.InvalidOperation, writer);
+}

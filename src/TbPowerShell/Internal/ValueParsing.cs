@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Management.Automation;
+
+namespace TbPowerShell.Internal;
+
+/// <summary>
+/// Turns pipeline values into numbers and times with the invariant culture. PowerShell's own
+/// conversion would turn the string "-0" into +0.0 and depends on the culture.
+/// </summary>
+internal static class ValueParsing
+{
+    public static bool TryGetDouble(object? input, out double value)
+    {
+        value = 0;
+        switch (Unwrap(input))
+        {
+            case double d: value = d; return true;
+            case float f: value = f; return true;
+            case int i: value = i; return true;
+            case long l: value = l; return true;
+            case short s: value = s; return true;
+            case byte b: value = b; return true;
+            case sbyte sb: value = sb; return true;
+            case ushort us: value = us; return true;
+            case uint ui: value = ui; return true;
+            case ulong ul: value = ul; return true;
+            case decimal m: value = (double)m; return true;
+            case Half h: value = (double)h; return true;
+            case string text: return TryParseDouble(text, out value);
+            default: return false;
+        }
+    }
+
+    public static bool TryParseDouble(string text, out double value)
+    {
+        text = text.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+        switch (text.ToLowerInvariant())
+        {
+            case "nan": value = double.NaN; return true;
+            case "inf" or "+inf" or "infinity" or "+infinity" or "∞" or "+∞": value = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity" or "-∞": value = double.NegativeInfinity; return true;
+            default: return false;
+        }
+    }
+
+    public static object? Unwrap(object? input) => input is PSObject pso ? pso.BaseObject : input;
+}
+
+/// <summary>Binds dates, <see cref="TbTimestamp"/>s, Unix seconds and ISO 8601 strings (invariant culture) to a wall-time parameter.</summary>
+internal sealed class TbTimestampTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        object? input = ValueParsing.Unwrap(inputData);
+        switch (input)
+        {
+            case null:
+                return null;
+            case TbTimestamp t:
+                return t;
+            case DateTimeOffset dto:
+                return TbTimestamp.FromDateTimeOffset(dto);
+            case DateTime dt:
+                return TbTimestamp.FromDateTime(dt);
+            case string s when string.IsNullOrWhiteSpace(s):
+                return null;
+            case string s:
+                if (TbTimestamp.TryParse(s, out var parsed))
+                {
+                    return parsed;
+                }
+                throw new ArgumentTransformationMetadataException(
+                    $"'{s}' is not a wall time: give a date, an ISO 8601 string or a number of Unix seconds.");
+            default:
+                if (ValueParsing.TryGetDouble(input, out double seconds))
+                {
+                    return new TbTimestamp(seconds);
+                }
+                throw new ArgumentTransformationMetadataException(
+                    $"A {input.GetType().Name} is not a wall time: give a date, an ISO 8601 string or a number of Unix seconds.");
+        }
+    }
+}
+
+/// <summary>Binds numbers as seconds, strings as seconds or <c>hh:mm:ss</c>, and time spans to a time-span parameter.</summary>
+internal sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        object? input = ValueParsing.Unwrap(inputData);
+        switch (input)
+        {
+            case TimeSpan span:
+                return span;
+            case string s when TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var parsed) && s.Contains(':'):
+                return parsed;
+            default:
+                if (ValueParsing.TryGetDouble(input, out double seconds) && double.IsFinite(seconds))
+                {
+                    return TimeSpan.FromSeconds(seconds);
+                }
+                throw new ArgumentTransformationMetadataException(
+                    $"'{input}' is not a time span: give seconds (e.g. 5 or 0.5) or a TimeSpan.");
+        }
+    }
+}

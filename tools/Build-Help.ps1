@@ -1,0 +1,2 @@
+param([string] $DocsPath, [string] $OutputPath)
+# placeholder: replaced by the MAML compiler
