@@ -4,6 +4,7 @@ using Google.Protobuf;
 using TbPowerShell.Core.Events;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell;
 
@@ -45,6 +46,9 @@ public sealed class TbWriter : IDisposable
     private ExceptionDispatchInfo? _fault;
     private Stream? _file;
     private string _path;
+    private readonly HashSet<string> _tagsWithMetadata = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TbWriter> _subWriters = new(StringComparer.Ordinal);
+    private readonly List<string> _groupedScalarTags = new();
 
     /// <summary>Opens a new event file in <paramref name="logDir"/> (created if missing).</summary>
     public TbWriter(string logDir, TbWriterOptions? options = null)
@@ -198,6 +202,113 @@ public sealed class TbWriter : IDisposable
     }
 
     /// <summary>
+    /// Logs one summary value. Plugin metadata is written with the first value of each tag only,
+    /// as TensorBoard reads it from there (later copies are dropped to save space).
+    /// </summary>
+    public void AddValue(Summary.Types.Value value, long? step = null, TbTimestamp? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (string.IsNullOrEmpty(value.Tag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(value));
+        }
+        double seconds = CheckWallTime(wallTime);
+        if (value.Metadata is not null)
+        {
+            lock (_gate)
+            {
+                if (!_tagsWithMetadata.Add(value.Tag))
+                {
+                    value = value.Clone();
+                    value.Metadata = null;
+                }
+            }
+        }
+        var e = new Event { WallTime = seconds, Step = step ?? GlobalStep, Summary = new Summary() };
+        e.Summary.Value.Add(value);
+        AddEvent(e);
+    }
+
+    /// <summary>
+    /// Several named series at one step. By default as PyTorch's <c>add_scalars</c>: each series
+    /// in its own sub-run <c>&lt;LogDir&gt;/&lt;mainTag with '/' as '_'&gt;_&lt;name&gt;</c> under the tag
+    /// <paramref name="mainTag"/>. With <paramref name="oneRun"/>: every series in this run as
+    /// <c>&lt;mainTag&gt;/&lt;name&gt;</c>, drawn together in one custom-scalars chart.
+    /// </summary>
+    public void AddScalars(string mainTag, IEnumerable<KeyValuePair<string, double>> values, long? step = null,
+                           TbTimestamp? wallTime = null, bool oneRun = false)
+    {
+        if (string.IsNullOrEmpty(mainTag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(mainTag));
+        }
+        ArgumentNullException.ThrowIfNull(values);
+        var time = wallTime ?? TbTimestamp.Now;
+        long s = step ?? GlobalStep;
+        foreach (var (name, value) in values)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException($"A series of '{mainTag}' has an empty name.", nameof(values));
+            }
+            if (oneRun)
+            {
+                AddScalar(mainTag + "/" + name, value, s, time);
+            }
+            else
+            {
+                SubWriter(mainTag.Replace('/', '_') + "_" + name).AddScalar(mainTag, value, s, time);
+            }
+        }
+        if (oneRun)
+        {
+            bool isNew;
+            Layout layout;
+            lock (_gate)
+            {
+                isNew = !_groupedScalarTags.Contains(mainTag);
+                if (isNew)
+                {
+                    _groupedScalarTags.Add(mainTag);
+                }
+                layout = CustomScalarLayouts.ForGroupedScalars(_groupedScalarTags);
+            }
+            if (isNew)
+            {
+                // TensorBoard reads the run's last layout: write all charts so far, at step 0.
+                AddValue(SummaryValues.CustomScalarsLayout(layout), 0, time);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The writer of a sub-directory of this run (opened on first use with the same options),
+    /// flushed and closed with this one.
+    /// </summary>
+    public TbWriter SubWriter(string relativeDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(relativeDirectory);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (_subWriters.TryGetValue(relativeDirectory, out var existing))
+            {
+                return existing;
+            }
+            string dir = System.IO.Path.GetFullPath(System.IO.Path.Combine(LogDir, relativeDirectory));
+            var sub = new TbWriter(dir, new TbWriterOptions
+            {
+                FlushInterval = _options.FlushInterval,
+                MaxQueue = _options.MaxQueue,
+                FilenameSuffix = _options.FilenameSuffix,
+                GlobalStep = GlobalStep,
+            }, _openFile);
+            _subWriters.Add(relativeDirectory, sub);
+            return sub;
+        }
+    }
+
+    /// <summary>
     /// A barrier: every event added before the call is in the file and on disk when it returns.
     /// </summary>
     public void Flush()
@@ -208,6 +319,18 @@ public sealed class TbWriter : IDisposable
             ThrowIfFaulted();
         }
         WriteOut(toDisk: true);
+        foreach (var sub in SubWriters())
+        {
+            sub.Flush();
+        }
+    }
+
+    private TbWriter[] SubWriters()
+    {
+        lock (_gate)
+        {
+            return _subWriters.Values.ToArray();
+        }
     }
 
     /// <summary>
@@ -233,6 +356,17 @@ public sealed class TbWriter : IDisposable
             _thread.Join();
         }
         Exception? error = fault?.SourceException;
+        foreach (var sub in SubWriters())
+        {
+            try
+            {
+                sub.Close();
+            }
+            catch (TbWriterException e)
+            {
+                error ??= e;
+            }
+        }
         try
         {
             WriteOut(toDisk: true);

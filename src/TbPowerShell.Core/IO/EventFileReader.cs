@@ -9,6 +9,9 @@ public enum EventReadResult
     /// <summary>A scalar value is in <see cref="EventFileReader.Current"/>.</summary>
     Scalar,
 
+    /// <summary>A non-scalar value is in <see cref="EventFileReader.CurrentValue"/>.</summary>
+    Value,
+
     /// <summary>A damaged region was skipped; see <see cref="EventFileReader.LastError"/>.</summary>
     Error,
 
@@ -20,20 +23,21 @@ public enum EventReadResult
 }
 
 /// <summary>
-/// Streams the scalar values of one event file with constant memory. Old (<c>simple_value</c>)
-/// and new (rank-0 tensors of the <c>scalars</c> plugin) encodings give the same
-/// <see cref="ScalarRecord"/>; every other kind of value is skipped without being decoded.
+/// Streams the values of one event file with constant memory. Old and new encodings give the same
+/// records: <c>simple_value</c> and rank-0 tensors of the <c>scalars</c> plugin give a
+/// <see cref="ScalarRecord"/>; <c>Summary.Image</c>/<c>Audio</c>/<c>histo</c> and the tensors of the
+/// images, audio, text and histograms plugins give the matching <see cref="ValueRecord"/>. Kinds not
+/// asked for are skipped without being decoded.
 /// </summary>
 public sealed class EventFileReader : IDisposable
 {
-    private const string ScalarsPlugin = "scalars";
-
     private readonly RecordReader _records;
     private readonly RunTagState _runState;
     private readonly Func<string, bool>? _tagFilter;
     private readonly Dictionary<string, bool> _tagVerdicts = new(StringComparer.Ordinal);
     private readonly Utf8StringCache _strings;
-    private readonly List<ScalarRecord> _batch = new();
+    private readonly EventKinds _kinds;
+    private readonly List<PendingValue> _batch = new();
     private int _batchIndex;
 
     /// <summary>Opens <paramref name="path"/> (shared with writers) at <paramref name="startOffset"/>.</summary>
@@ -41,13 +45,17 @@ public sealed class EventFileReader : IDisposable
     /// <param name="tagFilter">Which tags to produce; null for all.</param>
     /// <param name="runState">Tag knowledge shared by the files of one run, in order; null for a file on its own.</param>
     /// <param name="startOffset">Where to start: 0, or an <see cref="Offset"/> kept from an earlier read.</param>
-    public EventFileReader(string path, Func<string, bool>? tagFilter = null, RunTagState? runState = null, long startOffset = 0)
-        : this(RecordReader.OpenShared(path), path, tagFilter, runState, startOffset)
+    /// <param name="kinds">Which kinds of values to produce.</param>
+    public EventFileReader(string path, Func<string, bool>? tagFilter = null, RunTagState? runState = null, long startOffset = 0,
+                           EventKinds kinds = EventKinds.Scalar)
+        : this(RecordReader.OpenShared(path), path, tagFilter, runState, startOffset, kinds)
     {
     }
 
-    internal EventFileReader(Stream stream, string path, Func<string, bool>? tagFilter, RunTagState? runState, long startOffset)
+    internal EventFileReader(Stream stream, string path, Func<string, bool>? tagFilter, RunTagState? runState, long startOffset,
+                             EventKinds kinds = EventKinds.Scalar)
     {
+        _kinds = kinds;
         Path = path;
         _records = new RecordReader(stream, startOffset, ownsStream: true);
         _tagFilter = tagFilter;
@@ -69,6 +77,9 @@ public sealed class EventFileReader : IDisposable
 
     /// <summary>The value produced by the last <see cref="EventReadResult.Scalar"/>.</summary>
     public ScalarRecord Current { get; private set; }
+
+    /// <summary>The value produced by the last <see cref="EventReadResult.Value"/>.</summary>
+    public ValueRecord? CurrentValue { get; private set; }
 
     /// <summary>The damage reported by the last <see cref="EventReadResult.Error"/>.</summary>
     public EventReadError? LastError { get; private set; }
@@ -92,8 +103,14 @@ public sealed class EventFileReader : IDisposable
         {
             if (_batchIndex < _batch.Count)
             {
-                Current = _batch[_batchIndex++];
-                return EventReadResult.Scalar;
+                var next = _batch[_batchIndex++];
+                if (next.Value is null)
+                {
+                    Current = next.Scalar;
+                    return EventReadResult.Scalar;
+                }
+                CurrentValue = next.Value;
+                return EventReadResult.Value;
             }
             _batch.Clear();
             _batchIndex = 0;
@@ -117,7 +134,7 @@ public sealed class EventFileReader : IDisposable
             {
                 DecodeEvent(_records.Payload);
             }
-            catch (MalformedPayloadException)
+            catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
             {
                 _batch.Clear();
                 long offset = _records.RecordOffset;
@@ -178,44 +195,65 @@ public sealed class EventFileReader : IDisposable
         }
     }
 
+    private enum ValueField
+    {
+        None,
+        Simple,
+        Image,
+        Histogram,
+        Audio,
+        Tensor,
+    }
+
     private void DecodeValue(ReadOnlySpan<byte> value, long step, double wallTime)
     {
         ReadOnlySpan<byte> tag = default;
         ReadOnlySpan<byte> nodeName = default;
-        ReadOnlySpan<byte> tensor = default;
+        ReadOnlySpan<byte> payload = default;
         ReadOnlySpan<byte> metadata = default;
-        bool hasSimple = false, hasTensor = false, hasMetadata = false;
+        bool hasMetadata = false;
+        var field = ValueField.None;
         float simple = 0;
 
         var reader = new ProtoReader(value);
-        while (reader.TryReadTag(out int field, out WireType wire))
+        while (reader.TryReadTag(out int number, out WireType wire))
         {
-            switch (field)
+            switch (number)
             {
                 case 1 when wire == WireType.LengthDelimited:
                     tag = reader.ReadBytes();
                     break;
                 case 2 when wire == WireType.Fixed32:
                     simple = reader.ReadFloat();
-                    hasSimple = true;
-                    hasTensor = false;
+                    field = ValueField.Simple;
+                    break;
+                case 4 when wire == WireType.LengthDelimited:
+                    payload = reader.ReadBytes();
+                    field = ValueField.Image;
+                    break;
+                case 5 when wire == WireType.LengthDelimited:
+                    payload = reader.ReadBytes();
+                    field = ValueField.Histogram;
+                    break;
+                case 6 when wire == WireType.LengthDelimited:
+                    payload = reader.ReadBytes();
+                    field = ValueField.Audio;
                     break;
                 case 7 when wire == WireType.LengthDelimited:
                     nodeName = reader.ReadBytes();
                     break;
                 case 8 when wire == WireType.LengthDelimited:
-                    tensor = reader.ReadBytes();
-                    hasTensor = true;
-                    hasSimple = false;
+                    payload = reader.ReadBytes();
+                    field = ValueField.Tensor;
                     break;
                 case 9 when wire == WireType.LengthDelimited:
                     metadata = reader.ReadBytes();
                     hasMetadata = true;
                     break;
-                case 3 or 4 or 5 or 6:
-                    // Another member of the value oneof (histogram, image, audio): the last one wins.
+                case 3:
+                    // obsolete_old_style_histogram: a member of the value oneof we do not read.
                     reader.Skip(wire);
-                    hasSimple = hasTensor = false;
+                    field = ValueField.None;
                     break;
                 default:
                     reader.Skip(wire);
@@ -224,33 +262,73 @@ public sealed class EventFileReader : IDisposable
         }
 
         string tagText = _strings.Get(tag.IsEmpty ? nodeName : tag);
-        if (hasMetadata)
+        if (hasMetadata && !_runState.Knows(tagText))
         {
-            string? plugin = ReadPluginName(metadata);
-            if (plugin is not null)
+            NotePlugin(tagText, metadata);
+        }
+        if (field == ValueField.None || !Wanted(tagText))
+        {
+            return;
+        }
+
+        switch (field)
+        {
+            case ValueField.Simple:
+                if ((_kinds & EventKinds.Scalar) != 0)
+                {
+                    _batch.Add(new PendingValue(new ScalarRecord(tagText, step, wallTime, simple), null));
+                }
+                return;
+            case ValueField.Image:
+                if ((_kinds & EventKinds.Image) != 0)
+                {
+                    Add(ValueDecoder.OldImage(tagText, step, wallTime, payload));
+                }
+                return;
+            case ValueField.Audio:
+                if ((_kinds & EventKinds.Audio) != 0)
+                {
+                    Add(ValueDecoder.OldAudio(tagText, step, wallTime, payload));
+                }
+                return;
+            case ValueField.Histogram:
+                if ((_kinds & EventKinds.Histogram) != 0)
+                {
+                    Add(ValueDecoder.OldHistogram(tagText, step, wallTime, payload));
+                }
+                return;
+        }
+
+        // A tensor: what it is depends on the plugin of the tag's first metadata.
+        string? plugin = _runState.PluginOf(tagText);
+        var kind = ValueDecoder.KindOfTensor(plugin);
+        if (kind == EventKinds.Scalar)
+        {
+            if ((_kinds & EventKinds.Scalar) != 0 && ScalarTensor.TryDecode(payload, out double number))
             {
-                _runState.NotePlugin(tagText, plugin);
+                _batch.Add(new PendingValue(new ScalarRecord(tagText, step, wallTime, number), null));
+                return;
+            }
+            kind = EventKinds.Tensor;
+            if ((_kinds & EventKinds.Tensor) == 0 || ScalarTensor.TryDecode(payload, out _))
+            {
+                return;
             }
         }
-        if (!hasSimple && !hasTensor)
+        if ((_kinds & kind) == 0)
         {
             return;
         }
-        if (!Wanted(tagText))
+        foreach (var record in ValueDecoder.NewStyle(kind, tagText, step, wallTime, plugin ?? string.Empty,
+                     _runState.PluginContentOf(tagText), payload))
         {
-            return;
-        }
-        if (hasSimple)
-        {
-            _batch.Add(new ScalarRecord(tagText, step, wallTime, simple));
-        }
-        else if (_runState.PluginOf(tagText) == ScalarsPlugin && ScalarTensor.TryDecode(tensor, out double number))
-        {
-            _batch.Add(new ScalarRecord(tagText, step, wallTime, number));
+            Add(record);
         }
     }
 
-    private string? ReadPluginName(ReadOnlySpan<byte> metadata)
+    private void Add(ValueRecord record) => _batch.Add(new PendingValue(default, record));
+
+    private void NotePlugin(string tag, ReadOnlySpan<byte> metadata)
     {
         var reader = new ProtoReader(metadata);
         while (reader.TryReadTag(out int field, out WireType wire))
@@ -258,20 +336,34 @@ public sealed class EventFileReader : IDisposable
             if (field == 1 && wire == WireType.LengthDelimited)
             {
                 var pluginData = new ProtoReader(reader.ReadBytes());
+                string? name = null;
+                ReadOnlySpan<byte> content = default;
                 while (pluginData.TryReadTag(out int inner, out WireType innerWire))
                 {
                     if (inner == 1 && innerWire == WireType.LengthDelimited)
                     {
-                        return _strings.Get(pluginData.ReadBytes());
+                        name = _strings.Get(pluginData.ReadBytes());
                     }
-                    pluginData.Skip(innerWire);
+                    else if (inner == 2 && innerWire == WireType.LengthDelimited)
+                    {
+                        content = pluginData.ReadBytes();
+                    }
+                    else
+                    {
+                        pluginData.Skip(innerWire);
+                    }
                 }
-                return null;
+                if (name is not null)
+                {
+                    _runState.NotePlugin(tag, name, content);
+                }
+                return;
             }
             reader.Skip(wire);
         }
-        return null;
     }
+
+    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value);
 
     private bool Wanted(string tag)
     {

@@ -6,11 +6,26 @@ namespace TbPowerShell.Core.IO;
 /// </summary>
 public sealed class RunTagState
 {
-    private readonly Dictionary<string, string> _pluginByTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Plugin, byte[] Content)> _pluginByTag = new(StringComparer.Ordinal);
 
     /// <summary>The plugin named by the first metadata of <paramref name="tag"/>, or null.</summary>
-    public string? PluginOf(string tag) => _pluginByTag.TryGetValue(tag, out var plugin) ? plugin : null;
+    public string? PluginOf(string tag) => _pluginByTag.TryGetValue(tag, out var entry) ? entry.Plugin : null;
+
+    /// <summary>The plugin content of the first metadata of <paramref name="tag"/>, or empty.</summary>
+    public byte[] PluginContentOf(string tag) => _pluginByTag.TryGetValue(tag, out var entry) ? entry.Content : Array.Empty<byte>();
+
+    /// <summary>True once <paramref name="tag"/> has had metadata.</summary>
+    public bool Knows(string tag) => _pluginByTag.ContainsKey(tag);
 
     /// <summary>Remembers <paramref name="plugin"/> for <paramref name="tag"/> unless one is known already.</summary>
-    public void NotePlugin(string tag, string plugin) => _pluginByTag.TryAdd(tag, plugin);
+    public void NotePlugin(string tag, string plugin) => NotePlugin(tag, plugin, ReadOnlySpan<byte>.Empty);
+
+    /// <summary>Remembers the plugin and its content for <paramref name="tag"/> unless known already.</summary>
+    public void NotePlugin(string tag, string plugin, ReadOnlySpan<byte> content)
+    {
+        if (!_pluginByTag.ContainsKey(tag))
+        {
+            _pluginByTag[tag] = (plugin, content.ToArray());
+        }
+    }
 }

@@ -1,0 +1,156 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace TbPowerShell.Core.Imaging;
+
+/// <summary>What an encoded image is, read from its header without decoding pixels.</summary>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Channels">1 grey, 2 grey with alpha, 3 RGB, 4 RGBA.</param>
+/// <param name="Format">The format's lower-case name ("png", "jpeg", "gif", ...).</param>
+public sealed record EncodedImageInfo(int Width, int Height, int Channels, string Format);
+
+/// <summary>PNG encoding through ImageSharp, and reading what encoded images are.</summary>
+public static class PngCodec
+{
+    /// <summary>Encodes pixels as an 8-bit PNG whose colour type matches the channel count (grey, RGB, RGBA).</summary>
+    public static byte[] Encode(ImagePixels pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        using var stream = new MemoryStream();
+        switch (pixels.Channels)
+        {
+            case 1:
+                using (var image = Image.LoadPixelData<L8>(pixels.Pixels, pixels.Width, pixels.Height))
+                {
+                    image.SaveAsPng(stream, Encoder(PngColorType.Grayscale));
+                }
+                break;
+            case 3:
+                using (var image = Image.LoadPixelData<Rgb24>(pixels.Pixels, pixels.Width, pixels.Height))
+                {
+                    image.SaveAsPng(stream, Encoder(PngColorType.Rgb));
+                }
+                break;
+            default:
+                using (var image = Image.LoadPixelData<Rgba32>(pixels.Pixels, pixels.Width, pixels.Height))
+                {
+                    image.SaveAsPng(stream, Encoder(PngColorType.RgbWithAlpha));
+                }
+                break;
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Encodes an ImageSharp image as PNG, keeping alpha only when the image has it.</summary>
+    public static byte[] Encode(Image image, out int channels)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        channels = ChannelsOf(image.PixelType.BitsPerPixel, image.Metadata.GetPngMetadata().ColorType, image.PixelType.AlphaRepresentation);
+        var colorType = channels switch
+        {
+            1 => PngColorType.Grayscale,
+            2 => PngColorType.GrayscaleWithAlpha,
+            3 => PngColorType.Rgb,
+            _ => PngColorType.RgbWithAlpha,
+        };
+        if (channels == 2)
+        {
+            // TensorBoard's colourspace has no grey+alpha: store it as RGBA.
+            colorType = PngColorType.RgbWithAlpha;
+            channels = 4;
+        }
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream, Encoder(colorType));
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads size, channels and format from the header of <paramref name="encoded"/> without decoding pixels.</summary>
+    public static EncodedImageInfo Identify(byte[] encoded)
+    {
+        try
+        {
+            var info = Image.Identify(encoded, out var format);
+            if (info is null || format is null)
+            {
+                throw new ImageFormatException(ImageError.Unreadable, "The bytes are not an image ImageSharp can read.", null);
+            }
+            var png = info.Metadata.GetPngMetadata();
+            int channels = format.Name == "PNG"
+                ? ChannelsOf(info.PixelType.BitsPerPixel, png.ColorType, info.PixelType.AlphaRepresentation)
+                : ChannelsOf(info.PixelType.BitsPerPixel, null, info.PixelType.AlphaRepresentation);
+            return new EncodedImageInfo(info.Width, info.Height, channels, format.Name.ToLowerInvariant());
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new ImageFormatException(ImageError.Unreadable, "The bytes are not an image ImageSharp can read: " + e.Message, null, e);
+        }
+    }
+
+    /// <summary>Decodes any image ImageSharp reads into 8-bit pixels with <paramref name="channels"/> channels (1, 3 or 4).</summary>
+    public static ImagePixels Decode(ReadOnlySpan<byte> encoded, int channels)
+    {
+        try
+        {
+            switch (channels)
+            {
+                case 1:
+                {
+                    using var image = Image.Load<L8>(encoded);
+                    return Copy(image, 1);
+                }
+                case 3:
+                {
+                    using var image = Image.Load<Rgb24>(encoded);
+                    return Copy(image, 3);
+                }
+                case 4:
+                {
+                    using var image = Image.Load<Rgba32>(encoded);
+                    return Copy(image, 4);
+                }
+                default:
+                    throw new ImageFormatException(ImageError.InvalidChannelCount, $"Images decode to 1, 3 or 4 channels, not {channels}.", channels);
+            }
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new ImageFormatException(ImageError.Unreadable, "The bytes are not an image ImageSharp can read: " + e.Message, null, e);
+        }
+    }
+
+    private static ImagePixels Copy<TPixel>(Image<TPixel> image, int channels)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        var bytes = new byte[image.Width * image.Height * channels];
+        image.CopyPixelDataTo(bytes);
+        return new ImagePixels(image.Width, image.Height, channels, bytes);
+    }
+
+    private static int ChannelsOf(int bitsPerPixel, PngColorType? pngColorType, PixelAlphaRepresentation? alpha)
+    {
+        switch (pngColorType)
+        {
+            case PngColorType.Grayscale: return 1;
+            case PngColorType.GrayscaleWithAlpha: return 2;
+            case PngColorType.Rgb: return 3;
+            case PngColorType.RgbWithAlpha: return 4;
+            case PngColorType.Palette: return alpha is null or PixelAlphaRepresentation.None ? 3 : 4;
+        }
+        bool hasAlpha = alpha is not null and not PixelAlphaRepresentation.None;
+        return bitsPerPixel switch
+        {
+            <= 16 when !hasAlpha => 1,
+            16 => 2,
+            _ => hasAlpha ? 4 : 3,
+        };
+    }
+
+    private static PngEncoder Encoder(PngColorType colorType) => new()
+    {
+        ColorType = colorType,
+        BitDepth = PngBitDepth.Bit8,
+        TransparentColorMode = PngTransparentColorMode.Preserve,
+    };
+}
