@@ -13,7 +13,13 @@
         'New-TbWriter'
         'Close-TbWriter'
         'Add-TbScalar'
+        'Add-TbScalars'
+        'Add-TbImage'
+        'Add-TbAudio'
+        'Add-TbText'
+        'Export-TbImageGrid'
         'Get-TbEvent'
+        'Save-TbMedia'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -44,4 +44,52 @@ public static class ErrorIds
 
     /// <summary>An event file or directory could not be read.</summary>
     public const string EventFileUnreadable = "EventFileUnreadable";
+
+    /// <summary>An image's shape does not fit its data format (rank, sizes, letters).</summary>
+    public const string InvalidImageShape = "InvalidImageShape";
+
+    /// <summary>A shape does not match the number of values given.</summary>
+    public const string ShapeMismatch = "ShapeMismatch";
+
+    /// <summary>An image has a channel count other than 1, 3 or 4.</summary>
+    public const string InvalidChannelCount = "InvalidChannelCount";
+
+    /// <summary>An image is larger than 8192 pixels a side.</summary>
+    public const string ImageTooLarge = "ImageTooLarge";
+
+    /// <summary>An image file cannot be read as an image.</summary>
+    public const string ImageUnreadable = "ImageUnreadable";
+
+    /// <summary>An audio sample lies outside [-1, 1] (use -Clip).</summary>
+    public const string AudioOutOfRange = "AudioOutOfRange";
+
+    /// <summary>Audio input is not usable (channels, sample rate, NaN, not a WAV file).</summary>
+    public const string InvalidAudio = "InvalidAudio";
+
+    /// <summary>Histogram bins are not a rule name, a count or increasing edges.</summary>
+    public const string InvalidBins = "InvalidBins";
+
+    /// <summary>Histogram values include NaN or infinities (use -SkipNonFinite).</summary>
+    public const string NonFiniteValue = "NonFiniteValue";
+
+    /// <summary>No values were given.</summary>
+    public const string EmptyData = "EmptyData";
+
+    /// <summary>None, or more than one, of the alternative inputs was given (e.g. -Path and -Data).</summary>
+    public const string SourceRequired = "SourceRequired";
+
+    /// <summary>A raw histogram is inconsistent (lengths, order).</summary>
+    public const string InvalidHistogram = "InvalidHistogram";
+
+    /// <summary>A file to save exists already and -NoClobber was given.</summary>
+    public const string MediaFileExists = "MediaFileExists";
+
+    /// <summary>A grid option is out of range.</summary>
+    public const string InvalidGridOption = "InvalidGridOption";
+
+    /// <summary>A file (saved media, an image grid) could not be written.</summary>
+    public const string FileWriteFailed = "FileWriteFailed";
+
+    /// <summary>An object given to a cmdlet is not of a type it handles.</summary>
+    public const string UnsupportedInput = "UnsupportedInput";
 }

@@ -266,8 +266,18 @@ public sealed class EventFileReader : IDisposable
         {
             NotePlugin(tagText, metadata);
         }
-        if (field == ValueField.None || !Wanted(tagText))
+        if (!Wanted(tagText))
         {
+            return;
+        }
+        if (field == ValueField.None)
+        {
+            // A value with metadata only (hparams writes these): a tensor with no elements.
+            if (hasMetadata && (_kinds & EventKinds.Tensor) != 0)
+            {
+                Add(new TensorRecord(tagText, step, wallTime, _runState.PluginOf(tagText) ?? string.Empty, "DT_INVALID",
+                    Array.Empty<long>(), Array.Empty<double>(), null, _runState.PluginContentOf(tagText)));
+            }
             return;
         }
 

@@ -154,3 +154,44 @@ public static class PngCodec
         TransparentColorMode = PngTransparentColorMode.Preserve,
     };
 }
+
+/// <summary>Image files as image summaries want them: PNG bytes and what they hold.</summary>
+public static class ImageFiles
+{
+    /// <summary>
+    /// Reads an image file: a PNG is stored as it is; any other format ImageSharp decodes is
+    /// re-encoded as PNG. Throws <see cref="ImageFormatException"/> for unreadable or oversized images.
+    /// </summary>
+    public static (byte[] Png, int Width, int Height, int Channels) LoadAsPng(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        EncodedImageInfo info;
+        try
+        {
+            info = PngCodec.Identify(bytes);
+        }
+        catch (ImageFormatException e)
+        {
+            throw new ImageFormatException(ImageError.Unreadable, $"'{path}' is not an image ImageSharp can read.", path, e);
+        }
+        if (info.Width > ImagePixels.MaxSide || info.Height > ImagePixels.MaxSide)
+        {
+            throw new ImageFormatException(ImageError.TooLarge,
+                $"'{path}' is {info.Width}×{info.Height} pixels, larger than {ImagePixels.MaxSide} pixels a side.", path);
+        }
+        if (info.Format == "png" && info.Channels is 1 or 3 or 4)
+        {
+            return (bytes, info.Width, info.Height, info.Channels);
+        }
+        try
+        {
+            using var image = SixLabors.ImageSharp.Image.Load(bytes);
+            byte[] png = PngCodec.Encode(image, out int channels);
+            return (png, image.Width, image.Height, channels);
+        }
+        catch (Exception e) when (e is SixLabors.ImageSharp.UnknownImageFormatException or SixLabors.ImageSharp.InvalidImageContentException or NotSupportedException)
+        {
+            throw new ImageFormatException(ImageError.Unreadable, $"'{path}' is not an image ImageSharp can read.", path, e);
+        }
+    }
+}

@@ -9,7 +9,7 @@ namespace TbPowerShell.Commands;
 /// <para type="synopsis">Reads the values of event files or whole log directories (many runs) as objects.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TbEvent", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(TbScalarEvent))]
+[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
 public sealed class GetTbEventCommand : PSCmdlet
 {
     private const string PathSet = "Path";
@@ -20,6 +20,7 @@ public sealed class GetTbEventCommand : PSCmdlet
     private Func<string, bool>? _tagFilter;
     private WildcardPattern[]? _runPatterns;
     private int _progressId;
+    private EventKinds _kinds;
 
     /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -42,9 +43,10 @@ public sealed class GetTbEventCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Run { get; set; }
 
-    /// <summary>The kind of values to emit; other values are skipped without being decoded.</summary>
+    /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>
     [Parameter]
-    public TbEventType Type { get; set; } = TbEventType.Scalar;
+    [ValidateNotNullOrEmpty]
+    public TbEventType[] Type { get; set; } = { TbEventType.Scalar };
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -59,6 +61,19 @@ public sealed class GetTbEventCommand : PSCmdlet
             _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
         }
         _progressId = Math.Abs(GetHashCode() % 10000) + 1;
+        foreach (var type in Type)
+        {
+            _kinds |= type switch
+            {
+                TbEventType.Scalar => EventKinds.Scalar,
+                TbEventType.Image => EventKinds.Image,
+                TbEventType.Audio => EventKinds.Audio,
+                TbEventType.Text => EventKinds.Text,
+                TbEventType.Histogram => EventKinds.Histogram,
+                TbEventType.Tensor => EventKinds.Tensor,
+                _ => EventKinds.All,
+            };
+        }
     }
 
     /// <inheritdoc />
@@ -222,7 +237,7 @@ public sealed class GetTbEventCommand : PSCmdlet
                 WriteWarning($"'{file}' is not an event file (its first record header does not verify); skipped.");
                 return SafeLength(file);
             }
-            using var reader = new EventFileReader(file, _tagFilter, runState);
+            using var reader = new EventFileReader(file, _tagFilter, runState, 0, _kinds);
             int sinceCheck = 0;
             while (true)
             {
@@ -231,6 +246,9 @@ public sealed class GetTbEventCommand : PSCmdlet
                     case EventReadResult.Scalar:
                         var r = reader.Current;
                         WriteObject(new TbScalarEvent(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), r.Value, file));
+                        break;
+                    case EventReadResult.Value:
+                        WriteObject(ToOutput(run, file, reader.CurrentValue!));
                         break;
                     case EventReadResult.Error:
                         var error = reader.LastError!;
@@ -268,6 +286,16 @@ public sealed class GetTbEventCommand : PSCmdlet
             return SafeLength(file);
         }
     }
+
+    private static object ToOutput(string run, string file, ValueRecord record) => record switch
+    {
+        ImageRecord image => new TbImageEvent(run, file, image),
+        AudioRecord audio => new TbAudioEvent(run, file, audio),
+        TextRecord text => new TbTextEvent(run, file, text),
+        HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
+        TensorRecord tensor => new TbTensorEvent(run, file, tensor),
+        _ => throw new InvalidOperationException($"Unknown record {record.GetType().Name}."),
+    };
 
     private static long SafeLength(string file)
     {

@@ -198,6 +198,30 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Writes the PowerShell error matching an image problem from the core.</summary>
+    protected void WriteImageError(Core.Imaging.ImageFormatException e, object? fallbackTarget)
+    {
+        var (id, category) = e.Error switch
+        {
+            Core.Imaging.ImageError.InvalidShape => (ErrorIds.InvalidImageShape, ErrorCategory.InvalidArgument),
+            Core.Imaging.ImageError.ShapeMismatch => (ErrorIds.ShapeMismatch, ErrorCategory.InvalidArgument),
+            Core.Imaging.ImageError.InvalidChannelCount => (ErrorIds.InvalidChannelCount, ErrorCategory.InvalidArgument),
+            Core.Imaging.ImageError.TooLarge => (ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded),
+            _ => (ErrorIds.ImageUnreadable, ErrorCategory.InvalidData),
+        };
+        WriteError(new ErrorRecord(e, id, category, e.OffendingValue ?? fallbackTarget));
+    }
+
+    /// <summary>Writes a "source required" error: none or several of the alternative inputs were given.</summary>
+    protected void WriteSourceError(string message, object? target) =>
+        WriteError(new ErrorRecord(new ArgumentException(message), ErrorIds.SourceRequired, ErrorCategory.InvalidArgument, target));
+
+    /// <summary>The step a value added now is written at.</summary>
+    protected long EffectiveStep(TbWriter writer) => Step ?? writer.GlobalStep;
+
+    /// <summary>The run name a value added now is written to ("." for the log directory or a -Writer).</summary>
+    protected string EffectiveRun => ParameterSetName == LogDirSet && !string.IsNullOrEmpty(Run) ? Run : ".";
+
     private static ErrorRecord WriterClosedError(TbWriter writer) =>
         new(new TbWriterClosedException(writer.Path), ErrorIds.WriterClosed, ErrorCategory.InvalidOperation, writer);
 }

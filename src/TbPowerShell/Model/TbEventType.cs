@@ -3,6 +3,24 @@ namespace TbPowerShell;
 /// <summary>Which kinds of values <c>Get-TbEvent</c> emits.</summary>
 public enum TbEventType
 {
-    /// <summary>Scalars, in the old (<c>simple_value</c>) and new (scalar tensor) encodings alike.</summary>
+    /// <summary>Scalars (<see cref="TbScalarEvent"/>), old (<c>simple_value</c>) and new (scalar tensor) encodings alike.</summary>
     Scalar,
+
+    /// <summary>Images (<see cref="TbImageEvent"/>).</summary>
+    Image,
+
+    /// <summary>Audio clips (<see cref="TbAudioEvent"/>).</summary>
+    Audio,
+
+    /// <summary>Text (<see cref="TbTextEvent"/>).</summary>
+    Text,
+
+    /// <summary>Histograms (<see cref="TbHistogramEvent"/>).</summary>
+    Histogram,
+
+    /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, hparams, meshes, layouts, ...</summary>
+    Tensor,
+
+    /// <summary>Every kind above.</summary>
+    All,
 }

@@ -1,0 +1,87 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace TbPowerShell.Internal;
+
+/// <summary>Flattens what PowerShell passes as "an array of numbers" (typed arrays, object[], nested arrays, lists).</summary>
+internal static class ArrayInput
+{
+    /// <summary>True when <paramref name="data"/> is a byte[] (taken as raw 0–255 pixel values).</summary>
+    public static bool IsBytes(object? data) => ValueParsing.Unwrap(data) is byte[];
+
+    /// <summary>The numbers of <paramref name="data"/>, flattened in order, as float32.</summary>
+    /// <exception cref="ArgumentException">An element is not a number.</exception>
+    public static float[] ToFloats(object? data)
+    {
+        switch (ValueParsing.Unwrap(data))
+        {
+            case float[] f:
+                return f;
+            case double[] d:
+                return Array.ConvertAll(d, v => (float)v);
+            case byte[] b:
+                return Array.ConvertAll(b, v => (float)v);
+        }
+        var list = new List<float>();
+        Flatten(data, v => list.Add((float)v));
+        return list.ToArray();
+    }
+
+    /// <summary>The numbers of <paramref name="data"/>, flattened in order, as doubles.</summary>
+    public static double[] ToDoubles(object? data)
+    {
+        switch (ValueParsing.Unwrap(data))
+        {
+            case double[] d:
+                return d;
+            case float[] f:
+                return Array.ConvertAll(f, v => (double)v);
+        }
+        var list = new List<double>();
+        Flatten(data, list.Add);
+        return list.ToArray();
+    }
+
+    /// <summary>Appends every number of <paramref name="data"/> (recursing into arrays and lists) to <paramref name="add"/>.</summary>
+    public static void Flatten(object? data, Action<double> add)
+    {
+        object? item = ValueParsing.Unwrap(data);
+        switch (item)
+        {
+            case null:
+                throw new ArgumentException("The data holds a null where a number was expected.");
+            case string s:
+                if (!ValueParsing.TryParseDouble(s, out double parsed))
+                {
+                    throw new ArgumentException($"'{s}' is not a number.");
+                }
+                add(parsed);
+                return;
+            case double[] d:
+                foreach (double v in d)
+                {
+                    add(v);
+                }
+                return;
+            case float[] f:
+                foreach (float v in f)
+                {
+                    add(v);
+                }
+                return;
+            case IEnumerable enumerable:
+                foreach (object? element in enumerable)
+                {
+                    Flatten(element, add);
+                }
+                return;
+            default:
+                if (!ValueParsing.TryGetDouble(item, out double value))
+                {
+                    throw new ArgumentException($"A {item.GetType().Name} ('{item}') is not a number.");
+                }
+                add(value);
+                return;
+        }
+    }
+}
