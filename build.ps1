@@ -38,13 +38,12 @@
     Logs a short run to ./runs/demo and prints it back with Get-TbEvent.
 
 .EXAMPLE
-    dotnet pwsh ./build.ps1 Clean, Build, Bench
+    dotnet pwsh ./build.ps1 Clean Build Bench
     Rebuilds from scratch and prints the benchmark ratios.
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [Parameter(Position = 0, ValueFromRemainingArguments)]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -52,6 +51,12 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# Tasks may come as `Clean Build`, `Clean,Build` or (from a POSIX shell) `Clean, Build`.
+$Task = @($Task | ForEach-Object { $_ -split '[,\s]+' } | Where-Object { $_ })
+$known = 'Build', 'Test', 'Demo', 'Bench', 'Clean'
+foreach ($t in $Task) {
+    if ($t -notin $known) { throw "Unknown task '$t'. Tasks: $($known -join ', ')." }
+}
 $env:NO_COLOR = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'

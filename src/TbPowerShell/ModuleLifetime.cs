@@ -1,10 +1,12 @@
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell;
 
 /// <summary>
-/// Closes every writer still open when the module is removed, so nothing logged is lost.
-/// (Process exit is covered by the core itself.)
+/// Closes the writers opened in this session when the module is removed, so nothing logged is
+/// lost. (Closing a runspace does the same; process exit is covered by the core itself.)
 /// </summary>
 public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -14,5 +16,5 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     }
 
     /// <inheritdoc />
-    public void OnRemove(PSModuleInfo psModuleInfo) => TbWriter.CloseAll();
+    public void OnRemove(PSModuleInfo psModuleInfo) => RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
 }

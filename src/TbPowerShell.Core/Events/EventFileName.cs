@@ -9,13 +9,14 @@ public static class EventFileName
 
     /// <summary>
     /// <c>events.out.tfevents.&lt;10-digit seconds&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;counter&gt;&lt;suffix&gt;</c>;
-    /// the counter is process-wide, so two writers of one process never share a name even within one second.
+    /// the counter is process-wide, so two writers of one process never share a name even within one second,
+    /// and zero-padded, so that readers, which sort names, read a process's files in the order they were made.
     /// </summary>
     public static string Next(DateTimeOffset now, string? suffix = null)
     {
         int counter = Interlocked.Increment(ref s_counter);
         return string.Create(CultureInfo.InvariantCulture,
-            $"events.out.tfevents.{now.ToUnixTimeSeconds():D10}.{HostName}.{Environment.ProcessId}.{counter}{suffix}");
+            $"events.out.tfevents.{now.ToUnixTimeSeconds():D10}.{HostName}.{Environment.ProcessId}.{counter:D5}{suffix}");
     }
 
     /// <summary>The host name used in file names (as Python's <c>socket.gethostname()</c>).</summary>

@@ -394,9 +394,9 @@ public sealed class TbWriter : IDisposable
         if (error is not null)
         {
             int lost = Pending;
-            throw new TbWriterException(
-                $"Closing the writer of '{Path}' failed: {error.Message}" +
-                (lost > 0 ? $" {lost} events could not be written." : string.Empty), error);
+            throw new TbWriterException(lost > 0
+                ? $"Closing the writer of '{Path}' failed: {error.Message} {lost} events could not be written."
+                : $"Writing to '{Path}' failed in the background earlier ({error.Message}); the retry at close wrote every event.", error);
         }
     }
 
@@ -445,11 +445,11 @@ public sealed class TbWriter : IDisposable
         TfRecord.WriteFooter(record.Slice(TfRecord.HeaderSize, payloadSize), record.Slice(TfRecord.HeaderSize + payloadSize));
     }
 
-    // Called under _gate.
+    // Called under _gate. A stored background failure is reported after the new event is
+    // queued (AfterAppend), so the call that hears of it loses nothing either.
     private void BeforeAppend()
     {
         ThrowIfClosed();
-        ThrowIfFaulted();
         while (_pending.Length > MaxPendingBytes && !_closed && _fault is null)
         {
             _writeRequested = true;
@@ -457,7 +457,6 @@ public sealed class TbWriter : IDisposable
             Monitor.Wait(_gate, 100);
         }
         ThrowIfClosed();
-        ThrowIfFaulted();
     }
 
     // Called under _gate, after one framed record was appended.
@@ -470,6 +469,7 @@ public sealed class TbWriter : IDisposable
             _writeRequested = true;
             Monitor.Pulse(_gate);
         }
+        ThrowIfFaulted();
     }
 
     private void ThrowIfClosed()
@@ -491,7 +491,7 @@ public sealed class TbWriter : IDisposable
         _fault = null;
         throw new TbWriterException(
             $"Writing to '{_path}' failed in the background: {fault.SourceException.Message} " +
-            $"{_pendingEvents} events are kept and will be retried.", fault.SourceException);
+            $"The {_pendingEvents} events not yet written (this call's included) are kept and will be retried.", fault.SourceException);
     }
 
     private void BackgroundLoop()

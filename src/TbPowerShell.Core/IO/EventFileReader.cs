@@ -37,6 +37,7 @@ public sealed class EventFileReader : IDisposable
     private readonly Dictionary<string, bool> _tagVerdicts = new(StringComparer.Ordinal);
     private readonly Utf8StringCache _strings;
     private readonly EventKinds _kinds;
+    private readonly CancellationToken _cancellation;
     private readonly List<PendingValue> _batch = new();
     private int _batchIndex;
 
@@ -46,16 +47,18 @@ public sealed class EventFileReader : IDisposable
     /// <param name="runState">Tag knowledge shared by the files of one run, in order; null for a file on its own.</param>
     /// <param name="startOffset">Where to start: 0, or an <see cref="Offset"/> kept from an earlier read.</param>
     /// <param name="kinds">Which kinds of values to produce.</param>
+    /// <param name="cancellation">Stops a long read promptly (checked every few thousand records).</param>
     public EventFileReader(string path, Func<string, bool>? tagFilter = null, RunTagState? runState = null, long startOffset = 0,
-                           EventKinds kinds = EventKinds.Scalar)
-        : this(RecordReader.OpenShared(path), path, tagFilter, runState, startOffset, kinds)
+                           EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
+        : this(RecordReader.OpenShared(path), path, tagFilter, runState, startOffset, kinds, cancellation)
     {
     }
 
     internal EventFileReader(Stream stream, string path, Func<string, bool>? tagFilter, RunTagState? runState, long startOffset,
-                             EventKinds kinds = EventKinds.Scalar)
+                             EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
     {
         _kinds = kinds;
+        _cancellation = cancellation;
         Path = path;
         _records = new RecordReader(stream, startOffset, ownsStream: true);
         _tagFilter = tagFilter;
@@ -130,6 +133,10 @@ public sealed class EventFileReader : IDisposable
             }
 
             RecordsRead++;
+            if ((RecordsRead & 4095) == 0)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+            }
             try
             {
                 DecodeEvent(_records.Payload);

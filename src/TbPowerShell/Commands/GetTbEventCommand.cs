@@ -17,14 +17,17 @@ public sealed class GetTbEventCommand : PSCmdlet
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<string> _filesRead = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunTagState> _runStates = new(StringComparer.Ordinal);
     private Func<string, bool>? _tagFilter;
     private WildcardPattern[]? _runPatterns;
     private int _progressId;
     private EventKinds _kinds;
+    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Path { get; set; }
 
     /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
@@ -36,11 +39,13 @@ public sealed class GetTbEventCommand : PSCmdlet
     /// <summary>Only tags matching one of these wildcard patterns.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Tag { get; set; }
 
     /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Run { get; set; }
 
     /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>
@@ -77,13 +82,16 @@ public sealed class GetTbEventCommand : PSCmdlet
     }
 
     /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
     protected override void ProcessRecord()
     {
         string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         // Items piped from Get-ChildItem bind by PSPath: name their runs from the current location,
         // so the same file gets the same run name whichever item (folder or file) reached it first.
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (string path in ResolveInputs())
+        foreach (var (path, namingRoot) in ResolveInputs())
         {
             if (Stopping)
             {
@@ -91,12 +99,12 @@ public sealed class GetTbEventCommand : PSCmdlet
             }
             if (Directory.Exists(path))
             {
-                ReadRoot(path, fromItems ? currentDir : path);
+                ReadRoot(path, namingRoot ?? (fromItems ? currentDir : path));
             }
             else
             {
                 string dir = System.IO.Path.GetDirectoryName(path) ?? currentDir;
-                string runName = LogDirectory.RelativeName(currentDir, dir);
+                string runName = LogDirectory.RelativeName(namingRoot ?? currentDir, dir);
                 if (RunWanted(runName))
                 {
                     ReadFiles(new[] { new EventRun(runName, dir, new[] { path }) { TotalBytes = new FileInfo(path).Length } });
@@ -105,7 +113,12 @@ public sealed class GetTbEventCommand : PSCmdlet
         }
     }
 
-    private IEnumerable<string> ResolveInputs()
+    /// <summary>
+    /// The paths to read, each with the directory its runs are named from: for a wildcard
+    /// pattern, the folder above the first wildcard (so <c>./runs/lr*</c> names runs <c>lr=0.1</c>, ...);
+    /// null to use the default (the directory itself, or the current location for a file).
+    /// </summary>
+    private IEnumerable<(string Path, string? NamingRoot)> ResolveInputs()
     {
         if (ParameterSetName == LiteralPathSet)
         {
@@ -118,7 +131,7 @@ public sealed class GetTbEventCommand : PSCmdlet
                 }
                 if (File.Exists(resolved) || Directory.Exists(resolved))
                 {
-                    yield return resolved;
+                    yield return (resolved, null);
                 }
                 else
                 {
@@ -149,11 +162,25 @@ public sealed class GetTbEventCommand : PSCmdlet
             {
                 continue;
             }
+            string? namingRoot = WildcardPattern.ContainsWildcardCharacters(pattern) ? LiteralPrefix(pattern) : null;
             foreach (string item in resolved)
             {
-                yield return item;
+                yield return (item, namingRoot);
             }
         }
+    }
+
+    /// <summary>The provider path of the folders of <paramref name="pattern"/> before its first wildcard.</summary>
+    private string LiteralPrefix(string pattern)
+    {
+        var segments = pattern.Replace('\\', '/').Split('/');
+        int first = Array.FindIndex(segments, WildcardPattern.ContainsWildcardCharacters);
+        string prefix = string.Join("/", segments.Take(first));
+        if (prefix.Length == 0)
+        {
+            prefix = pattern.StartsWith('/') ? "/" : ".";
+        }
+        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(prefix);
     }
 
     private bool IsFileSystem(ProviderInfo provider, string path)
@@ -205,7 +232,11 @@ public sealed class GetTbEventCommand : PSCmdlet
 
         foreach (var run in runs)
         {
-            var runState = new RunTagState();
+            if (!_runStates.TryGetValue(run.Directory, out var runState))
+            {
+                runState = new RunTagState();
+                _runStates[run.Directory] = runState;
+            }
             foreach (string file in run.Files)
             {
                 if (Stopping)
@@ -237,7 +268,7 @@ public sealed class GetTbEventCommand : PSCmdlet
                 WriteWarning($"'{file}' is not an event file (its first record header does not verify); skipped.");
                 return SafeLength(file);
             }
-            using var reader = new EventFileReader(file, _tagFilter, runState, 0, _kinds);
+            using var reader = new EventFileReader(file, _tagFilter, runState, 0, _kinds, _stop.Token);
             int sinceCheck = 0;
             while (true)
             {
@@ -261,7 +292,7 @@ public sealed class GetTbEventCommand : PSCmdlet
                     default:
                         return reader.Offset;
                 }
-                if (progress is not null && ++sinceCheck >= 4096)
+                if (++sinceCheck >= 4096)
                 {
                     sinceCheck = 0;
                     if (Stopping)
@@ -269,7 +300,7 @@ public sealed class GetTbEventCommand : PSCmdlet
                         return reader.Offset;
                     }
                     var now = clock.Elapsed;
-                    if (now - lastProgress >= ProgressInterval)
+                    if (progress is not null && now - lastProgress >= ProgressInterval)
                     {
                         lastProgress = now;
                         long done = doneBytes + reader.Offset;
@@ -279,6 +310,10 @@ public sealed class GetTbEventCommand : PSCmdlet
                     }
                 }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -65,12 +65,23 @@ public sealed class NewTbWriterCommand : PSCmdlet
 
         try
         {
-            WriteObject(new TbWriter(path, options));
+            var writer = new TbWriter(path, options);
+            RunspaceWriters.Track(writer);
+            WriteObject(writer);
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidWriterOption, ErrorCategory.InvalidArgument,
-                e.ParamName == nameof(TbWriterOptions.FlushInterval) ? FlushInterval : FilenameSuffix));
+            object? target = e.ParamName switch
+            {
+                nameof(TbWriterOptions.FlushInterval) => FlushInterval,
+                nameof(TbWriterOptions.MaxQueue) => MaxQueue,
+                nameof(TbWriterOptions.FilenameSuffix) => FilenameSuffix,
+                _ => requested,
+            };
+            string id = e.ParamName is nameof(TbWriterOptions.FlushInterval) or nameof(TbWriterOptions.MaxQueue) or nameof(TbWriterOptions.FilenameSuffix)
+                ? ErrorIds.InvalidWriterOption
+                : ErrorIds.LogDirCreateFailed;
+            ThrowTerminatingError(new ErrorRecord(e, id, ErrorCategory.InvalidArgument, target));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

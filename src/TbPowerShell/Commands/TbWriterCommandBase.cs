@@ -18,6 +18,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
 
     private readonly Dictionary<string, TbWriter> _ownedWriters = new(StringComparer.Ordinal);
     private string? _logDirPath;
+    private string _currentRun = ".";
 
     /// <summary>An open writer from New-TbWriter. A <c>Run</c> on the input is ignored.</summary>
     [Parameter(Mandatory = true, ParameterSetName = WriterSet)]
@@ -88,19 +89,22 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             return Writer;
         }
 
-        string run = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
-        if (_ownedWriters.TryGetValue(run, out var open))
-        {
-            return open;
-        }
-        string dir = Path.GetFullPath(Path.Combine(_logDirPath!, run));
-        string relative = Path.GetRelativePath(_logDirPath!, dir);
-        if (Path.IsPathRooted(run) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        string requested = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
+        string dir = Path.GetFullPath(Path.Combine(_logDirPath!, requested));
+        string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
+        if (Path.IsPathRooted(requested) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             WriteError(new ErrorRecord(
                 new ArgumentException($"The run '{Run}' is not a folder inside the log directory '{_logDirPath}'."),
                 ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, Run));
             return null;
+        }
+        // One writer per folder, however the run is spelled ("a", "./a", "a/").
+        string run = relative;
+        _currentRun = run;
+        if (_ownedWriters.TryGetValue(run, out var open))
+        {
+            return open;
         }
         try
         {
@@ -220,7 +224,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     protected long EffectiveStep(TbWriter writer) => Step ?? writer.GlobalStep;
 
     /// <summary>The run name a value added now is written to ("." for the log directory or a -Writer).</summary>
-    protected string EffectiveRun => ParameterSetName == LogDirSet && !string.IsNullOrEmpty(Run) ? Run : ".";
+    protected string EffectiveRun => ParameterSetName == LogDirSet ? _currentRun : ".";
 
     private static ErrorRecord WriterClosedError(TbWriter writer) =>
         new(new TbWriterClosedException(writer.Path), ErrorIds.WriterClosed, ErrorCategory.InvalidOperation, writer);

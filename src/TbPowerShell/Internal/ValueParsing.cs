@@ -38,6 +38,13 @@ internal static class ValueParsing
         {
             return true;
         }
+        // Export-Csv writes numbers in the current culture ("0,25" under de-DE): accept that too.
+        var culture = CultureInfo.CurrentCulture;
+        if (!ReferenceEquals(culture, CultureInfo.InvariantCulture)
+            && double.TryParse(text, NumberStyles.Float, culture, out value))
+        {
+            return true;
+        }
         switch (text.ToLowerInvariant())
         {
             case "nan": value = double.NaN; return true;
