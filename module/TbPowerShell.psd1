@@ -17,6 +17,7 @@
         'Add-TbImage'
         'Add-TbAudio'
         'Add-TbText'
+        'Add-TbHistogram'
         'Export-TbImageGrid'
         'Get-TbEvent'
         'Save-TbMedia'

@@ -36,9 +36,11 @@ internal static class ValueDecoder
             audio.ContentType, audio.EncodedAudioString.ToByteArray(), 0, string.Empty);
     }
 
-    public static HistogramRecord OldHistogram(string tag, long step, double wallTime, ReadOnlySpan<byte> payload)
+    public static HistogramRecord OldHistogram(string tag, long step, double wallTime, ReadOnlySpan<byte> payload) =>
+        FromProto(tag, step, wallTime, HistogramProto.Parser.ParseFrom(payload));
+
+    public static HistogramRecord FromProto(string tag, long step, double wallTime, HistogramProto h)
     {
-        var h = HistogramProto.Parser.ParseFrom(payload);
         int k = Math.Min(h.Bucket.Count, h.BucketLimit.Count);
         var buckets = new HistogramBucket[k];
         for (int i = 0; i < k; i++)
