@@ -168,8 +168,13 @@ public class RunTagStateTests
         // The second file on its own says nothing about the tag.
         Assert.Empty(Read.File(b, new RunTagState()).Scalars);
         Assert.Empty(Read.File(b).Scalars);
-        // And the run helper (LogDirectory + one state) reads both.
-        Assert.Equal([1.0, 2.0], Read.Run(temp.Path).Select(s => s.Value));
+        // And a run read through LogDirectory with one state reads both. (Name the files so their
+        // order is certain: two writers of one second can sort either way, e.g. counter 10 before 9.)
+        string run = temp.Sub("run");
+        Directory.CreateDirectory(run);
+        File.Copy(a, Path.Combine(run, "events.out.tfevents.1700000000.host.1.1"));
+        File.Copy(b, Path.Combine(run, "events.out.tfevents.1700000001.host.1.2"));
+        Assert.Equal([1.0, 2.0], Read.Run(run).Select(s => s.Value));
     }
 
     [Fact]
