@@ -49,7 +49,6 @@ public class WriterRoundTripTests
             // Sub-microsecond wall times are kept exactly (a double, not a tick count).
             writer.AddScalar("wall", 1, 1, new TbTimestamp(1_700_000_000.000000119));
             written.Add(("wall", 1, 1_700_000_000.000000119, 1));
-            Assert.Equal(written.Count, writer.Pending);
         }
 
         var outcome = Read.File(path);
