@@ -311,6 +311,7 @@ public sealed class TbWriter : IDisposable
     /// <summary>
     /// A barrier: every event added before the call is in the file and on disk when it returns.
     /// </summary>
+    /// <exception cref="TbWriterException">Writing failed, now or in the background; the events are kept and retried.</exception>
     public void Flush()
     {
         lock (_gate)
@@ -318,7 +319,24 @@ public sealed class TbWriter : IDisposable
             ThrowIfClosed();
             ThrowIfFaulted();
         }
-        WriteOut(toDisk: true);
+        try
+        {
+            WriteOut(toDisk: true);
+        }
+        catch (Exception e) when (e is (IOException or UnauthorizedAccessException) and not TbWriterException)
+        {
+            // Report a failure of this call like a background one: as a TbWriterException that
+            // names the file and says the events are kept (WriteOut put them back in the queue).
+            string path;
+            int kept;
+            lock (_gate)
+            {
+                path = _path;
+                kept = _pendingEvents;
+            }
+            throw new TbWriterException(
+                $"Writing to '{path}' failed: {e.Message} {kept} events are kept and will be retried.", e);
+        }
         foreach (var sub in SubWriters())
         {
             sub.Flush();

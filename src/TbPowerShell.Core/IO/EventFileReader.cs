@@ -171,8 +171,10 @@ public sealed class EventFileReader : IDisposable
                     step = (long)reader.ReadVarint();
                     break;
                 case 3 when wire == WireType.LengthDelimited:
-                    string version = _strings.Get(reader.ReadBytes());
-                    FileVersion ??= version;
+                    // Always consume the field: a later file_version event (PurgeStep writes one)
+                    // must be skipped over, not left for the field loop to misread.
+                    var version = reader.ReadBytes();
+                    FileVersion ??= _strings.Get(version);
                     break;
                 case 5 when wire == WireType.LengthDelimited:
                     summary = reader.ReadBytes();

@@ -16,6 +16,10 @@ public readonly struct TbTimestamp : IComparable, IComparable<TbTimestamp>, IEqu
 
     private const double TicksPerSecond = TimeSpan.TicksPerSecond;
 
+    // The whole Unix seconds a DateTimeOffset can hold (year 1 to year 9999).
+    private const long MinUnixSeconds = -62_135_596_800;
+    private const long MaxUnixSeconds = 253_402_300_799;
+
     /// <summary>Creates a timestamp from seconds since 1970-01-01T00:00:00Z, kept exactly.</summary>
     public TbTimestamp(double unixSeconds)
     {
@@ -34,16 +38,20 @@ public readonly struct TbTimestamp : IComparable, IComparable<TbTimestamp>, IEqu
             {
                 return UnixSeconds < 0 ? System.DateTimeOffset.MinValue : System.DateTimeOffset.MaxValue;
             }
-            double ticks = Math.Round(UnixSeconds * TicksPerSecond) + System.DateTimeOffset.UnixEpoch.Ticks;
-            if (ticks <= System.DateTimeOffset.MinValue.Ticks)
+            // In integers: a double holds ticks since year 1 (about 6.4e17) only to 128 ticks
+            // (12.8 us), so the whole seconds and the fraction are converted separately.
+            double whole = Math.Floor(UnixSeconds);
+            if (whole < MinUnixSeconds)
             {
                 return System.DateTimeOffset.MinValue;
             }
-            if (ticks >= System.DateTimeOffset.MaxValue.Ticks)
+            if (whole > MaxUnixSeconds)
             {
                 return System.DateTimeOffset.MaxValue;
             }
-            return new DateTimeOffset((long)ticks, TimeSpan.Zero);
+            long ticks = System.DateTimeOffset.UnixEpoch.Ticks + (long)whole * TimeSpan.TicksPerSecond
+                + (long)Math.Round((UnixSeconds - whole) * TicksPerSecond);
+            return new DateTimeOffset(Math.Clamp(ticks, System.DateTimeOffset.MinValue.Ticks, System.DateTimeOffset.MaxValue.Ticks), TimeSpan.Zero);
         }
     }
 
@@ -57,8 +65,19 @@ public readonly struct TbTimestamp : IComparable, IComparable<TbTimestamp>, IEqu
     public static TbTimestamp Now => FromDateTimeOffset(System.DateTimeOffset.UtcNow);
 
     /// <summary>Converts a <see cref="System.DateTimeOffset"/> (100 ns precision).</summary>
-    public static TbTimestamp FromDateTimeOffset(DateTimeOffset value) =>
-        new((value.UtcTicks - System.DateTimeOffset.UnixEpoch.Ticks) / TicksPerSecond);
+    public static TbTimestamp FromDateTimeOffset(DateTimeOffset value)
+    {
+        // Whole seconds exactly plus the fraction, so the result is the double nearest the instant
+        // (ticks since 1970 as a double are only exact to 2 ticks).
+        long ticks = value.UtcTicks - System.DateTimeOffset.UnixEpoch.Ticks;
+        long seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out long remainder);
+        if (remainder < 0)
+        {
+            seconds--;
+            remainder += TimeSpan.TicksPerSecond;
+        }
+        return new TbTimestamp(seconds + remainder / TicksPerSecond);
+    }
 
     /// <summary>Converts a <see cref="DateTime"/>; an unspecified kind is taken as local time, as PowerShell does.</summary>
     public static TbTimestamp FromDateTime(DateTime value) =>
