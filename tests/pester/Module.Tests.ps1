@@ -82,7 +82,7 @@ Describe 'Cmdlet class <Name>' -ForEach $cmdletCases {
         $attribute = $Type.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
     }
 
-    It 'is named <Verb>Tb<Noun>Command in TbPowerShell.Commands' {
+    It 'is named VerbTbNounCommand (Add-TbScalar: AddTbScalarCommand) in TbPowerShell.Commands' {
         $attribute.NounName | Should -BeLikeExactly 'Tb*'
         $Type.Name | Should -BeExactly "$($attribute.VerbName)$($attribute.NounName)Command"
         $Type.Namespace | Should -BeExactly 'TbPowerShell.Commands'
