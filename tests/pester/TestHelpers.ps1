@@ -20,6 +20,7 @@ function ConvertTo-Float32Bits([double] $Value) {
 }
 
 function Get-EventFile([string] $Directory) {
+    if (-not (Test-Path -LiteralPath $Directory -PathType Container)) { return @() }
     @(Get-ChildItem -LiteralPath $Directory -File | Where-Object Name -Like '*tfevents*' | Sort-Object Name)
 }
 
