@@ -163,18 +163,35 @@ function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
         Runs a command in a fresh pwsh of the same version (pwsh runs as a .NET tool here:
-        dotnet pwsh.dll) and returns its output lines and exit code.
+        dotnet pwsh.dll) and returns its exit code and output lines. A child that has not exited
+        after $TimeoutSeconds (a hang at exit, say) is killed and reported with ExitCode -1.
     #>
-    param([Parameter(Mandatory)] [string] $Command)
+    param([Parameter(Mandatory)] [string] $Command, [int] $TimeoutSeconds = 120)
     $process = [Environment]::ProcessPath
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $info = [System.Diagnostics.ProcessStartInfo]::new($process)
     if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet' -and (Test-Path -LiteralPath $pwshDll)) {
-        $output = & $process $pwshDll -NoProfile -NonInteractive -Command $Command 2>&1
+        $info.ArgumentList.Add($pwshDll)
     }
-    else {
-        $output = & $process -NoProfile -NonInteractive -Command $Command 2>&1
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Command) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $info.Environment['NO_COLOR'] = '1'
+    $child = [System.Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        $exited = $child.WaitForExit($TimeoutSeconds * 1000)
+        if (-not $exited) { $child.Kill($true); $child.WaitForExit() }
+        $lines = @(($stdout.GetAwaiter().GetResult() + $stderr.GetAwaiter().GetResult()) -split '\r?\n' | Where-Object { $_ -ne '' })
+        [pscustomobject]@{
+            ExitCode = if ($exited) { $child.ExitCode } else { -1 }
+            TimedOut = -not $exited
+            Output   = $lines
+        }
     }
-    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    finally { $child.Dispose() }
 }
 
 function ConvertTo-SingleQuoted([string] $Text) {
