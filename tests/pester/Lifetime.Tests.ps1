@@ -1,0 +1,136 @@
+#Requires -Modules Pester
+# Nothing logged is lost when a writer is not closed by hand: on Remove-Module, on process exit,
+# when a -LogDir pipeline fails or is stopped (Select-Object -First, Ctrl+C). Process-level cases
+# run in a child pwsh; the parent reads what the child left on disk.
+
+BeforeAll {
+    $modulePath = $env:TBPOWERSHELL_MODULE
+    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
+    Import-Module $modulePath -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $ModuleFile = [System.IO.Path]::GetFullPath($modulePath)
+
+    function Assert-CompleteEventFile([string] $Path) {
+        # Every record intact, and nothing after the last one (no half-written record).
+        $records = @(Read-TfRecord $Path -SkipCrc)
+        ($records | Measure-Object Size -Sum).Sum | Should -Be (Get-Item -LiteralPath $Path).Length
+    }
+}
+
+Describe 'A child pwsh that removes the module with a writer open' {
+    It 'Remove-Module TbPowerShell closes them: the values are in the file before the process ends' {
+        $dir = Join-Path $TestDrive 'remove-module'
+        $snapshotDir = Join-Path $TestDrive 'remove-module-snapshot'
+        New-Item -ItemType Directory -Path $snapshotDir | Out-Null
+        $snapshot = Join-Path $snapshotDir 'events.out.tfevents.snapshot'
+        $child = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module $(ConvertTo-SingleQuoted $ModuleFile)
+`$w = New-TbWriter -LogDir $(ConvertTo-SingleQuoted $dir) -FlushInterval 3600 -MaxQueue 100000
+1..50 | ForEach-Object { Add-TbScalar -Writer `$w -Tag 'loss' -Value (`$_ / 10) -Step `$_ }
+"pending=`$(`$w.Pending)"
+Remove-Module TbPowerShell
+"closed=`$(`$w.IsClosed)"
+# A copy taken now shows what was on disk before the process-exit flush could run.
+Copy-Item -LiteralPath `$w.Path -Destination $(ConvertTo-SingleQuoted $snapshot)
+exit 0
+"@
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $child.Output | Should -Contain 'pending=50'
+        $child.Output | Should -Contain 'closed=True'
+        (Get-TbEvent $snapshotDir).Step | Should -Be (1..50)
+        (Get-TbEvent $dir).Step | Should -Be (1..50)
+        Assert-CompleteEventFile (Get-EventFile $dir)[0].FullName
+    }
+}
+
+Describe 'A child pwsh that imports the module, logs and exits without closing its writers' {
+    BeforeAll {
+        $dir = Join-Path $TestDrive 'exit'
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $child = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+`$t = Measure-Command { Import-Module $(ConvertTo-SingleQuoted $ModuleFile) }
+"import-ms=`$([int]`$t.TotalMilliseconds)"
+"commands=`$((Get-Command -Module TbPowerShell).Count)"
+`$a = New-TbWriter -LogDir $(ConvertTo-SingleQuoted (Join-Path $dir 'a')) -FlushInterval 3600 -MaxQueue 100000
+`$b = New-TbWriter -LogDir $(ConvertTo-SingleQuoted (Join-Path $dir 'b')) -FlushInterval 3600 -MaxQueue 100000
+1..50 | ForEach-Object { Add-TbScalar -Writer `$a -Tag 'loss' -Value `$_ -Step `$_; Add-TbScalar -Writer `$b -Tag 'acc' -Value `$_ -Step `$_ }
+"pending=`$(`$a.Pending),`$(`$b.Pending)"
+exit 0
+"@
+        $clock.Stop()
+    }
+
+    It 'imports the module (time reported, not asserted)' {
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $importMs = ($child.Output | Where-Object { $_ -like 'import-ms=*' }) -replace '^import-ms=', ''
+        Write-Host "    Import-Module TbPowerShell in a fresh pwsh: $importMs ms (the whole child pwsh: $([int]$clock.Elapsed.TotalMilliseconds) ms)"
+        $importMs | Should -Match '^\d+$'
+        $child.Output | Should -Contain "commands=$((Get-Command -Module TbPowerShell).Count)"
+    }
+
+    It 'still writes the values on process exit (they were all pending at exit)' {
+        $child.Output | Should -Contain 'pending=50,50'
+        (Get-TbEvent (Join-Path $dir 'a')).Step | Should -Be (1..50)
+        (Get-TbEvent (Join-Path $dir 'b')).Step | Should -Be (1..50)
+        Assert-CompleteEventFile (Get-EventFile (Join-Path $dir 'a'))[0].FullName
+        Assert-CompleteEventFile (Get-EventFile (Join-Path $dir 'b'))[0].FullName
+    }
+}
+
+Describe 'Writers of Add-TbScalar -LogDir when the pipeline does not end normally' {
+    It 'are closed when an upstream command throws, with the values received so far' {
+        $dir = Join-Path $TestDrive 'throw'
+        $before = [TbPowerShell.TbWriter]::OpenWriters.Count
+        $caught = $null
+        try {
+            & {
+                [pscustomobject]@{ Tag = 't'; Value = 1; Step = 1 }
+                [pscustomobject]@{ Run = 'other'; Tag = 't'; Value = 2; Step = 2 }
+                throw 'upstream failure'
+            } | Add-TbScalar -LogDir $dir
+        }
+        catch { $caught = $_ }
+        "$caught" | Should -BeExactly 'upstream failure'
+        [TbPowerShell.TbWriter]::OpenWriters.Count | Should -Be $before
+        ((Get-TbEvent $dir) | ForEach-Object { "$($_.Run)=$($_.Step)" }) | Should -Be @('.=1', 'other=2')
+        Assert-CompleteEventFile (Get-EventFile $dir)[0].FullName
+    }
+
+    It 'are closed when Select-Object -First stops the pipeline' {
+        $dir = Join-Path $TestDrive 'first'
+        $before = [TbPowerShell.TbWriter]::OpenWriters.Count
+        $out = @(1..5 | ForEach-Object { [pscustomobject]@{ Tag = 't'; Value = $_; Step = $_ } } |
+                Add-TbScalar -LogDir $dir -PassThru | Select-Object -First 2)
+        $out.Step | Should -Be @(1, 2)
+        [TbPowerShell.TbWriter]::OpenWriters.Count | Should -Be $before
+        (Get-TbEvent $dir).Step | Should -Be @(1, 2)
+        Assert-CompleteEventFile (Get-EventFile $dir)[0].FullName
+    }
+
+    It 'are closed when the pipeline is stopped (Ctrl+C), leaving a complete file' {
+        $dir = Join-Path $TestDrive 'stop'
+        $before = [TbPowerShell.TbWriter]::OpenWriters.Count
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript(@"
+Import-Module $(ConvertTo-SingleQuoted $ModuleFile)
+1..100000000 | ForEach-Object { [pscustomobject]@{ Tag = 't'; Value = `$_; Step = `$_ } } | Add-TbScalar -LogDir $(ConvertTo-SingleQuoted $dir)
+"@)
+            $async = $ps.BeginInvoke()
+            # Wait until values reach the disk (the writer writes every 1000 values).
+            Wait-Until { @(Get-EventFile $dir | Where-Object Length -GT 20000).Count -eq 1 } -TimeoutSeconds 30 | Should -BeTrue
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+        [TbPowerShell.TbWriter]::OpenWriters.Count | Should -Be $before
+        $file = (Get-EventFile $dir)[0].FullName
+        Assert-CompleteEventFile $file
+        $steps = @((Get-TbEvent $dir -ErrorVariable ev).Step)
+        $ev.Count | Should -Be 0
+        $steps.Count | Should -BeGreaterThan 500
+        $steps | Should -Be (1..$steps.Count)
+    }
+}
