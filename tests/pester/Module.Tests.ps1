@@ -97,12 +97,14 @@ Describe 'Cmdlet class <Name>' -ForEach $cmdletCases {
         (Get-Verb).Verb | Should -Contain $attribute.VerbName
     }
 
-    It 'declares an [OutputType] naming a public type of the module' {
+    It 'declares an [OutputType] naming public sealed types (of the module, or FileInfo for cmdlets that write files)' {
         $output = @($Type.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $true))
         $output.Count | Should -BeGreaterThan 0
         foreach ($t in $output.Type) {
             $t.Type | Should -Not -BeNullOrEmpty
-            $t.Type.Assembly.GetName().Name | Should -BeLikeExactly 'TbPowerShell*'
+            if ($t.Type -ne [System.IO.FileInfo]) {
+                $t.Type.Assembly.GetName().Name | Should -BeLikeExactly 'TbPowerShell*'
+            }
             $t.Type.IsPublic | Should -BeTrue
             $t.Type.IsSealed | Should -BeTrue
         }

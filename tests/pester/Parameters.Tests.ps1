@@ -51,7 +51,7 @@ Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
     @{ Command = 'Get-TbEvent'; Parameter = 'LiteralPath'; Set = 'LiteralPath'; Type = [string[]]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $true }
     @{ Command = 'Get-TbEvent'; Parameter = 'Tag'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     @{ Command = 'Get-TbEvent'; Parameter = 'Run'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
-    @{ Command = 'Get-TbEvent'; Parameter = 'Type'; Set = '__AllParameterSets'; Type = [TbPowerShell.TbEventType]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Get-TbEvent'; Parameter = 'Type'; Set = '__AllParameterSets'; Type = [TbPowerShell.TbEventType[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     # Close-TbWriter takes writers from the pipeline.
     @{ Command = 'Close-TbWriter'; Parameter = 'Writer'; Set = '__AllParameterSets'; Type = [TbPowerShell.TbWriter[]]; Mandatory = $true; Position = 0; ByValue = $true; ByName = $false }
     @{ Command = 'Close-TbWriter'; Parameter = 'PassThru'; Set = '__AllParameterSets'; Type = [switch]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
