@@ -7,8 +7,8 @@ namespace TbPowerShell.Core.Summaries;
 /// <summary>
 /// <c>np.histogram(values, bins)</c> for finite float64 data without weights: numpy's edges and
 /// counts, including its rounding. Equal-width bins use numpy's fast path (index from arithmetic,
-/// then its one-step corrections against the edges); explicit edges use a binary search per value,
-/// which counts exactly what numpy's sort-and-search counts.
+/// then its one-step corrections against the edges); explicit edges are looked up per value, which
+/// counts exactly what numpy's sort-and-search counts, without sorting.
 /// </summary>
 internal static class NumpyHistogram
 {
@@ -58,7 +58,7 @@ internal static class NumpyHistogram
     /// numpy's <c>_get_outer_edges</c> without a range: the data's min and max, widened by 0.5 each
     /// way when they are equal.
     /// </summary>
-    /// <exception cref="ArgumentException">The widening is lost to rounding (|value| of about 2^52 or more).</exception>
+    /// <exception cref="ArgumentException">The widening is lost to rounding (|value| of 2^53 or more).</exception>
     public static (double First, double Last) OuterEdges(double min, double max)
     {
         if (min != max)
