@@ -30,7 +30,8 @@ internal static class BinWidthRules
 
     private static double FreedmanDiaconis(ReadOnlySpan<double> x)
     {
-        double iqr = NumpyReductions.Percentile(x, 75) - NumpyReductions.Percentile(x, 25);
+        double[] quartiles = NumpyReductions.Percentiles(x, [75, 25]);
+        double iqr = quartiles[0] - quartiles[1];
         return 2.0 * iqr * Math.Pow(x.Length, -1.0 / 3.0);
     }
 
@@ -56,13 +57,7 @@ internal static class BinWidthRules
             return 0.0;
         }
         double mean = NumpyReductions.Mean(x);
-        double[] cubes = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double standardized = (x[i] - mean) / sigma;
-            cubes[i] = Math.Pow(standardized, 3);
-        }
-        double g1 = NumpyReductions.Mean(cubes);
+        double g1 = NumpyReductions.Sum(x, new StandardizedCube(mean, sigma)) / n;
         return ptp / (1.0 + Math.Log2(n) + Math.Log2(1.0 + Math.Abs(g1) / sg1));
     }
 
@@ -102,5 +97,11 @@ internal static class BinWidthRules
             }
         }
         return ptp / best;
+    }
+
+    // ((x - mean) / sigma) ** 3 as doane computes it in place: subtract, divide, then C pow.
+    private readonly struct StandardizedCube(double mean, double sigma) : NumpyReductions.IElementMap
+    {
+        public double Map(double x) => Math.Pow((x - mean) / sigma, 3);
     }
 }

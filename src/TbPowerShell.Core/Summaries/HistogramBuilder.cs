@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TbPowerShell.Core.Proto;
 
 namespace TbPowerShell.Core.Summaries;
@@ -124,6 +125,7 @@ public static class HistogramBuilder
         return n == kept.Length ? kept : kept[..n];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Min, double Max) FiniteRange(ReadOnlySpan<double> values)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;

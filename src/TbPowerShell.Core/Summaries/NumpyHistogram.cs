@@ -1,12 +1,14 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TbPowerShell.Core.Summaries;
 
 /// <summary>
 /// <c>np.histogram(values, bins)</c> for finite float64 data without weights: numpy's edges and
 /// counts, including its rounding. Equal-width bins use numpy's fast path (index from arithmetic,
-/// then its one-step corrections against the edges); explicit edges use a binary search per value,
-/// which counts exactly what numpy's sort-and-search counts.
+/// then its one-step corrections against the edges); explicit edges are looked up per value, which
+/// counts exactly what numpy's sort-and-search counts, without sorting.
 /// </summary>
 internal static class NumpyHistogram
 {
@@ -22,7 +24,7 @@ internal static class NumpyHistogram
         {
             double[] fixedEdges = bins.EdgeArray;
             long[] fixedCounts = new long[fixedEdges.Length - 1];
-            CountByEdges(values, fixedEdges, fixedCounts);
+            CountByEdges(values, fixedEdges, fixedCounts, bins.Kind == HistogramBinKind.TensorFlow);
             return (fixedCounts, fixedEdges);
         }
 
@@ -56,7 +58,7 @@ internal static class NumpyHistogram
     /// numpy's <c>_get_outer_edges</c> without a range: the data's min and max, widened by 0.5 each
     /// way when they are equal.
     /// </summary>
-    /// <exception cref="ArgumentException">The widening is lost to rounding (|value| of about 2^52 or more).</exception>
+    /// <exception cref="ArgumentException">The widening is lost to rounding (|value| of 2^53 or more).</exception>
     public static (double First, double Last) OuterEdges(double min, double max)
     {
         if (min != max)
@@ -78,6 +80,7 @@ internal static class NumpyHistogram
     /// <c>np.linspace(start, stop, edges.Length)</c>: <c>i * step + start</c> (or
     /// <c>i / div * delta + start</c> when the step underflows to 0), the last one set to <paramref name="stop"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Linspace(double start, double stop, Span<double> edges)
     {
         int div = edges.Length - 1;
@@ -117,6 +120,7 @@ internal static class NumpyHistogram
     /// <exception cref="ArgumentException">
     /// The range is so small (subnormal) that <c>n / range</c> overflows; numpy fails there too.
     /// </exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CountUniform(ReadOnlySpan<double> values, double first, double last, ReadOnlySpan<double> edges, Span<long> counts)
     {
         int n = counts.Length;
@@ -154,37 +158,90 @@ internal static class NumpyHistogram
     /// Counts against explicit increasing edges: bin i holds <c>[edges[i], edges[i+1])</c>, the last
     /// bin also its right edge; values outside are not counted (numpy's <c>_search_sorted_inclusive</c>).
     /// </summary>
-    public static void CountByEdges(ReadOnlySpan<double> values, ReadOnlySpan<double> edges, Span<long> counts)
+    /// <param name="values">The values.</param>
+    /// <param name="edges">Strictly increasing edges.</param>
+    /// <param name="counts">One counter per bin, added to.</param>
+    /// <param name="tensorFlowEdges">
+    /// The edges are <see cref="HistogramBins.TensorFlow"/>'s: a logarithm then guesses each bin,
+    /// and a comparison or two with the real edges settles it.
+    /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CountByEdges(ReadOnlySpan<double> values, ReadOnlySpan<double> edges, Span<long> counts, bool tensorFlowEdges = false)
     {
         int lastBin = edges.Length - 2;
         double low = edges[0], high = edges[^1];
+        bool few = edges.Length <= LinearSearchEdges;
         foreach (double v in values)
         {
             if (v < low || v > high)
             {
                 continue;
             }
-            counts[v == high ? lastBin : UpperBound(edges, v) - 1]++;
+            int bin = v == high ? lastBin
+                : tensorFlowEdges ? TensorFlowBinOf(edges, v)
+                : few ? CountInteriorEdgesAtOrBelow(edges, v)
+                : BinOf(edges, v);
+            counts[bin]++;
         }
     }
 
-    // The first index whose edge is greater than v (edges[0] <= v < edges[^1] here).
-    private static int UpperBound(ReadOnlySpan<double> edges, double v)
+    // Up to this many edges a straight count beats a search.
+    private const int LinearSearchEdges = 16;
+
+    private static readonly double InverseLog2Growth = 1 / Math.Log2(1.1);
+    private static readonly double Log2Of1e12 = Math.Log2(1e12);
+
+    // The bin of v, for edges[0] <= v < edges[^1], by counting the interior edges at or below it
+    // (comparisons without branches, so nothing to mispredict).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CountInteriorEdgesAtOrBelow(ReadOnlySpan<double> edges, double v)
     {
-        int lo = 1, hi = edges.Length - 1;
-        while (lo < hi)
+        int bin = 0;
+        for (int i = 1; i < edges.Length - 1; i++)
         {
-            int mid = (lo + hi) >>> 1;
-            if (edges[mid] > v)
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
+            bin += edges[i] <= v ? 1 : 0;
         }
-        return lo;
+        return bin;
+    }
+
+    // The last bin whose left edge is <= v, for edges[0] <= v < edges[^1]. Branch-free halving
+    // (a conditional move per step, no mispredictions), so searches of successive values overlap.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BinOf(ReadOnlySpan<double> edges, double v)
+    {
+        ref double first = ref MemoryMarshal.GetReference(edges);
+        int at = 0;
+        int length = edges.Length;
+        while (length > 1)
+        {
+            int half = length >> 1;
+            at = Unsafe.Add(ref first, at + half) <= v ? at + half : at;
+            length -= half;
+        }
+        return at;
+    }
+
+    // The TensorFlow edges are -e[773..0], 0, e[0..773] with e[k] about 1e-12 * 1.1^k, so
+    // k = log2(|v| / 1e-12) / log2(1.1) lands within a bin or so of the answer; the loops then walk
+    // to the bin whose real edges hold v, so the guess only affects speed, never the result. The
+    // log2 is the cheap one read off the double's bits (exponent plus mantissa fraction, off by
+    // under 0.09, less than a bin).
+    private static int TensorFlowBinOf(ReadOnlySpan<double> edges, double v)
+    {
+        int zero = edges.Length / 2;
+        double magnitude = Math.Abs(v);
+        double roughLog2 = BitConverter.DoubleToInt64Bits(magnitude) * (1.0 / (1L << 52)) - 1023;
+        int k = magnitude < 1e-12 ? 0 : (int)((roughLog2 + Log2Of1e12) * InverseLog2Growth);
+        int bin = Math.Clamp(v >= 0 ? zero + 1 + k : zero - 2 - k, 0, edges.Length - 2);
+        while (edges[bin] > v)
+        {
+            bin--;
+        }
+        while (edges[bin + 1] <= v)
+        {
+            bin++;
+        }
+        return bin;
     }
 
     // int(np.ceil(range / width)), refusing counts numpy would choke on.

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
 namespace TbPowerShell.Core.Summaries;
 
 /// <summary>
@@ -17,18 +20,29 @@ internal static class NumpyReductions
     private const int PairwiseBlock = 128;
 
     /// <summary><c>np.add.reduce</c> of a contiguous float64 array: 0.0 plus each chunk's pairwise sum.</summary>
-    public static double Sum(ReadOnlySpan<double> values)
+    public static double Sum(ReadOnlySpan<double> values) => Sum(values, default(Identity));
+
+    /// <summary>
+    /// <c>np.add.reduce</c> of <c>map(values)</c>, without materialising the mapped array: numpy
+    /// computes such a temporary elementwise first, so mapping on the fly adds the same doubles.
+    /// </summary>
+    public static double Sum<TMap>(ReadOnlySpan<double> values, TMap map)
+        where TMap : struct, IElementMap
     {
         double total = 0.0;
         for (int start = 0; start < values.Length; start += ReduceChunk)
         {
-            total += PairwiseSum(values.Slice(start, Math.Min(ReduceChunk, values.Length - start)));
+            total += PairwiseSum(values.Slice(start, Math.Min(ReduceChunk, values.Length - start)), map);
         }
         return total;
     }
 
     /// <summary>numpy's <c>DOUBLE_pairwise_sum</c>: eight interleaved accumulators per block, halves above 128.</summary>
-    public static double PairwiseSum(ReadOnlySpan<double> a)
+    public static double PairwiseSum(ReadOnlySpan<double> a) => PairwiseSum(a, default(Identity));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double PairwiseSum<TMap>(ReadOnlySpan<double> a, TMap map)
+        where TMap : struct, IElementMap
     {
         int n = a.Length;
         if (n < 8)
@@ -36,36 +50,37 @@ internal static class NumpyReductions
             double res = -0.0;
             for (int i = 0; i < n; i++)
             {
-                res += a[i];
+                res += map.Map(a[i]);
             }
             return res;
         }
         if (n <= PairwiseBlock)
         {
-            double r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+            double r0 = map.Map(a[0]), r1 = map.Map(a[1]), r2 = map.Map(a[2]), r3 = map.Map(a[3]);
+            double r4 = map.Map(a[4]), r5 = map.Map(a[5]), r6 = map.Map(a[6]), r7 = map.Map(a[7]);
             int i = 8;
             int whole = n - (n % 8);
             for (; i < whole; i += 8)
             {
-                r0 += a[i];
-                r1 += a[i + 1];
-                r2 += a[i + 2];
-                r3 += a[i + 3];
-                r4 += a[i + 4];
-                r5 += a[i + 5];
-                r6 += a[i + 6];
-                r7 += a[i + 7];
+                r0 += map.Map(a[i]);
+                r1 += map.Map(a[i + 1]);
+                r2 += map.Map(a[i + 2]);
+                r3 += map.Map(a[i + 3]);
+                r4 += map.Map(a[i + 4]);
+                r5 += map.Map(a[i + 5]);
+                r6 += map.Map(a[i + 6]);
+                r7 += map.Map(a[i + 7]);
             }
             double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
             for (; i < n; i++)
             {
-                res += a[i];
+                res += map.Map(a[i]);
             }
             return res;
         }
         int half = n / 2;
         half -= half % 8;
-        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
+        return PairwiseSum(a[..half], map) + PairwiseSum(a[half..], map);
     }
 
     /// <summary>
@@ -73,6 +88,7 @@ internal static class NumpyReductions
     /// another (its unrolling by five keeps that order), no fused multiply-add. OpenBLAS's SIMD
     /// kernels add in another order and may differ in the last bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<double> values)
     {
         double total = 0.0;
@@ -91,45 +107,62 @@ internal static class NumpyReductions
     public static double StandardDeviation(ReadOnlySpan<double> values)
     {
         double mean = Mean(values);
-        double[] squares = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            double deviation = values[i] - mean;
-            squares[i] = deviation * deviation;
-        }
-        return Math.Sqrt(Sum(squares) / values.Length);
+        return Math.Sqrt(Sum(values, new SquaredDeviation(mean)) / values.Length);
     }
 
     /// <summary>
     /// <c>np.percentile(values, percent)</c> with the default <c>linear</c> method: the order
     /// statistics either side of <c>(n - 1) * q</c>, blended by numpy's two-sided <c>_lerp</c>.
-    /// Found with selection, not a full sort; order statistics do not depend on the algorithm.
     /// </summary>
-    public static double Percentile(ReadOnlySpan<double> values, double percent)
-    {
-        double q = percent / 100.0;
-        int n = values.Length;
-        double virtualIndex = (n - 1) * q;
-        int below, above;
-        if (virtualIndex >= n - 1)
-        {
-            below = above = n - 1;
-        }
-        else if (virtualIndex < 0)
-        {
-            below = above = 0;
-        }
-        else
-        {
-            below = (int)Math.Floor(virtualIndex);
-            above = below + 1;
-        }
-        double gamma = virtualIndex - Math.Floor(virtualIndex);
+    public static double Percentile(ReadOnlySpan<double> values, double percent) => Percentiles(values, [percent])[0];
 
-        double[] work = values.ToArray();
-        double a = Select(work, below);
-        double b = above == below ? a : Select(work, above);
-        return Lerp(a, b, gamma);
+    /// <summary>
+    /// Several percentiles at once, from one copy of the data. Order statistics are found by
+    /// selection (expected linear time) instead of a sort; they are the same values either way.
+    /// </summary>
+    public static double[] Percentiles(ReadOnlySpan<double> values, ReadOnlySpan<double> percents)
+    {
+        int n = values.Length;
+        var below = new int[percents.Length];
+        var gamma = new double[percents.Length];
+        var wanted = new SortedSet<int>();
+        for (int p = 0; p < percents.Length; p++)
+        {
+            double virtualIndex = (n - 1) * (percents[p] / 100.0);
+            below[p] = virtualIndex >= n - 1 ? n - 1 : virtualIndex < 0 ? 0 : (int)Math.Floor(virtualIndex);
+            gamma[p] = virtualIndex - Math.Floor(virtualIndex);
+            wanted.Add(below[p]);
+            wanted.Add(Math.Min(below[p] + 1, n - 1));
+        }
+
+        double[] work = ArrayPool<double>.Shared.Rent(n);
+        var statistic = new Dictionary<int, double>();
+        try
+        {
+            values.CopyTo(work);
+            // Each selection leaves everything after position k no smaller than it, so the next
+            // wanted (larger) position is searched for only to the right of the previous one.
+            int left = 0;
+            foreach (int k in wanted)
+            {
+                statistic[k] = Select(work, left, n - 1, k);
+                left = k + 1;
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(work);
+        }
+
+        var result = new double[percents.Length];
+        for (int p = 0; p < percents.Length; p++)
+        {
+            // At or past the last index numpy takes the last value on both sides.
+            double a = statistic[below[p]];
+            double b = below[p] == n - 1 ? a : statistic[below[p] + 1];
+            result[p] = Lerp(a, b, gamma[p]);
+        }
+        return result;
     }
 
     // numpy's _lerp: from the lower side below one half, from the upper side from one half on,
@@ -144,13 +177,19 @@ internal static class NumpyReductions
         return a + difference * t;
     }
 
-    /// <summary>The k-th smallest value (0-based); reorders <paramref name="work"/>.</summary>
-    internal static double Select(double[] work, int k)
+    /// <summary>The k-th smallest value (0-based) of the whole array; reorders <paramref name="work"/>.</summary>
+    internal static double Select(double[] work, int k) => Select(work, 0, work.Length - 1, k);
+
+    /// <summary>
+    /// The k-th smallest value of <paramref name="work"/>, searching positions
+    /// <paramref name="left"/>..<paramref name="right"/> (quickselect, median-of-three Hoare partitions).
+    /// Afterwards no value left of k is larger and no value right of k is smaller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double Select(double[] work, int left, int right, int k)
     {
-        int left = 0, right = work.Length - 1;
         while (right > left)
         {
-            // median of three, then Hoare partition around its value
             int mid = left + ((right - left) >> 1);
             double pivot = MedianOfThree(work[left], work[mid], work[right]);
             int i = left, j = right;
@@ -189,4 +228,27 @@ internal static class NumpyReductions
 
     private static double MedianOfThree(double a, double b, double c) =>
         a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+
+    /// <summary>A per-element transform applied before summing (a struct, so the JIT inlines it).</summary>
+    internal interface IElementMap
+    {
+        /// <summary>The value to add for <paramref name="x"/>.</summary>
+        double Map(double x);
+    }
+
+    /// <summary>Adds the values themselves.</summary>
+    internal readonly struct Identity : IElementMap
+    {
+        public double Map(double x) => x;
+    }
+
+    /// <summary><c>(x - mean) ** 2</c> as numpy's <c>_var</c> computes it: subtract, then multiply.</summary>
+    internal readonly struct SquaredDeviation(double mean) : IElementMap
+    {
+        public double Map(double x)
+        {
+            double deviation = x - mean;
+            return deviation * deviation;
+        }
+    }
 }
