@@ -90,7 +90,8 @@ function Invoke-Pwsh {
 function Invoke-Build {
     Write-Host "== Build ($Configuration)"
     Invoke-Native 'dotnet publish' {
-        dotnet publish (Join-Path $Root 'src/TbPowerShell/TbPowerShell.csproj') -c $Configuration -o $ModuleOut --nologo -v quiet -p:GenerateDocumentationFile=true
+        # RID-specific, so libtorch's natives sit flat next to TorchSharp.dll: pwsh ignores the module's deps.json.
+        dotnet publish (Join-Path $Root 'src/TbPowerShell/TbPowerShell.csproj') -c $Configuration -o $ModuleOut -r linux-x64 --self-contained false --nologo -v quiet -p:GenerateDocumentationFile=true
     }
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Force
     $helpScript = Join-Path $Root 'tools/Build-Help.ps1'

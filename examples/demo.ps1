@@ -1,63 +1,116 @@
 <#
 .SYNOPSIS
-    The TbPowerShell demo: logs a few training curves, then reads them back as a table.
+    The TbPowerShell demo: trains a small TorchSharp CNN for about a minute and logs what a
+    training script logs, then reads the run back.
 .DESCRIPTION
-    Simulates three short "training runs" with different learning rates, logging loss, accuracy
-    and learning rate per step the way a training loop would, then reads every value back with
-    Get-TbEvent and prints a summary table. Open the result with `tensorboard --logdir <LogDir>`.
+    No download: the data are synthetic 16×16 images of four shapes (bars, a diagonal, a cross).
+    The model has an HRNet-like two-branch stage, so Register-TbHook shows one feature-map grid
+    per branch. The run logs:
+      - train/loss, train/accuracy, val/accuracy and train/learning_rate (Add-TbScalar),
+      - a grid of sample inputs (Add-TbImage with an NCHW tensor),
+      - feature maps of the stem, both stage branches and the fuse layer (Register-TbHook),
+      - activation statistics of the classifier and the gradient of a branch (Register-TbHook),
+      - weight and gradient histograms of every parameter (Add-TbModelHistogram),
+      - the run's configuration as a markdown table (Add-TbText).
+    It ends by printing the log directory, a table read back with Get-TbEvent, and the command
+    that opens the logs in TensorBoard.
+.PARAMETER Seconds
+    Roughly how long to train. Default 60.
 .EXAMPLE
     dotnet pwsh ./build.ps1 Demo
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/TbPowerShell/TbPowerShell.psd1'),
-    [string] $LogDir = (Join-Path $PSScriptRoot '../runs/demo')
+    [string] $LogDir = (Join-Path $PSScriptRoot '../runs/demo'),
+    [double] $Seconds = 60
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
 $LogDir = [System.IO.Path]::GetFullPath($LogDir)
 Remove-Item $LogDir -Recurse -Force -ErrorAction SilentlyContinue
 
-$steps = 200
-foreach ($lr in 0.1, 0.03, 0.01) {
-    $w = New-TbWriter -LogDir (Join-Path $LogDir "lr=$lr")
-    try {
-        $loss = 2.5
-        for ($step = 0; $step -lt $steps; $step++) {
-            # A noisy exponential decay, faster with a larger learning rate.
-            $loss = $loss * (1 - $lr * 0.5) + 0.02 * [math]::Sin($step / 3.0) * $lr * 10
-            $accuracy = 1 - [math]::Exp(-$step * $lr / 8)
-            $w.GlobalStep = $step
-            Add-TbScalar -Writer $w -Tag 'train/loss' -Value $loss
-            Add-TbScalar -Writer $w -Tag 'train/accuracy' -Value $accuracy
-            Add-TbScalar -Writer $w -Tag 'train/learning_rate' -Value ($lr * [math]::Pow(0.99, $step))
-            if ($step % 20 -eq 0) {
-                Write-Progress -Activity "Training (lr=$lr)" -Status "step $step" -PercentComplete ($step * 100 / $steps)
-            }
+$config = [ordered]@{
+    model         = 'TwoBranchNet (stem, two-branch stage, fuse, head)'
+    data          = 'ShapesDataset: 4096 train + 512 validation images, 16x16'
+    batch_size    = 64
+    learning_rate = 0.05
+    optimizer     = 'SGD, momentum 0.9'
+    seconds       = $Seconds
+}
+$batch = $config.batch_size
+
+# Building the model is the first torch feature used: this is where libtorch loads.
+[TbPowerShell.Torch.Demo.Determinism]::Seed(1234)
+$model = [TbPowerShell.Torch.Demo.TwoBranchNet]::new(4)
+$train = [TbPowerShell.Torch.Demo.ShapesDataset]::new(4096, 1)
+$val = [TbPowerShell.Torch.Demo.ShapesDataset]::new(512, 2)
+$trainer = [TbPowerShell.Torch.Demo.Trainer]::new($model, $config.learning_rate)
+
+$w = New-TbWriter -LogDir $LogDir
+try {
+    Add-TbText -Writer $w -Tag config -Step 0 -Text (
+        @('| setting | value |', '|---|---|') + ($config.GetEnumerator() | ForEach-Object { "| $($_.Key) | $($_.Value) |" }))
+    $samples = $val.Images(0, 32)
+    Add-TbImage -Writer $w -Tag inputs -Data $samples -DataFormat NCHW -Step 0
+    $samples.Dispose()
+
+    $hooks = @(
+        Register-TbHook -Module $model -Name 'stem', 'stage', 'fuse' -Writer $w -Log FeatureMap -Every 50
+        Register-TbHook -Module $model -Name 'head.fc' -Writer $w -Log Histogram, Stats -Every 50
+        Register-TbHook -Module $model -Name 'stage.branch1' -Writer $w -Kind Gradient -Every 50
+    )
+    Write-Host "Hooked: $(($hooks.Name | Sort-Object -Unique) -join ', ')"
+
+    $valX = $val.Images(0, 512); $valY = $val.Labels(0, 512)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $step = 0
+    $batches = [int]($train.Count / $batch)
+    while ($clock.Elapsed.TotalSeconds -lt $Seconds) {
+        $epoch = [math]::Floor($step / $batches)
+        $i = ($step % $batches) * $batch
+        $w.GlobalStep = $step
+        $x = $train.Images($i, $batch); $y = $train.Labels($i, $batch)
+        $r = $trainer.Step($x, $y)
+        $x.Dispose(); $y.Dispose()
+        Add-TbScalar -Writer $w -Tag train/loss -Value $r.Loss
+        Add-TbScalar -Writer $w -Tag train/accuracy -Value $r.Accuracy
+        if ($step % 50 -eq 0) {
+            Add-TbScalar -Writer $w -Tag train/learning_rate -Value $trainer.LearningRate
+            Add-TbScalar -Writer $w -Tag val/accuracy -Value $trainer.Evaluate($valX, $valY)
+            Add-TbModelHistogram -Module $model -Writer $w -Gradient
+            $pct = [math]::Min(100, [int](100 * $clock.Elapsed.TotalSeconds / $Seconds))
+            Write-Progress -Activity 'Training TwoBranchNet' -Status ("epoch {0}, step {1}, loss {2:N3}, accuracy {3:P0}" -f $epoch, $step, $r.Loss, $r.Accuracy) -PercentComplete $pct
         }
-        Write-Progress -Activity "Training (lr=$lr)" -Completed
+        $step++
     }
-    finally {
-        Close-TbWriter $w
-    }
+    Write-Progress -Activity 'Training TwoBranchNet' -Completed
+    $w.GlobalStep = $step
+    Add-TbScalar -Writer $w -Tag val/accuracy -Value $trainer.Evaluate($valX, $valY)
+    $valX.Dispose(); $valY.Dispose()
+    Write-Host ("Trained {0} steps in {1:N0} s" -f $step, $clock.Elapsed.TotalSeconds)
+}
+finally {
+    Close-TbWriter $w
 }
 
-$events = Get-TbEvent $LogDir
-Write-Host "Logged $($events.Count) values under $LogDir"
-$events |
-    Group-Object Run, Tag |
+Write-Host "Logs: $LogDir"
+Get-TbEvent $LogDir -Type All |
+    Group-Object { $_.GetType().Name -replace '^Tb|Event$' }, Tag |
     ForEach-Object {
-        $last = $_.Group | Sort-Object Step | Select-Object -Last 1
+        $last = $_.Group[-1]
         [pscustomobject]@{
-            Run       = $last.Run
-            Tag       = $last.Tag
-            Values    = $_.Count
-            LastStep  = $last.Step
-            LastValue = [math]::Round($last.Value, 4)
+            Kind     = $_.Values[0]
+            Tag      = $_.Values[1]
+            Values   = $_.Count
+            LastStep = $last.Step
+            Last     = switch ($last) {
+                { $_ -is [TbPowerShell.TbScalarEvent] } { '{0:N4}' -f $_.Value }
+                { $_ -is [TbPowerShell.TbImageEvent] } { '{0}x{1} png' -f $_.Width, $_.Height }
+                { $_ -is [TbPowerShell.TbHistogramEvent] } { '{0} values' -f $_.Count }
+                default { '' }
+            }
         }
     } |
-    Format-Table -AutoSize | Out-String | Write-Host
-
-$csv = Join-Path $LogDir 'all-values.csv'
-$events | Export-Csv -LiteralPath $csv
-Write-Host "Every value as CSV: $csv"
+    Sort-Object Kind, Tag |
+    Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 Write-Host "Open the logs in TensorBoard:  tensorboard --logdir `"$LogDir`""

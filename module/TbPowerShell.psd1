@@ -21,6 +21,10 @@
         'Export-TbImageGrid'
         'Get-TbEvent'
         'Save-TbMedia'
+        'Register-TbHook'
+        'Get-TbHook'
+        'Unregister-TbHook'
+        'Add-TbModelHistogram'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

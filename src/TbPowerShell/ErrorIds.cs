@@ -90,6 +90,18 @@ public static class ErrorIds
     /// <summary>A file (saved media, an image grid) could not be written.</summary>
     public const string FileWriteFailed = "FileWriteFailed";
 
+    /// <summary>A model hook failed in the background (training went on); reported at the next call for its writer.</summary>
+    public const string HookFailed = "HookFailed";
+
+    /// <summary>No sub-module name matched the patterns given to Register-TbHook.</summary>
+    public const string NoModuleMatched = "NoModuleMatched";
+
+    /// <summary>The object given is not a TorchSharp module.</summary>
+    public const string NotAModule = "NotAModule";
+
+    /// <summary>TorchSharp or libtorch could not be loaded; the message relays TorchSharp's own reason.</summary>
+    public const string TorchUnavailable = "TorchUnavailable";
+
     /// <summary>An object given to a cmdlet is not of a type it handles.</summary>
     public const string UnsupportedInput = "UnsupportedInput";
 }

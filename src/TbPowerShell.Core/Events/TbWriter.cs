@@ -43,9 +43,11 @@ public sealed class TbWriter : IDisposable
     private long _globalStep;
     private bool _writeRequested;
     private bool _closed;
+    private bool _closing;
     private ExceptionDispatchInfo? _fault;
     private Stream? _file;
     private string _path;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _feedErrors = new();
     private readonly HashSet<string> _tagsWithMetadata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TbWriter> _subWriters = new(StringComparer.Ordinal);
     private readonly List<string> _groupedScalarTags = new();
@@ -131,6 +133,33 @@ public sealed class TbWriter : IDisposable
                 return _closed;
             }
         }
+    }
+
+    /// <summary>
+    /// Raised once when <see cref="Close"/> starts, before the last write: whatever feeds the writer
+    /// from elsewhere (model hooks) adds its last values and detaches. The writer is still open.
+    /// </summary>
+    public event EventHandler? Closing;
+
+    /// <summary>
+    /// Reports a failure of something that feeds this writer from another thread (a model hook):
+    /// it is handed to the next caller of <see cref="TakeFeedErrors"/> (the next cmdlet call, or close).
+    /// </summary>
+    public void ReportFeedError(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _feedErrors.Enqueue(error);
+    }
+
+    /// <summary>The failures reported with <see cref="ReportFeedError"/> since the last call; each is handed out once.</summary>
+    public IReadOnlyList<Exception> TakeFeedErrors()
+    {
+        var taken = new List<Exception>();
+        while (_feedErrors.TryDequeue(out var e))
+        {
+            taken.Add(e);
+        }
+        return taken;
     }
 
     /// <summary>The background write interval.</summary>
@@ -357,13 +386,27 @@ public sealed class TbWriter : IDisposable
     /// </summary>
     public void Close()
     {
-        ExceptionDispatchInfo? fault;
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || _closing)
             {
                 return;
             }
+            _closing = true;
+        }
+        // Let what feeds this writer (model hooks, say) write its last values first.
+        try
+        {
+            Closing?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failing listener must not stop the close; what it could not write is its own error.
+        }
+
+        ExceptionDispatchInfo? fault;
+        lock (_gate)
+        {
             _closed = true;
             fault = _fault;
             _fault = null;

@@ -71,7 +71,21 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
             else
             {
                 target = Data!;
-                float[] samples = ArrayInput.ToFloats(Data);
+                int channels = Channels;
+                float[] samples;
+                if (TorchBridge.IsTensor(Data))
+                {
+                    samples = TorchBridge.ToFloats(Data!, out int[] shape);
+                    // A (channels, frames) tensor brings its channel count, as torchaudio's do.
+                    if (shape.Length == 2 && !MyInvocation.BoundParameters.ContainsKey(nameof(Channels)))
+                    {
+                        channels = shape[0];
+                    }
+                }
+                else
+                {
+                    samples = ArrayInput.ToFloats(Data);
+                }
                 if (samples.Length == 0)
                 {
                     WriteError(new ErrorRecord(new ArgumentException("The audio clip has no samples."), ErrorIds.EmptyData, ErrorCategory.InvalidArgument, Data));
@@ -81,7 +95,7 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
                 {
                     WriteWarning($"Audio '{Tag}' has samples outside [-1, 1]; they were clipped.");
                 }
-                wav = WavCodec.Encode(samples, Channels, SampleRate, Clip);
+                wav = WavCodec.Encode(samples, channels, SampleRate, Clip);
                 info = WavCodec.ReadInfo(wav);
             }
         }

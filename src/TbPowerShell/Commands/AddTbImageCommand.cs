@@ -24,12 +24,12 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
     [ValidateNotNullOrEmpty]
     public string? LiteralPath { get; set; }
 
-    /// <summary>Pixel values: floats in [0, 1] (scaled by 255 as PyTorch does) or a byte[] taken as it is; nested arrays are flattened.</summary>
+    /// <summary>Pixel values: floats in [0, 1] (scaled by 255 as PyTorch does) or a byte[] taken as it is; nested arrays are flattened; or a TorchSharp tensor (uint8 taken as it is).</summary>
     [Parameter]
     [ValidateNotNull]
     public object? Data { get; set; }
 
-    /// <summary>The dimensions of <c>-Data</c>, one per letter of <c>-DataFormat</c>.</summary>
+    /// <summary>The dimensions of <c>-Data</c>, one per letter of <c>-DataFormat</c> (a tensor brings its own).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public int[]? Shape { get; set; }
@@ -150,12 +150,6 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
 
     private void AddData()
     {
-        if (Shape is null)
-        {
-            WriteError(new ErrorRecord(new ArgumentException("-Data needs -Shape: the dimensions, one per letter of -DataFormat."),
-                ErrorIds.InvalidImageShape, ErrorCategory.InvalidArgument, DataFormat));
-            return;
-        }
         try
         {
             var grid = GridOptions.From(NRow, Padding, Normalize, ValueRange, ScaleEach, PadValue);

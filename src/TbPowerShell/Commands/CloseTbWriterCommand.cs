@@ -31,6 +31,7 @@ public sealed class CloseTbWriterCommand : PSCmdlet
             {
                 WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
             }
+            TbWriterCommandBase.ReportFeedErrors(this, writer);
             if (PassThru)
             {
                 WriteObject(writer);

@@ -21,10 +21,10 @@ public sealed class ExportTbImageGridCommand : PSCmdlet
     [ValidateNotNull]
     public object Data { get; set; } = null!;
 
-    /// <summary>The dimensions of <c>-Data</c>, one per letter of <c>-DataFormat</c>.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The dimensions of <c>-Data</c>, one per letter of <c>-DataFormat</c> (a tensor brings its own).</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
-    public int[] Shape { get; set; } = null!;
+    public int[]? Shape { get; set; }
 
     /// <summary>The layout of <c>-Data</c>. Default NCHW (a batch); CHW, HWC and HW save a single image.</summary>
     [Parameter]

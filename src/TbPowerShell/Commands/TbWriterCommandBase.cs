@@ -86,6 +86,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     {
         if (ParameterSetName == WriterSet)
         {
+            ReportFeedErrors(this, Writer);
             return Writer;
         }
 
@@ -199,6 +200,15 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             {
                 // Stopping: the pipeline cannot take an error any more; Close already wrote all it could.
             }
+        }
+    }
+
+    /// <summary>Writes the failures of model hooks feeding <paramref name="writer"/> that nobody has heard of yet.</summary>
+    internal static void ReportFeedErrors(Cmdlet cmdlet, TbWriter writer)
+    {
+        foreach (var e in writer.TakeFeedErrors())
+        {
+            cmdlet.WriteError(new ErrorRecord(e, ErrorIds.HookFailed, ErrorCategory.InvalidResult, writer));
         }
     }
 

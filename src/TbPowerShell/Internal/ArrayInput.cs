@@ -13,6 +13,10 @@ internal static class ArrayInput
     /// <exception cref="ArgumentException">An element is not a number.</exception>
     public static float[] ToFloats(object? data)
     {
+        if (TorchBridge.IsTensor(data))
+        {
+            return TorchBridge.ToFloats(data!, out _);
+        }
         switch (ValueParsing.Unwrap(data))
         {
             case float[] f:
@@ -30,6 +34,10 @@ internal static class ArrayInput
     /// <summary>The numbers of <paramref name="data"/>, flattened in order, as doubles.</summary>
     public static double[] ToDoubles(object? data)
     {
+        if (TorchBridge.IsTensor(data))
+        {
+            return TorchBridge.ToDoubles(data!);
+        }
         switch (ValueParsing.Unwrap(data))
         {
             case double[] d:
@@ -50,6 +58,12 @@ internal static class ArrayInput
         {
             case null:
                 throw new ArgumentException("The data holds a null where a number was expected.");
+            case { } tensor when TorchBridge.IsTensor(tensor):
+                foreach (double v in TorchBridge.ToDoubles(tensor))
+                {
+                    add(v);
+                }
+                return;
             case string s:
                 if (!ValueParsing.TryParseDouble(s, out double parsed))
                 {

@@ -17,8 +17,22 @@ internal static class GridOptions
         };
 
     /// <summary>Pixels for <paramref name="data"/>: byte[] taken as it is, anything else as float32 scaled by 255.</summary>
-    public static ImagePixels Pixels(object data, int[] shape, string dataFormat, ImageGridOptions grid) =>
-        ArrayInput.IsBytes(data)
+    /// <remarks>A tensor brings its own shape (used when <paramref name="shape"/> is null); a uint8 tensor is taken as it is.</remarks>
+    public static ImagePixels Pixels(object data, int[]? shape, string dataFormat, ImageGridOptions grid)
+    {
+        if (TorchBridge.IsTensor(data))
+        {
+            byte[]? bytes = TorchBridge.ToBytesIfByteTensor(data, out int[] tensorShape);
+            return bytes is not null
+                ? ImageConversion.FromBytes(bytes, shape ?? tensorShape, dataFormat, grid)
+                : ImageConversion.FromFloats(TorchBridge.ToFloats(data, out _), shape ?? tensorShape, dataFormat, grid);
+        }
+        if (shape is null)
+        {
+            throw new ImageFormatException(ImageError.InvalidShape, "-Data needs -Shape: the dimensions, one per letter of -DataFormat.", dataFormat);
+        }
+        return ArrayInput.IsBytes(data)
             ? ImageConversion.FromBytes((byte[])ValueParsing.Unwrap(data)!, shape, dataFormat, grid)
             : ImageConversion.FromFloats(ArrayInput.ToFloats(data), shape, dataFormat, grid);
+    }
 }

@@ -27,6 +27,16 @@ internal static class ValueParsing
             case decimal m: value = (double)m; return true;
             case Half h: value = (double)h; return true;
             case string text: return TryParseDouble(text, out value);
+            case { } other when TorchBridge.IsTensor(other):
+                try
+                {
+                    value = TorchBridge.ToScalar(other);
+                    return true;
+                }
+                catch (ArgumentException)
+                {
+                    return false; // more than one element
+                }
             default: return false;
         }
     }
