@@ -189,6 +189,22 @@ public class ImageTests
         Assert.Equal((6 * 10 + 2, 12), (padded.Width, padded.Height));
     }
 
+    [Fact]
+    public void ImageSummaryValuesArePyTorchsAroundThePng()
+    {
+        // PNG encoders differ (zlib settings), so the bytes around the PNG are what can be equal:
+        // given PyTorch's PNG, our Summary.Image value is PyTorch's, byte for byte.
+        var raws = RawValues.Of(Fixtures.EventFile("pytorch", "image"));
+        var records = ReadValues.File(Fixtures.EventFile("pytorch", "image")).Cast<ImageRecord>().ToList();
+        Assert.Equal(6, raws.Count);
+        for (int i = 0; i < raws.Count; i++)
+        {
+            var r = records[i];
+            var ours = TbPowerShell.Core.Summaries.SummaryValues.Image(r.Tag, r.Encoded, r.Width, r.Height, r.Channels);
+            Assert.Equal(raws[i].Bytes, Google.Protobuf.MessageExtensions.ToByteArray(ours));
+        }
+    }
+
     // ---------------------------------------------------------------- conversion rules
 
     /// <summary>A distinct byte for each (c, y, x) of a 3×2×3 (C×H×W) image.</summary>
