@@ -41,14 +41,26 @@ internal static class ValueDecoder
 
     public static HistogramRecord FromProto(string tag, long step, double wallTime, HistogramProto h)
     {
+        // TensorBoard's migration: the empty buckets at either end are dropped (PyTorch always
+        // writes an empty first one); of the rest, the first left edge is min, the last right
+        // edge max, and the others are the stored limits.
         int k = Math.Min(h.Bucket.Count, h.BucketLimit.Count);
-        var buckets = new HistogramBucket[k];
-        for (int i = 0; i < k; i++)
+        int start = 0;
+        while (start < k && !(h.Bucket[start] > 0))
         {
-            // TensorBoard's migration: lefts = [min] + limits[:-1], rights = limits[:-1] + [max].
-            double left = i == 0 ? h.Min : h.BucketLimit[i - 1];
-            double right = i == k - 1 ? h.Max : h.BucketLimit[i];
-            buckets[i] = new HistogramBucket(left, right, h.Bucket[i]);
+            start++;
+        }
+        int end = k - 1;
+        while (end >= start && !(h.Bucket[end] > 0))
+        {
+            end--;
+        }
+        var buckets = new HistogramBucket[Math.Max(0, end - start + 1)];
+        for (int i = start; i <= end; i++)
+        {
+            double left = i == start ? h.Min : h.BucketLimit[i - 1];
+            double right = i == end ? h.Max : h.BucketLimit[i];
+            buckets[i - start] = new HistogramBucket(left, right, h.Bucket[i]);
         }
         return new HistogramRecord(tag, step, wallTime, h.Min, h.Max, h.Num, h.Sum, h.SumSquares, buckets);
     }

@@ -55,7 +55,8 @@ public readonly record struct HistogramBucket(double Left, double Right, double 
 
 /// <summary>
 /// A histogram. From the old encoding (<c>HistogramProto</c>) buckets are made as TensorBoard
-/// migrates them (first left edge = min, last right edge = max); from the new encoding (k×3 tensor),
+/// migrates them (empty buckets at either end dropped, first left edge = min, last right edge = max);
+/// from the new encoding (k×3 tensor),
 /// Min and Max are the outer edges, Count the sum of counts, and Sum and SumSquares are NaN (not stored).
 /// </summary>
 public sealed record HistogramRecord(string Tag, long Step, double WallTime, double Min, double Max, double Count, double Sum, double SumSquares, HistogramBucket[] Buckets)

@@ -91,6 +91,11 @@ public static class PngCodec
     /// <summary>Decodes any image ImageSharp reads into 8-bit pixels with <paramref name="channels"/> channels (1, 3 or 4).</summary>
     public static ImagePixels Decode(ReadOnlySpan<byte> encoded, int channels)
     {
+        if (encoded.IsEmpty)
+        {
+            // ImageSharp's span overload throws ArgumentNullException for an empty span.
+            throw new ImageFormatException(ImageError.Unreadable, "The bytes are not an image ImageSharp can read: there are none.", null);
+        }
         try
         {
             switch (channels)
