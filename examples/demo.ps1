@@ -41,6 +41,7 @@ $batch = $config.batch_size
 
 # Building the model is the first torch feature used: this is where libtorch loads.
 [TbPowerShell.Torch.Demo.Determinism]::Seed(1234)
+[TbPowerShell.Torch.Demo.Determinism]::UseThreads(1)
 $model = [TbPowerShell.Torch.Demo.TwoBranchNet]::new(4)
 $train = [TbPowerShell.Torch.Demo.ShapesDataset]::new(4096, 1)
 $val = [TbPowerShell.Torch.Demo.ShapesDataset]::new(512, 2)

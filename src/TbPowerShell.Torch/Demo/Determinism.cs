@@ -7,4 +7,10 @@ public static class Determinism
 {
     /// <summary>Seeds libtorch's generator, so weight initialisation repeats.</summary>
     public static void Seed(long seed) => manual_seed(seed);
+
+    /// <summary>
+    /// Sets libtorch's intra-op threads. A model this small runs fastest on one thread; more only
+    /// add OpenMP hand-offs, which cost dearly when other processes share the cores.
+    /// </summary>
+    public static void UseThreads(int threads) => set_num_threads(threads);
 }
