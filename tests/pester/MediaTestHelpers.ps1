@@ -39,8 +39,9 @@ function Get-FirstDifference([byte[]] $Actual, [byte[]] $Expected) {
 function Read-ExpectedMedia {
     <#
     .SYNOPSIS
-        The image, audio, text, histogram and tensor values of pytorch.raw.jsonl: run, kind, tag,
-        step and (for images and audio) the sha256 and size of the encoded bytes.
+        The image, audio, text, histogram and tensor values of pytorch.raw.jsonl: run, kind, plugin,
+        tag, step, and per kind what TensorBoard's loader read (sha256 and size of encoded images
+        and clips, their sizes; texts; histogram summary numbers).
     #>
     param([string] $Path = (Join-Path $FixtureRoot 'pytorch.raw.jsonl'))
     foreach ($line in [System.IO.File]::ReadLines($Path)) {
@@ -50,20 +51,40 @@ function Read-ExpectedMedia {
             $kind = $root.GetProperty('kind').GetString()
             if ($kind -in 'file_version', 'scalar', 'session_log', 'graph', 'run_metadata', 'projector') { continue }
             $value = $root.GetProperty('value')
-            $sha = $null
-            $bytes = $null
-            if ($kind -in 'image', 'audio') {
-                $sha = $value.GetProperty('sha256').GetString()
-                $bytes = $value.GetProperty('bytes').GetInt32()
-            }
-            [pscustomobject]@{
+            $item = [ordered]@{
                 Run    = $root.GetProperty('run').GetString()
                 Kind   = $kind
+                Plugin = $root.GetProperty('plugin').GetString()
                 Tag    = $root.GetProperty('tag').GetString()
                 Step   = $root.GetProperty('step').GetInt64()
-                Sha256 = $sha
-                Bytes  = $bytes
             }
+            switch ($kind) {
+                'image' {
+                    $item.Sha256 = $value.GetProperty('sha256').GetString()
+                    $item.Bytes = $value.GetProperty('bytes').GetInt32()
+                    $item.Width = $value.GetProperty('width').GetInt32()
+                    $item.Height = $value.GetProperty('height').GetInt32()
+                    $item.Channels = $value.GetProperty('colorspace').GetInt32()
+                }
+                'audio' {
+                    $item.Sha256 = $value.GetProperty('sha256').GetString()
+                    $item.Bytes = $value.GetProperty('bytes').GetInt32()
+                    $item.SampleRate = $value.GetProperty('sample_rate').GetDouble()
+                    $item.Channels = $value.GetProperty('num_channels').GetInt32()
+                    $item.Frames = $value.GetProperty('length_frames').GetInt64()
+                }
+                'text' {
+                    $item.Text = ($value.GetProperty('strings').EnumerateArray() | ForEach-Object { $_.GetString() }) -join "`n"
+                }
+                'histogram' {
+                    $item.Count = $value.GetProperty('num').GetDouble()
+                    $item.Min = $value.GetProperty('min').GetDouble()
+                    $item.Max = $value.GetProperty('max').GetDouble()
+                    $item.Sum = $value.GetProperty('sum').GetDouble()
+                    $item.SumSquares = $value.GetProperty('sum_squares').GetDouble()
+                }
+            }
+            [pscustomobject]$item
         }
         finally {
             $doc.Dispose()
