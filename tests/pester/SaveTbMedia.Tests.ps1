@@ -40,7 +40,7 @@ AfterAll {
 }
 
 Describe 'Save-TbMedia' {
-    It 'saves Get-TbEvent -Type Image,Audio of the fixtures as <dir>/<run>/<tag>/<step>.png|.wav with the events'' bytes' {
+    It 'saves Get-TbEvent -Type Image,Audio of the fixtures as Destination/run/tag/step.png or .wav with the events'' bytes' {
         $dest = New-TestDir
         $files = @(Get-TbEvent -Type Image, Audio $PyTorchFixtures | Save-TbMedia -Destination $dest -PassThru)
         $files.Count | Should -Be 8
