@@ -206,6 +206,21 @@ Describe 'Add-TbImage from files and ImageSharp images' {
         Get-FirstDifference $e[0].Decode().Pixels $rgbBytes | Should -Be -1
     }
 
+    It '-Path re-encodes a 32-bit BMP with transparency as an RGBA PNG, alpha kept' {
+        $rgba = [byte[]](10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255, 1, 2, 3, 64)
+        $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgba32]($rgba, 2, 2)
+        $encoder = [SixLabors.ImageSharp.Formats.Bmp.BmpEncoder]::new()
+        $encoder.BitsPerPixel = [SixLabors.ImageSharp.Formats.Bmp.BmpBitsPerPixel]::Pixel32
+        $encoder.SupportTransparency = $true
+        $bmp32 = Join-Path $TestDrive 'alpha.bmp'
+        try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsBmp($image, $bmp32, $encoder) }
+        finally { $image.Dispose() }
+        $e = @(Add-AndRead @{ Tag = 'bmp32'; Path = $bmp32 })
+        $e[0].Format | Should -BeExactly 'png'
+        $e[0].Channels | Should -Be 4
+        Get-FirstDifference $e[0].Decode().Pixels $rgba | Should -Be -1
+    }
+
     It '-Path re-encodes a JPEG as a PNG with the same size' {
         $e = @(Add-AndRead @{ Tag = 'jpeg'; Path = $jpeg })
         $e[0].Format | Should -BeExactly 'png'
