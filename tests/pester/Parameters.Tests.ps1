@@ -29,6 +29,13 @@ Describe 'Parameter sets' {
         @{ Command = 'Get-TbEvent'; Sets = @('LiteralPath', 'Path'); Default = 'Path' }
         @{ Command = 'New-TbWriter'; Sets = @('__AllParameterSets'); Default = $null }
         @{ Command = 'Close-TbWriter'; Sets = @('__AllParameterSets'); Default = $null }
+        @{ Command = 'Add-TbScalars'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbImage'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbAudio'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbText'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbHistogram'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Save-TbMedia'; Sets = @('__AllParameterSets'); Default = $null }
+        @{ Command = 'Export-TbImageGrid'; Sets = @('__AllParameterSets'); Default = $null }
     ) {
         $cmd = Get-Command $Command
         @($cmd.ParameterSets.Name | Sort-Object) | Should -Be $Sets
@@ -63,6 +70,27 @@ Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
     @{ Command = 'New-TbWriter'; Parameter = 'FilenameSuffix'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     @{ Command = 'New-TbWriter'; Parameter = 'PurgeStep'; Set = '__AllParameterSets'; Type = [Nullable[long]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     @{ Command = 'New-TbWriter'; Parameter = 'GlobalStep'; Set = '__AllParameterSets'; Type = [long]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    # Add-TbScalars: a dictionary of series by property name (one row per step).
+    @{ Command = 'Add-TbScalars'; Parameter = 'Tag'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbScalars'; Parameter = 'Value'; Set = '__AllParameterSets'; Type = [System.Collections.IDictionary]; Mandatory = $true; Position = 1; ByValue = $false; ByName = $true }
+    # Add-TbImage: Get-ChildItem *.png | Add-TbImage binds -LiteralPath by PSPath.
+    @{ Command = 'Add-TbImage'; Parameter = 'LiteralPath'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbImage'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbImage'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    # Add-TbAudio: WAV files by PSPath too.
+    @{ Command = 'Add-TbAudio'; Parameter = 'LiteralPath'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbAudio'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    # Add-TbText: strings by value (Get-Content | Add-TbText) and by property name.
+    @{ Command = 'Add-TbText'; Parameter = 'Text'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $true; Position = 1; ByValue = $true; ByName = $true }
+    # Add-TbHistogram: numbers by value ($weights | Add-TbHistogram).
+    @{ Command = 'Add-TbHistogram'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $true; ByName = $false }
+    # Save-TbMedia: events by value (Get-TbEvent -Type Image | Save-TbMedia .\out).
+    @{ Command = 'Save-TbMedia'; Parameter = 'InputObject'; Set = '__AllParameterSets'; Type = [psobject]; Mandatory = $true; Position = $Named; ByValue = $true; ByName = $false }
+    @{ Command = 'Save-TbMedia'; Parameter = 'Destination'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $false }
+    # Export-TbImageGrid: the file by position, the batch by name.
+    @{ Command = 'Export-TbImageGrid'; Parameter = 'Path'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $false }
+    @{ Command = 'Export-TbImageGrid'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Export-TbImageGrid'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
 ) {
     It 'has the declared type, position, mandatory flag and pipeline binding' {
         (Get-Command $Command).Parameters[$Parameter].ParameterType | Should -Be $Type
@@ -88,9 +116,42 @@ Describe 'Parameters that belong to one set only' {
 }
 
 Describe 'Aliases' {
-    It 'Get-TbEvent -LiteralPath has the aliases PSPath and LP' {
-        $aliases = (Get-Command Get-TbEvent).Parameters['LiteralPath'].Aliases
+    It '<Command> -LiteralPath has the aliases PSPath and LP' -ForEach @(
+        @{ Command = 'Get-TbEvent' }
+        @{ Command = 'Add-TbImage' }
+        @{ Command = 'Add-TbAudio' }
+    ) {
+        $aliases = (Get-Command $Command).Parameters['LiteralPath'].Aliases
         $aliases | Should -Contain 'PSPath'
         $aliases | Should -Contain 'LP'
+    }
+}
+
+Describe 'Common parameters of the media cmdlets' {
+    It '<Command> has -Writer (set Writer), -LogDir (set LogDir), -Step, -WallTime and -Run by property name, and -PassThru' -ForEach @(
+        @{ Command = 'Add-TbScalars' }
+        @{ Command = 'Add-TbImage' }
+        @{ Command = 'Add-TbAudio' }
+        @{ Command = 'Add-TbText' }
+        @{ Command = 'Add-TbHistogram' }
+    ) {
+        $parameters = (Get-Command $Command).Parameters
+        $parameters['Writer'].ParameterSets.Keys | Should -Be @('Writer')
+        $parameters['Writer'].ParameterSets['Writer'].IsMandatory | Should -BeTrue
+        $parameters['LogDir'].ParameterSets.Keys | Should -Be @('LogDir')
+        $parameters['LogDir'].ParameterSets['LogDir'].IsMandatory | Should -BeTrue
+        foreach ($name in 'Step', 'WallTime', 'Run') {
+            $parameters[$name].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$name"
+        }
+        $parameters['Step'].ParameterType | Should -Be ([Nullable[long]])
+        $parameters['PassThru'].ParameterType | Should -Be ([switch])
+    }
+
+    It '<Command> supports -WhatIf and -Confirm' -ForEach @(
+        @{ Command = 'Save-TbMedia' }
+        @{ Command = 'Export-TbImageGrid' }
+    ) {
+        (Get-Command $Command).Parameters.Keys | Should -Contain 'WhatIf'
+        (Get-Command $Command).Parameters.Keys | Should -Contain 'Confirm'
     }
 }
