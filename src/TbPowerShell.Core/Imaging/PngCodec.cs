@@ -47,7 +47,7 @@ public static class PngCodec
     public static byte[] Encode(Image image, out int channels)
     {
         ArgumentNullException.ThrowIfNull(image);
-        channels = ChannelsOf(image.PixelType.BitsPerPixel, image.Metadata.GetPngMetadata().ColorType, image.PixelType.AlphaRepresentation);
+        channels = ChannelsOfPixelType(image);
         var colorType = channels switch
         {
             1 => PngColorType.Grayscale,
@@ -131,6 +131,24 @@ public static class PngCodec
         var bytes = new byte[image.Width * image.Height * channels];
         image.CopyPixelDataTo(bytes);
         return new ImagePixels(image.Width, image.Height, channels, bytes);
+    }
+
+    /// <summary>
+    /// Channels of an in-memory image, from its pixel type (decoders pick the type that fits the
+    /// file: Bgra32 for a 32-bit BMP, Rgb24 for a JPEG, L8 for grey). The alpha representation is
+    /// not set on images made in memory, so it cannot be relied on.
+    /// </summary>
+    private static int ChannelsOfPixelType(Image image)
+    {
+        var pixel = image.GetType().IsGenericType ? image.GetType().GetGenericArguments()[0].Name : string.Empty;
+        return pixel switch
+        {
+            "L8" or "L16" => 1,
+            "La16" or "La32" => 2,
+            "Rgb24" or "Bgr24" or "Rgb48" or "Bgr565" => 3,
+            "" => ChannelsOf(image.PixelType.BitsPerPixel, image.Metadata.GetPngMetadata().ColorType, image.PixelType.AlphaRepresentation),
+            _ => 4,
+        };
     }
 
     private static int ChannelsOf(int bitsPerPixel, PngColorType? pngColorType, PixelAlphaRepresentation? alpha)

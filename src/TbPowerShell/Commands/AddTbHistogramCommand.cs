@@ -111,7 +111,10 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
         _pendingKey = key;
         try
         {
-            ArrayInput.Flatten(Data, _values.Add);
+            // All or nothing: a bad element keeps the whole input out of the histogram.
+            var values = new List<double>();
+            ArrayInput.Flatten(Data, values.Add);
+            _values.AddRange(values);
         }
         catch (ArgumentException e)
         {
