@@ -217,12 +217,12 @@ Describe 'Add-TbHistogram values' {
 }
 
 Describe 'Add-TbHistogram -Bins' {
-    It '-Bins 10 gives numpy''s 10 equal-width bins (and PyTorch''s empty bucket on the left)' {
+    It '-Bins 10 gives numpy''s 10 equal-width bins (PyTorch''s empty bucket on the left is in the file, not in what TensorBoard shows)' {
         $dir = New-TestDir
         Add-TbHistogram -LogDir $dir -Tag 'ten' -Data (0..10) -Bins 10
         $e = @(Get-TbEvent -Type Histogram $dir)
-        # Bucket i is [i, i+1); the last also holds 10. TensorBoard reads the last right edge as Max.
-        Get-BucketText $e[0] | Should -Be (@('0 0 0') + @(0..8 | ForEach-Object { "$_ $($_ + 1) 1" }) + @('9 10 2'))
+        # Bucket i is [i, i+1); the last also holds 10. Read back as TensorBoard migrates it: empty end buckets dropped.
+        Get-BucketText $e[0] | Should -Be (@(0..8 | ForEach-Object { "$_ $($_ + 1) 1" }) + @('9 10 2'))
         $proto = @(Read-HistogramProto $dir)[0]
         $proto.BucketLimit | Should -Be (0..10)
         $proto.Bucket | Should -Be (@(0) + @(1) * 9 + @(2))
@@ -230,13 +230,13 @@ Describe 'Add-TbHistogram -Bins' {
 
     It '-Bins ''10'' (a string) is the same as -Bins 10' {
         $e = @(Add-AndRead @{ Tag = 'ten'; Data = 0..10; Bins = '10' })
-        $e[0].Buckets.Count | Should -Be 11
+        $e[0].Buckets.Count | Should -Be 10
     }
 
     It '-Bins auto follows numpy''s rule: 1..16 gives 5 bins of width 3' {
         $dir = New-TestDir
         Add-TbHistogram -LogDir $dir -Tag 'auto' -Data (1..16) -Bins 'auto'
-        Get-BucketText (Get-TbEvent -Type Histogram $dir) | Should -Be @('1 1 0', '1 4 3', '4 7 3', '7 10 3', '10 13 3', '13 16 4')
+        Get-BucketText (Get-TbEvent -Type Histogram $dir) | Should -Be @('1 4 3', '4 7 3', '7 10 3', '10 13 3', '13 16 4')
         (Read-HistogramProto $dir).BucketLimit | Should -Be @(1, 4, 7, 10, 13, 16)
     }
 

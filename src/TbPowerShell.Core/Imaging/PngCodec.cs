@@ -66,6 +66,37 @@ public static class PngCodec
         return stream.ToArray();
     }
 
+    /// <summary>Encodes an ImageSharp image as an 8-bit PNG of 1 (grey), 3 (RGB) or 4 (RGBA) channels.</summary>
+    public static byte[] Encode(Image image, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var stream = new MemoryStream();
+        switch (channels)
+        {
+            case 1:
+                using (var grey = image.CloneAs<L8>())
+                {
+                    grey.SaveAsPng(stream, Encoder(PngColorType.Grayscale));
+                }
+                break;
+            case 3:
+                using (var rgb = image.CloneAs<Rgb24>())
+                {
+                    rgb.SaveAsPng(stream, Encoder(PngColorType.Rgb));
+                }
+                break;
+            case 4:
+                using (var rgba = image.CloneAs<Rgba32>())
+                {
+                    rgba.SaveAsPng(stream, Encoder(PngColorType.RgbWithAlpha));
+                }
+                break;
+            default:
+                throw new ImageFormatException(ImageError.InvalidChannelCount, $"Images are encoded with 1, 3 or 4 channels, not {channels}.", channels);
+        }
+        return stream.ToArray();
+    }
+
     /// <summary>Reads size, channels and format from the header of <paramref name="encoded"/> without decoding pixels.</summary>
     public static EncodedImageInfo Identify(byte[] encoded)
     {
@@ -77,9 +108,14 @@ public static class PngCodec
                 throw new ImageFormatException(ImageError.Unreadable, "The bytes are not an image ImageSharp can read.", null);
             }
             var png = info.Metadata.GetPngMetadata();
-            int channels = format.Name == "PNG"
-                ? ChannelsOf(info.PixelType.BitsPerPixel, png.ColorType, info.PixelType.AlphaRepresentation)
-                : ChannelsOf(info.PixelType.BitsPerPixel, null, info.PixelType.AlphaRepresentation);
+            int bits = info.PixelType.BitsPerPixel;
+            int channels = format.Name switch
+            {
+                "PNG" => ChannelsOf(bits, png.ColorType, info.PixelType.AlphaRepresentation),
+                "JPEG" => bits <= 8 ? 1 : 3,
+                "GIF" => 4, // palette with possible transparency
+                _ => bits <= 8 ? 3 : ChannelsOf(bits, null, info.PixelType.AlphaRepresentation), // low bit depths are palettes
+            };
             return new EncodedImageInfo(info.Width, info.Height, channels, format.Name.ToLowerInvariant());
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
@@ -161,12 +197,15 @@ public static class PngCodec
             case PngColorType.RgbWithAlpha: return 4;
             case PngColorType.Palette: return alpha is null or PixelAlphaRepresentation.None ? 3 : 4;
         }
-        bool hasAlpha = alpha is not null and not PixelAlphaRepresentation.None;
+        // Other formats: by bits per pixel; 32 and 64 bits carry alpha unless the decoder says not.
+        bool alphaRuledOut = alpha is PixelAlphaRepresentation.None;
         return bitsPerPixel switch
         {
-            <= 16 when !hasAlpha => 1,
-            16 => 2,
-            _ => hasAlpha ? 4 : 3,
+            <= 8 => 1,
+            16 => alpha is null or PixelAlphaRepresentation.None ? 1 : 2,
+            24 or 48 => 3,
+            32 or 64 => alphaRuledOut ? 3 : 4,
+            _ => 3,
         };
     }
 
@@ -181,6 +220,17 @@ public static class PngCodec
 /// <summary>Image files as image summaries want them: PNG bytes and what they hold.</summary>
 public static class ImageFiles
 {
+    /// <summary>
+    /// The channels a file holds, from its header: decoders return 32-bit pixels for most formats,
+    /// so the decoded image cannot tell a 24-bit BMP from one with alpha.
+    /// </summary>
+    private static int SourceChannels(EncodedImageInfo info) => info.Channels switch
+    {
+        1 or 3 or 4 => info.Channels,
+        2 => 4,
+        _ => 3,
+    };
+
     /// <summary>
     /// Reads an image file: a PNG is stored as it is; any other format ImageSharp decodes is
     /// re-encoded as PNG. Throws <see cref="ImageFormatException"/> for unreadable or oversized images.
@@ -209,8 +259,8 @@ public static class ImageFiles
         try
         {
             using var image = SixLabors.ImageSharp.Image.Load(bytes);
-            byte[] png = PngCodec.Encode(image, out int channels);
-            return (png, image.Width, image.Height, channels);
+            int channels = SourceChannels(info);
+            return (PngCodec.Encode(image, channels), image.Width, image.Height, channels);
         }
         catch (Exception e) when (e is SixLabors.ImageSharp.UnknownImageFormatException or SixLabors.ImageSharp.InvalidImageContentException or NotSupportedException)
         {

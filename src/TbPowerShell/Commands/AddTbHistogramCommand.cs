@@ -103,23 +103,24 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             WriteSourceError("Give the values with -Data (or through the pipeline), or the raw form with -BucketLimit and -BucketCount.", Tag);
             return;
         }
+        // All or nothing: a bad element keeps the whole input out of the histogram.
+        var values = new List<double>();
+        try
+        {
+            ArrayInput.Flatten(Data, values.Add);
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, Data));
+            return;
+        }
         var key = (Tag, Step, WallTime, Run);
         if (_pendingKey is not null && !_pendingKey.Equals(key))
         {
             FlushValues();
         }
         _pendingKey = key;
-        try
-        {
-            // All or nothing: a bad element keeps the whole input out of the histogram.
-            var values = new List<double>();
-            ArrayInput.Flatten(Data, values.Add);
-            _values.AddRange(values);
-        }
-        catch (ArgumentException e)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, Data));
-        }
+        _values.AddRange(values);
     }
 
     /// <inheritdoc />
