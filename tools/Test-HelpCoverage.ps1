@@ -9,7 +9,8 @@
       - every cmdlet has a page, and every page has a cmdlet;
       - each SYNTAX block equals `Get-Command <cmdlet> -Syntax` for its parameter set (the
         `### <Set>` headings name the sets, `(Default)` marks the default one);
-      - every parameter (common parameters excluded) is documented, and no other;
+      - every parameter (common parameters excluded, -WhatIf and -Confirm included) is
+        documented, and no other;
       - each parameter's metadata block gives the real type, parameter sets, aliases, required,
         position and pipeline input, and for an enum the accepted values;
       - every page has at least three examples, at least one of them a pipeline.
@@ -37,8 +38,9 @@ $DocsPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSP
 if (-not (Test-Path -LiteralPath $DocsPath -PathType Container)) { throw "The docs folder '$DocsPath' does not exist." }
 
 $module = Import-Module $ModulePath -Force -PassThru
-$commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters +
-[System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are documented like any other parameter, as platyPS documents them: they
+# appear in the syntax, and Build-Help requires every parameter of the syntax to be documented.
+$commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + 'UseTransaction'
 $problems = [System.Collections.Generic.List[string]]::new()
 
 function Get-FriendlyTypeName {
