@@ -5,10 +5,12 @@
     Author               = 'TbPowerShell contributors'
     CompanyName          = 'TbPowerShell'
     Copyright            = '(c) TbPowerShell contributors. MIT License.'
-    Description          = 'Write, watch and read TensorBoard event files from PowerShell and .NET: scalars today, with TensorBoard-exact files and a streaming reader for TensorFlow, PyTorch, tensorboardX and TorchSharp runs.'
+    Description          = 'Write, watch and read TensorBoard event files from PowerShell and .NET: scalars, images, audio, text and histograms written as PyTorch writes them, TorchSharp model hooks, and a streaming reader for TensorFlow, PyTorch, tensorboardX and TorchSharp runs.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('TbPowerShell.format.ps1xml')
+    # So [SixLabors.ImageSharp.Image] (for Add-TbImage -Image) resolves right after Import-Module.
+    RequiredAssemblies   = @('SixLabors.ImageSharp.dll')
     CmdletsToExport      = @(
         'New-TbWriter'
         'Close-TbWriter'

@@ -51,6 +51,7 @@ public sealed class TbWriter : IDisposable
     private readonly HashSet<string> _tagsWithMetadata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TbWriter> _subWriters = new(StringComparer.Ordinal);
     private readonly List<string> _groupedScalarTags = new();
+    private bool _groupedScalarTagsLoaded;
 
     /// <summary>Opens a new event file in <paramref name="logDir"/> (created if missing).</summary>
     public TbWriter(string logDir, TbWriterOptions? options = null)
@@ -293,6 +294,22 @@ public sealed class TbWriter : IDisposable
         {
             bool isNew;
             Layout layout;
+            if (!_groupedScalarTagsLoaded)
+            {
+                // Charts an earlier writer on this run drew: TensorBoard reads the run's last layout only.
+                var existing = CustomScalarLayouts.ReadGroupedTags(LogDir, Path);
+                lock (_gate)
+                {
+                    foreach (string tag in existing)
+                    {
+                        if (!_groupedScalarTags.Contains(tag))
+                        {
+                            _groupedScalarTags.Add(tag);
+                        }
+                    }
+                    _groupedScalarTagsLoaded = true;
+                }
+            }
             lock (_gate)
             {
                 isNew = !_groupedScalarTags.Contains(mainTag);
@@ -325,6 +342,12 @@ public sealed class TbWriter : IDisposable
                 return existing;
             }
             string dir = System.IO.Path.GetFullPath(System.IO.Path.Combine(LogDir, relativeDirectory));
+            string relative = System.IO.Path.GetRelativePath(LogDir, dir);
+            if (System.IO.Path.IsPathRooted(relativeDirectory) || relative == "." || relative == ".."
+                || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The sub-run '{relativeDirectory}' is not a folder inside '{LogDir}'.", nameof(relativeDirectory));
+            }
             var sub = new TbWriter(dir, new TbWriterOptions
             {
                 FlushInterval = _options.FlushInterval,

@@ -21,7 +21,7 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
     /// The values (numbers, arrays, nested arrays). Numbers piped in one after another with the same
     /// tag, step and run make one histogram (<c>$weights | Add-TbHistogram -Tag w</c>).
     /// </summary>
-    [Parameter(Position = 1, ValueFromPipeline = true)]
+    [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public object? Data { get; set; }
 

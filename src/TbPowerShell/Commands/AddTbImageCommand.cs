@@ -16,6 +16,7 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
     /// <summary>An image file (any format ImageSharp reads; PNG is stored as it is). Wildcards allowed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? Path { get; set; }
 
     /// <summary>An image file, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
@@ -158,7 +159,7 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
         }
         catch (ImageFormatException e)
         {
-            WriteImageError(e, Shape);
+            WriteImageError(e, (object?)Shape ?? Data);
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -38,9 +38,7 @@ public sealed class AddTbScalarCommand : TbWriterCommandBase
         var wallTime = WallTime ?? TbTimestamp.Now;
         if (TryWrite(writer, w => w.AddScalar(Tag, value, step, wallTime), Value) && PassThru)
         {
-            WriteObject(new TbScalarEvent(
-                ParameterSetName == LogDirSet ? (string.IsNullOrEmpty(Run) ? "." : Run) : ".",
-                Tag, step, wallTime, (float)value, writer.Path));
+            WriteObject(new TbScalarEvent(EffectiveRun, Tag, step, wallTime, (float)value, writer.Path));
         }
     }
 }

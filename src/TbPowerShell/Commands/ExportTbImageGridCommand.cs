@@ -123,7 +123,8 @@ public sealed class ExportTbImageGridCommand : PSCmdlet
         }
         if (PassThru)
         {
-            WriteObject(new FileInfo(path));
+            // The provider's item, as Get-Item returns it, so the default file view shows it fully.
+            WriteObject(SessionState.InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: true), enumerateCollection: true);
         }
     }
 }

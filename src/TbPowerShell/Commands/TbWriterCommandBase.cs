@@ -91,7 +91,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
 
         string requested = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
-        string dir = Path.GetFullPath(Path.Combine(_logDirPath!, requested));
+        string dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(_logDirPath!, requested)));
         string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
         if (Path.IsPathRooted(requested) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {

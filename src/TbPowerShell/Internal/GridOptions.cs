@@ -29,7 +29,7 @@ internal static class GridOptions
         }
         if (shape is null)
         {
-            throw new ImageFormatException(ImageError.InvalidShape, "-Data needs -Shape: the dimensions, one per letter of -DataFormat.", dataFormat);
+            throw new ImageFormatException(ImageError.InvalidShape, "-Data needs -Shape: the dimensions, one per letter of -DataFormat.", data);
         }
         return ArrayInput.IsBytes(data)
             ? ImageConversion.FromBytes((byte[])ValueParsing.Unwrap(data)!, shape, dataFormat, grid)
