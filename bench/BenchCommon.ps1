@@ -35,30 +35,38 @@ function Get-LoadAverage {
     if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg -Raw) -split ' ')[0] } else { 'n/a' }
 }
 
-function Measure-Repeated {
+function Measure-Interleaved {
     <#
-    Runs $WarmUp (default: $Body) once untimed, then $Body $Repetitions times, timing each with a
-    Stopwatch; $Before runs untimed before each repetition. Returns the durations, sorted.
+    Times several bodies taking turns (A, B, C, A, B, C, ...), so that a change in the machine's
+    load hits each of them alike. Each case is @{ Name; Body; WarmUp; Before }: WarmUp (default:
+    Body) runs once untimed first; Before runs untimed before every run. Returns a hashtable of
+    Name -> the case's durations, sorted.
     #>
     param(
-        [int] $Repetitions = 3,
-        [scriptblock] $Before,
-        [Parameter(Mandatory)] [scriptblock] $Body,
-        [scriptblock] $WarmUp
+        [Parameter(Mandatory)] [hashtable[]] $Cases,
+        [int] $Repetitions = 3
     )
-    if ($Before) { & $Before }
-    if ($WarmUp) { & $WarmUp } else { & $Body }
-    $durations = [Collections.Generic.List[timespan]]::new()
-    for ($i = 0; $i -lt $Repetitions; $i++) {
-        if ($Before) { & $Before }
-        [GC]::Collect()
-        [GC]::WaitForPendingFinalizers()
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        & $Body
-        $clock.Stop()
-        $durations.Add($clock.Elapsed)
+    foreach ($case in $Cases) {
+        if ($case['Before']) { $null = & $case['Before'] }
+        if ($case['WarmUp']) { $null = & $case['WarmUp'] } else { $null = & $case['Body'] }
     }
-    , [timespan[]] ($durations | Sort-Object)
+    $durations = @{}
+    foreach ($case in $Cases) { $durations[$case['Name']] = [Collections.Generic.List[timespan]]::new() }
+    for ($i = 0; $i -lt $Repetitions; $i++) {
+        foreach ($case in $Cases) {
+            if ($case['Before']) { $null = & $case['Before'] }
+            # Start every run from the same heap state, so one run's garbage is not billed to the next.
+            [GC]::Collect()
+            [GC]::WaitForPendingFinalizers()
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $null = & $case['Body']
+            $clock.Stop()
+            $durations[$case['Name']].Add($clock.Elapsed)
+        }
+    }
+    $sorted = @{}
+    foreach ($name in $durations.Keys) { $sorted[$name] = [timespan[]] ($durations[$name] | Sort-Object) }
+    $sorted
 }
 
 function Get-Median {

@@ -18,19 +18,25 @@ internal sealed class Timings
     /// <summary>The fastest repetition, shown beside the median to make the spread visible.</summary>
     public TimeSpan Best => _sorted[0];
 
-    /// <summary>Runs <paramref name="once"/> <paramref name="repetitions"/> times; it times itself and returns the duration.</summary>
-    public static Timings Measure(int repetitions, Func<TimeSpan> once)
+    /// <summary>
+    /// Runs each body <paramref name="repetitions"/> times, taking turns (A, B, A, B, ...) so that a
+    /// change in the machine's load hits every body alike; each body times itself and returns the duration.
+    /// </summary>
+    public static Timings[] MeasureInterleaved(int repetitions, params Func<TimeSpan>[] bodies)
     {
-        var durations = new TimeSpan[repetitions];
+        var durations = bodies.Select(_ => new TimeSpan[repetitions]).ToArray();
         for (int i = 0; i < repetitions; i++)
         {
-            // Start every repetition from the same heap state, so one run's garbage is not billed to the next.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            durations[i] = once();
+            for (int b = 0; b < bodies.Length; b++)
+            {
+                // Start every repetition from the same heap state, so one run's garbage is not billed to the next.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                durations[b][i] = bodies[b]();
+            }
         }
-        return new Timings(durations);
+        return durations.Select(d => new Timings(d)).ToArray();
     }
 
     /// <summary>Items per second at the median duration.</summary>
