@@ -1,0 +1,90 @@
+using System.Globalization;
+using TbPowerShell.Bench;
+
+// Usage: TbPowerShell.Bench [writer] [reader] [media] [--writer-events N] [--reader-events N] [--repetitions N]
+// With no benchmark named, runs both. A missed target prints MISS and still exits 0; a crash exits 1.
+var selected = new List<string>();
+int writerEvents = EnvInt("TBBENCH_WRITER_EVENTS", 2_000_000);
+int readerEvents = EnvInt("TBBENCH_READER_EVENTS", 1_000_000);
+int repetitions = EnvInt("TBBENCH_REPETITIONS", 5);
+const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [--writer-events N] [--reader-events N] [--repetitions N]";
+for (int i = 0; i < args.Length; i++)
+{
+    int? count = null;
+    switch (args[i])
+    {
+        case "writer" or "reader" or "media":
+            selected.Add(args[i]);
+            continue;
+        case "--writer-events":
+            count = writerEvents = ParseCount(args, ++i);
+            break;
+        case "--reader-events":
+            count = readerEvents = ParseCount(args, ++i);
+            break;
+        case "--repetitions":
+            count = repetitions = ParseCount(args, ++i);
+            break;
+    }
+    if (count is not > 0)
+    {
+        Console.Error.WriteLine($"Bad argument '{args[Math.Min(i, args.Length - 1)]}'. {Usage}");
+        return 2;
+    }
+}
+if (selected.Count == 0)
+{
+    selected.AddRange(new[] { "writer", "reader", "media" });
+}
+
+try
+{
+    Console.WriteLine(Report.Invariant($"core benchmarks: .NET {Environment.Version}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, median of {repetitions} repetitions after a warm-up"));
+    foreach (string name in selected)
+    {
+        switch (name)
+        {
+            case "writer":
+                WriterBenchmark.Run(writerEvents, repetitions);
+                break;
+            case "reader":
+                ReaderBenchmark.Run(readerEvents, repetitions);
+                break;
+            default:
+                MediaBenchmark.Run(repetitions);
+                break;
+        }
+    }
+    return 0;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"The core benchmarks crashed: {e}");
+    return 1;
+}
+
+static int EnvInt(string name, int fallback) =>
+    int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0
+        ? value
+        : fallback;
+
+// The positive whole number at args[i], or 0 when there is none.
+static int ParseCount(string[] args, int i) =>
+    i < args.Length && int.TryParse(args[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : 0;
+
+// The 1-minute load average (Linux), so a reader can tell a busy machine from a slow benchmark.
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    }
+    catch (IOException)
+    {
+        return "n/a";
+    }
+    catch (UnauthorizedAccessException)
+    {
+        return "n/a";
+    }
+}
