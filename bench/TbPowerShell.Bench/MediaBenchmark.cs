@@ -26,8 +26,7 @@ internal static class MediaBenchmark
             () => Timings.Time(() => FeatureMapGrid.Make(maps, 64, 32, 32)),
             () => Timings.Time(() => PngCodec.Encode(FeatureMapGrid.Make(maps, 64, 32, 32))));
         Report.Line(Report.Invariant(
-            $"feature-map grid 64x32x32 -> {grid.Width}x{grid.Height} PNG: {gridTimes[1].Median.TotalMilliseconds:0.0} ms " +
-            $"(normalise + grid alone {gridTimes[0].Median.TotalMilliseconds:0.0} ms; PNG encoding {(gridTimes[1].Median - gridTimes[0].Median).TotalMilliseconds:0.0} ms)"));
+            $"feature-map grid 64x32x32 -> {grid.Width}x{grid.Height} PNG: {gridTimes[1].Median.TotalMilliseconds:0.0} ms (normalise + grid alone {gridTimes[0].Median.TotalMilliseconds:0.0} ms; PNG encoding {(gridTimes[1].Median - gridTimes[0].Median).TotalMilliseconds:0.0} ms)"));
 
         // A 512×512 RGB image from CHW floats, as Add-TbImage -Data gets it.
         var rgb = new float[3 * 512 * 512];
@@ -40,8 +39,7 @@ internal static class MediaBenchmark
             () => Timings.Time(() => ImageConversion.FromFloats(rgb, shape, "CHW")),
             () => Timings.Time(() => PngCodec.Encode(ImageConversion.FromFloats(rgb, shape, "CHW"))));
         Report.Line(Report.Invariant(
-            $"512x512 RGB image to PNG: {imageTimes[1].Median.TotalMilliseconds:0.0} ms " +
-            $"(float-to-byte conversion alone {imageTimes[0].Median.TotalMilliseconds:0.0} ms; PNG encoding {(imageTimes[1].Median - imageTimes[0].Median).TotalMilliseconds:0.0} ms)"));
+            $"512x512 RGB image to PNG: {imageTimes[1].Median.TotalMilliseconds:0.0} ms (float-to-byte conversion alone {imageTimes[0].Median.TotalMilliseconds:0.0} ms; PNG encoding {(imageTimes[1].Median - imageTimes[0].Median).TotalMilliseconds:0.0} ms)"));
 
         // A histogram of 1 million normal-ish values with PyTorch's default bins.
         var values = new double[1_000_000];
@@ -64,8 +62,6 @@ internal static class MediaBenchmark
             () => Timings.Time(() => HistogramBuilder.Build(values)),
             () => Timings.Time(() => HistogramBuilder.Build(values, HistogramBins.FromRule("auto"))));
         Report.Line(Report.Invariant(
-            $"histogram of 1 M values: {histogramTimes[1].Median.TotalMilliseconds:0.0} ms with PyTorch's tensorflow bins, " +
-            $"{histogramTimes[2].Median.TotalMilliseconds:0.0} ms with numpy's 'auto'; " +
-            $"{histogramTimes[1].Median.TotalMilliseconds / histogramTimes[0].Median.TotalMilliseconds:0.0}x a plain min/max/sum pass ({histogramTimes[0].Median.TotalMilliseconds:0.0} ms)"));
+            $"histogram of 1 M values: {histogramTimes[1].Median.TotalMilliseconds:0.0} ms with PyTorch's tensorflow bins, {histogramTimes[2].Median.TotalMilliseconds:0.0} ms with numpy's 'auto'; {histogramTimes[1].Median.TotalMilliseconds / histogramTimes[0].Median.TotalMilliseconds:0.0}x a plain min/max/sum pass ({histogramTimes[0].Median.TotalMilliseconds:0.0} ms)"));
     }
 }
