@@ -305,6 +305,10 @@ public class TensorDataTests
 
         for (int round = 0; round < 2; round++) // the first round warms up whatever TorchSharp caches
         {
+            // Earlier tests' garbage tensors are finalized (and uncounted) whenever the GC runs: settle that first.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             long liveBefore = Tensor.TotalCount;
             long threadLiveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             using (var scope = NewDisposeScope())
