@@ -214,6 +214,50 @@ public class HookLoggingTests
     }
 
     [TorchFact]
+    public void A_failure_on_the_hook_worker_is_counted_and_reported_too()
+    {
+        // A 2-D output 9000 wide cannot become an image (8192 pixels a side at most): the worker fails.
+        using var model = nn.Sequential(("wide", nn.Linear(4, 9000)), ("narrow", nn.Linear(9000, 3)));
+        using var run = new HookRun();
+        var regs = ModuleHooks.Register(model, Names.Like("*"), run.Writer, new TbHookOptions());
+        using var x = ones(2, 4);
+        Steps.Forward(model, run.Writer, x, new long[] { 0, 1 });
+        var written = run.Close();
+
+        var wide = regs.Single(r => r.Name == "wide");
+        var narrow = regs.Single(r => r.Name == "narrow");
+        Assert.Equal(2, wide.Errors);
+        Assert.IsType<Core.Imaging.ImageFormatException>(wide.LastError);
+        Assert.Equal(0, narrow.Errors);
+        var reported = run.Writer.TakeFeedErrors();
+        Assert.Equal(2, reported.Count);
+        Assert.All(reported, e => Assert.Contains("'wide'", e.Message));
+        Assert.Equal(new long[] { 0, 1 }, written.Images.Select(i => i.Step));
+        Assert.All(written.Images, i => Assert.Equal("narrow", i.Tag));
+    }
+
+    [TorchFact]
+    public void An_action_may_remove_its_own_hook()
+    {
+        using var net = Models.Net();
+        using var run = new HookRun();
+        TbHookRegistration? self = null;
+        self = Assert.Single(ModuleHooks.Register(net, Names.Like("stem"), run.Writer, new TbHookOptions
+        {
+            Action = (_, _, _, _) => self!.Remove(), // log once, then stop
+        }));
+        var other = Assert.Single(ModuleHooks.Register(net, Names.Like("stem"), run.Writer, new TbHookOptions { Log = TbHookLog.Stats }));
+        using var x = Steps.Images();
+        Steps.Forward(net, run.Writer, x, new long[] { 0, 1, 2 });
+        var written = run.Close();
+
+        Assert.False(self.IsRegistered);
+        Assert.Equal((1L, 0L), (self.Calls, self.Errors));
+        Assert.Equal(3, other.Calls);
+        Assert.Equal(new long[] { 0 }, written.Images.Select(i => i.Step));
+    }
+
+    [TorchFact]
     public void Remove_stops_the_hook()
     {
         using var net = Models.Net();
