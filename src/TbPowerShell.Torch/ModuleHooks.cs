@@ -52,11 +52,33 @@ public static class ModuleHooks
             throw new ArgumentOutOfRangeException(nameof(options), options.Every, "Every must be at least 1.");
         }
         var registrations = new List<TbHookRegistration>();
-        foreach (var (name, module) in Find(root, nameMatches))
+        try
         {
-            var registration = new TbHookRegistration(name, Unwrapped(name), module.GetType().Name, writer, options);
-            registration.Attach(Install(module, registration, options.Kind == TbHookKind.ForwardPre));
-            registrations.Add(registration);
+            foreach (var (name, module) in Find(root, nameMatches))
+            {
+                var registration = new TbHookRegistration(name, Unwrapped(name), module.GetType().Name, writer, options);
+                registration.Attach(Install(module, registration, options.Kind == TbHookKind.ForwardPre));
+                registrations.Add(registration);
+            }
+        }
+        catch
+        {
+            // All or nothing: hooks already installed on earlier modules would otherwise keep
+            // logging with no registration to see or remove them.
+            foreach (var registration in registrations)
+            {
+                registration.Remove();
+            }
+            bool writerHasHooks;
+            lock (s_gate)
+            {
+                writerHasHooks = s_watchedWriters.Contains(writer);
+            }
+            if (!writerHasHooks)
+            {
+                HookWorker.Drain(writer); // the worker the failed registrations started
+            }
+            throw;
         }
         lock (s_gate)
         {

@@ -100,7 +100,9 @@ public sealed class TbHookRegistration
         {
             using (kept)
             {
-                var grad = kept.grad;
+                // .grad hands out a new reference: dispose it too, or it outlives this call when no
+                // dispose scope is open (WriteGradients, Remove or Close called by the user).
+                using var grad = kept.grad;
                 if (grad is null || grad.IsInvalid)
                 {
                     return; // no backward() ran for it

@@ -68,8 +68,13 @@ internal static class TorchBridge
                 yield return (name, TensorData.ToDoubles(parameter, out _));
                 continue;
             }
-            var grad = parameter.grad;
-            yield return (name, grad is null || grad.IsInvalid ? null : TensorData.ToDoubles(grad, out _));
+            // .grad hands out a new native reference: dispose it, or every call leaves one per parameter alive.
+            double[]? values;
+            using (var grad = parameter.grad)
+            {
+                values = grad is null || grad.IsInvalid ? null : TensorData.ToDoubles(grad, out _);
+            }
+            yield return (name, values);
         }
     }
 
