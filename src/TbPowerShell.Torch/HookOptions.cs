@@ -13,7 +13,9 @@ public enum TbHookKind
     /// The gradient of the module's output: the forward hook keeps the output (with
     /// <c>retain_grad()</c>); once the user's <c>backward()</c> has run, the gradient is read at the
     /// module's next forward call (or at <see cref="TbHookRegistration.WriteGradients"/>, unregistering
-    /// or closing the writer) and logged at the step of the forward pass that produced it.
+    /// or closing the writer) and logged at the step of the forward pass that produced it, as
+    /// &lt;name&gt;/grad (histogram) and &lt;name&gt;/grad_norm; for a tuple output, per tensor as
+    /// &lt;name&gt;/branch&lt;i&gt;/grad.
     /// </summary>
     Gradient,
 }

@@ -20,7 +20,7 @@ public sealed class TbHookRegistration
     private long _skipped;
     private long _errors;
     private long _lastLoggedStep = long.MinValue;
-    private Tensor? _retained;       // Gradient: the output kept for its .grad
+    private (Tensor Tensor, string Tag)[]? _retained;   // Gradient: the output tensors kept for their .grad
     private long _retainedStep;
 
     internal TbHookRegistration(string name, string tagPrefix, string moduleType, TbWriter writer, TbHookOptions options)
@@ -96,40 +96,47 @@ public sealed class TbHookRegistration
         {
             return;
         }
-        try
+        bool logged = false;
+        foreach (var (tensor, tag) in kept)
         {
-            using (kept)
+            try
             {
-                // .grad hands out a new reference: dispose it too, or it outlives this call when no
-                // dispose scope is open (WriteGradients, Remove or Close called by the user).
-                using var grad = kept.grad;
-                if (grad is null || grad.IsInvalid)
+                using (tensor)
                 {
-                    return; // no backward() ran for it
+                    // .grad hands out a new reference: dispose it too, or it outlives this call when no
+                    // dispose scope is open (WriteGradients, Remove or Close called by the user).
+                    using var grad = tensor.grad;
+                    if (grad is null || grad.IsInvalid)
+                    {
+                        continue; // no backward() ran for it
+                    }
+                    float[] values = TensorData.ToFloats(grad, out _);
+                    long step = _retainedStep;
+                    Post(() =>
+                    {
+                        double sumSquares = 0;
+                        foreach (float v in values)
+                        {
+                            sumSquares += (double)v * v;
+                        }
+                        Writer.AddScalar(tag + "_norm", Math.Sqrt(sumSquares), step);
+                        var finite = HistogramBuilder.DropNonFinite(Array.ConvertAll(values, v => (double)v), out _);
+                        if (finite.Length > 0)
+                        {
+                            Writer.AddValue(SummaryValues.Histogram(tag, HistogramBuilder.Build(finite)), step);
+                        }
+                    });
+                    logged = true;
                 }
-                float[] values = TensorData.ToFloats(grad, out _);
-                long step = _retainedStep;
-                string tag = TagPrefix + "/grad";
-                Post(() =>
-                {
-                    double sumSquares = 0;
-                    foreach (float v in values)
-                    {
-                        sumSquares += (double)v * v;
-                    }
-                    Writer.AddScalar(tag + "_norm", Math.Sqrt(sumSquares), step);
-                    var finite = HistogramBuilder.DropNonFinite(Array.ConvertAll(values, v => (double)v), out _);
-                    if (finite.Length > 0)
-                    {
-                        Writer.AddValue(SummaryValues.Histogram(tag, HistogramBuilder.Build(finite)), step);
-                    }
-                });
-                Interlocked.Increment(ref _logs);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail(e);
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        if (logged)
         {
-            Fail(e);
+            Interlocked.Increment(ref _logs);
         }
     }
 
@@ -181,17 +188,36 @@ public sealed class TbHookRegistration
 
     private void Retain(object? output, long step)
     {
-        if (output is not Tensor tensor || !tensor.requires_grad)
+        // A tensor, or each tensor of a tuple/list output (tagged <name>/branch<i>/grad).
+        var tensors = Flatten(output);
+        var kept = new List<(Tensor, string)>();
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var tensor = tensors[i];
+            if (!tensor.requires_grad)
+            {
+                continue;
+            }
+            tensor.retain_grad();
+            // Keep our own reference beyond the user's dispose scope; we dispose it after reading .grad.
+            var alias = tensor.alias();
+            alias.DetachFromDisposeScope();
+            kept.Add((alias, tensors.Count == 1 ? TagPrefix + "/grad" : $"{TagPrefix}/branch{i}/grad"));
+        }
+        if (kept.Count == 0)
         {
             Interlocked.Increment(ref _skipped);
             return;
         }
-        tensor.retain_grad();
-        // Keep our own reference beyond the user's dispose scope; we dispose it after reading .grad.
-        var kept = tensor.alias();
-        kept.DetachFromDisposeScope();
         _retainedStep = step;
-        Interlocked.Exchange(ref _retained, kept)?.Dispose();
+        var previous = Interlocked.Exchange(ref _retained, kept.ToArray());
+        if (previous is not null)
+        {
+            foreach (var (tensor, _) in previous)
+            {
+                tensor.Dispose();
+            }
+        }
     }
 
     private void LogValue(object? value, long step)

@@ -197,6 +197,34 @@ public class GradientHookTests
         Assert.All(regs, r => Assert.Equal(12, r.Logs));
     }
 
+    [TorchFact]
+    public void A_tuple_output_logs_the_gradient_of_each_branch()
+    {
+        using var net = Models.Net();
+        using var twin = Models.Net();
+        using var run = new HookRun();
+        var reg = Assert.Single(ModuleHooks.Register(net, Names.Like("stage"), run.Writer, new TbHookOptions { Kind = TbHookKind.Gradient }));
+        var data = new ShapesDataset(4, 9);
+        run.Writer.GlobalStep = 7;
+        List<(string Name, float[] Gradient)> expected;
+        using (NewDisposeScope())
+        {
+            var x = data.Images(0, 4);
+            var y = data.Labels(0, 4);
+            // The stage returns (branch0 output, branch1 output): their gradients are those of the two branches.
+            expected = ExpectedGradients(net, twin, x, y, "stage.branch0", "stage.branch1");
+            nn.functional.cross_entropy(net.call(x), y).backward();
+        }
+        reg.WriteGradients();
+        var written = run.Close();
+
+        Assert.Equal(new[] { "stage/branch0/grad", "stage/branch0/grad_norm", "stage/branch1/grad", "stage/branch1/grad_norm" }, written.Tags.Order());
+        AssertGradient(written, "stage/branch0", 7, expected[0].Gradient);
+        AssertGradient(written, "stage/branch1", 7, expected[1].Gradient);
+        Assert.Equal(0, reg.Skipped + reg.Errors);
+        Assert.Equal(1, reg.Logs);
+    }
+
     /// <summary>
     /// The gradient of each named module's output for one batch, on a twin of <paramref name="model"/>
     /// given the same weights: forward, cross-entropy, autograd.grad with respect to the outputs.
