@@ -42,8 +42,8 @@ public sealed class TbHookRegistration
     /// <summary>Forward, ForwardPre or Gradient.</summary>
     public TbHookKind Kind => _options.Kind;
 
-    /// <summary>What is logged.</summary>
-    public TbHookLog Log => _options.Log;
+    /// <summary>What is logged (None for gradient hooks, which always log a histogram and a norm).</summary>
+    public TbHookLog Log => Kind == TbHookKind.Gradient ? TbHookLog.None : _options.Log;
 
     /// <summary>The tags' prefix: the name without a wrapper's <c>module.</c>.</summary>
     public string TagPrefix { get; }
@@ -154,11 +154,11 @@ public sealed class TbHookRegistration
     internal void OnForward(object? input, object? output)
     {
         Interlocked.Increment(ref _calls);
-        if (Kind == TbHookKind.Gradient && _retained is not null)
-        {
-            WriteGradients(); // backward() of the step that kept it has run by now
-        }
         long step = Writer.GlobalStep;
+        if (Kind == TbHookKind.Gradient && _retained is not null && step != _retainedStep)
+        {
+            WriteGradients(); // a new step: backward() of the step that kept it has run by now
+        }
         if (step % _options.Every != 0 || step == _lastLoggedStep)
         {
             return; // the cheap path on non-logging steps
@@ -329,7 +329,7 @@ public sealed class TbHookRegistration
             Writer.AddScalar(tag + "/std", std, step);
             Writer.AddScalar(tag + "/min", min, step);
             Writer.AddScalar(tag + "/max", max, step);
-            Writer.AddScalar(tag + "/zero_fraction", (double)zeros / values.Length, step);
+            Writer.AddScalar(tag + "/zero_fraction", (double)zeros / doubles.Length, step);
         }
     }
 

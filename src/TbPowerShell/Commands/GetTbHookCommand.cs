@@ -11,7 +11,7 @@ namespace TbPowerShell.Commands;
 [OutputType(typeof(TbHookRegistration))]
 public sealed class GetTbHookCommand : PSCmdlet
 {
-    /// <summary>Only hooks on modules named like these patterns.</summary>
+    /// <summary>Only hooks on modules named like these patterns (with or without a wrapper's leading "module.", as Register-TbHook matches).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -25,11 +25,11 @@ public sealed class GetTbHookCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
         foreach (var registration in TorchBridge.Registrations())
         {
             if ((Writer is null || registration.Writer == Writer)
-                && (patterns is null || patterns.Any(p => p.IsMatch(registration.Name))))
+                && (patterns is null || patterns.Any(p => p.IsMatch(registration.Name) || p.IsMatch(registration.TagPrefix))))
             {
                 WriteObject(registration);
             }
