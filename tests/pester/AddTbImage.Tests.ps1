@@ -378,7 +378,7 @@ Describe 'Add-TbImage errors (non-terminating: the writer stays usable)' {
         @{ Id = 'InvalidImageShape'; Name = 'a shape of the wrong rank'; Params = @{ Data = [float[]](1..6); Shape = @(2, 3); DataFormat = 'CHW' }; Category = 'InvalidArgument'; Target = @(2, 3) }
         @{ Id = 'InvalidImageShape'; Name = 'a data format with a bad letter'; Params = @{ Data = [float[]](1..6); Shape = @(1, 2, 3); DataFormat = 'CHX' }; Category = 'InvalidArgument'; Target = 'CHX' }
         @{ Id = 'InvalidImageShape'; Name = 'a data format with a letter twice'; Params = @{ Data = [float[]](1..6); Shape = @(1, 2, 3); DataFormat = 'HHW' }; Category = 'InvalidArgument'; Target = 'HHW' }
-        @{ Id = 'InvalidImageShape'; Name = '-Data without -Shape'; Params = @{ Data = [float[]](1..6) }; Category = 'InvalidArgument'; Target = 'CHW' }
+        @{ Id = 'InvalidImageShape'; Name = '-Data without -Shape'; Params = @{ Data = [float[]](1..6) }; Category = 'InvalidArgument'; Target = [float[]](1..6) }
         @{ Id = 'InvalidImageShape'; Name = 'a dimension of 0'; Params = @{ Data = [float[]]@(); Shape = @(1, 0, 3) }; Category = 'InvalidArgument'; Target = @(1, 0, 3) }
         @{ Id = 'ShapeMismatch'; Name = '5 values for a 1×2×3 shape'; Params = @{ Data = [float[]](1..5); Shape = @(1, 2, 3) }; Category = 'InvalidArgument'; Target = @(1, 2, 3) }
         @{ Id = 'InvalidChannelCount'; Name = '2 channels'; Params = @{ Data = [float[]]::new(8); Shape = @(2, 2, 2) }; Category = 'InvalidArgument'; Target = 2 }

@@ -83,14 +83,14 @@ Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
     # Add-TbText: strings by value (Get-Content | Add-TbText) and by property name.
     @{ Command = 'Add-TbText'; Parameter = 'Text'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $true; Position = 1; ByValue = $true; ByName = $true }
     # Add-TbHistogram: numbers by value ($weights | Add-TbHistogram).
-    @{ Command = 'Add-TbHistogram'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $true; ByName = $false }
+    @{ Command = 'Add-TbHistogram'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $true; ByName = $true }
     # Save-TbMedia: events by value (Get-TbEvent -Type Image | Save-TbMedia .\out).
     @{ Command = 'Save-TbMedia'; Parameter = 'InputObject'; Set = '__AllParameterSets'; Type = [psobject]; Mandatory = $true; Position = $Named; ByValue = $true; ByName = $false }
     @{ Command = 'Save-TbMedia'; Parameter = 'Destination'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $false }
     # Export-TbImageGrid: the file by position, the batch by name.
     @{ Command = 'Export-TbImageGrid'; Parameter = 'Path'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $false }
     @{ Command = 'Export-TbImageGrid'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
-    @{ Command = 'Export-TbImageGrid'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Export-TbImageGrid'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
 ) {
     It 'has the declared type, position, mandatory flag and pipeline binding' {
         (Get-Command $Command).Parameters[$Parameter].ParameterType | Should -Be $Type
