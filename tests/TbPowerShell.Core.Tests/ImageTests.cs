@@ -1,3 +1,4 @@
+using TbPowerShell.Tests.Shared;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;

@@ -1,3 +1,4 @@
+using TbPowerShell.Tests.Shared;
 using TbPowerShell.Core.Summaries;
 using Xunit;
 

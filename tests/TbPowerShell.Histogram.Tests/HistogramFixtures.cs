@@ -1,3 +1,4 @@
+using TbPowerShell.Tests.Shared;
 using System.Text.Json;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;

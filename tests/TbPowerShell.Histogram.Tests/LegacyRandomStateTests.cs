@@ -1,3 +1,4 @@
+using TbPowerShell.Tests.Shared;
 using Xunit;
 
 namespace TbPowerShell.Histogram.Tests;

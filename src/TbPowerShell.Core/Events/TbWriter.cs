@@ -155,6 +155,10 @@ public sealed class TbWriter : IDisposable
     /// <summary>The failures reported with <see cref="ReportFeedError"/> since the last call; each is handed out once.</summary>
     public IReadOnlyList<Exception> TakeFeedErrors()
     {
+        if (_feedErrors.IsEmpty)
+        {
+            return Array.Empty<Exception>(); // the common case, on every cmdlet call: no allocation
+        }
         var taken = new List<Exception>();
         while (_feedErrors.TryDequeue(out var e))
         {

@@ -1,11 +1,10 @@
-namespace TbPowerShell.Core.Tests;
+namespace TbPowerShell.Tests.Shared;
 
 /// <summary>
 /// numpy's legacy <c>np.random.RandomState</c>: MT19937 seeded as <c>RandomState(seed)</c> seeds
 /// it, with the legacy uniform, Gaussian (polar Box-Muller, second value cached) and normal
-/// draws, so the fixture script's random inputs can be reproduced here exactly.
-/// A copy of the one in TbPowerShell.Histogram.Tests (checked there against numpy's output);
-/// the image tests use it to regenerate kind_image's random batch.
+/// draws, so the fixture script's random inputs can be reproduced here exactly. Shared by the
+/// test projects (linked, not copied); checked against numpy's output in TbPowerShell.Histogram.Tests.
 /// </summary>
 internal sealed class LegacyRandomState
 {
