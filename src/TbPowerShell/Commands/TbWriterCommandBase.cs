@@ -19,6 +19,8 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     private readonly Dictionary<string, TbWriter> _ownedWriters = new(StringComparer.Ordinal);
     private string? _logDirPath;
     private string _currentRun = ".";
+    private string? _lastRunText;
+    private TbWriter? _lastRunWriter;
 
     /// <summary>An open writer from New-TbWriter. A <c>Run</c> on the input is ignored.</summary>
     [Parameter(Mandatory = true, ParameterSetName = WriterSet)]
@@ -90,6 +92,11 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             return Writer;
         }
 
+        // Rows of one run usually come together: skip the path arithmetic when the run repeats.
+        if (_lastRunWriter is not null && string.Equals(Run, _lastRunText, StringComparison.Ordinal))
+        {
+            return _lastRunWriter;
+        }
         string requested = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
         string dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(_logDirPath!, requested)));
         string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
@@ -103,23 +110,24 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         // One writer per folder, however the run is spelled ("a", "./a", "a/").
         string run = relative;
         _currentRun = run;
-        if (_ownedWriters.TryGetValue(run, out var open))
+        if (!_ownedWriters.TryGetValue(run, out var writer))
         {
-            return open;
+            try
+            {
+                writer = new TbWriter(dir);
+                _ownedWriters[run] = writer;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(
+                    new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
+                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, Run));
+                return null;
+            }
         }
-        try
-        {
-            var writer = new TbWriter(dir);
-            _ownedWriters[run] = writer;
-            return writer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(
-                new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
-                ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, Run));
-            return null;
-        }
+        _lastRunText = Run;
+        _lastRunWriter = writer;
+        return writer;
     }
 
     /// <summary>Runs <paramref name="write"/>, turning writer failures into PowerShell errors.</summary>
