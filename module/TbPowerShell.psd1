@@ -23,6 +23,7 @@
         'Export-TbImageGrid'
         'Get-TbEvent'
         'Save-TbMedia'
+        'Test-TbEventFile'
         'Register-TbHook'
         'Get-TbHook'
         'Unregister-TbHook'

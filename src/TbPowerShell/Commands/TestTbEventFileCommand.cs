@@ -1,0 +1,100 @@
+using System.Management.Automation;
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Checks event files record by record: every damaged region (offset, length, kind) and the count of intact records.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "TbEventFile", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(EventFileHealthReport))]
+public sealed class TestTbEventFileCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Event files, or directories whose event files (recursively) are checked; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (string item in Resolve())
+        {
+            var files = Directory.Exists(item)
+                ? LogDirectory.FindRuns(item).SelectMany(r => r.Files)
+                : new[] { item };
+            foreach (string file in files)
+            {
+                try
+                {
+                    WriteObject(EventFileHealth.Check(file, _stop.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+                }
+            }
+        }
+    }
+
+    private IEnumerable<string> Resolve()
+    {
+        var found = new List<string>();
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string literal in LiteralPath)
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
+                if (File.Exists(resolved) || Directory.Exists(resolved))
+                {
+                    found.Add(resolved);
+                }
+                else
+                {
+                    NotFound(literal);
+                }
+            }
+            return found;
+        }
+        foreach (string pattern in Path)
+        {
+            try
+            {
+                var resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
+                if (resolved.Count > 0)
+                {
+                    found.AddRange(resolved);
+                    continue;
+                }
+            }
+            catch (SessionStateException)
+            {
+                // reported below
+            }
+            NotFound(pattern);
+        }
+        return found;
+    }
+
+    private void NotFound(string path) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+}
