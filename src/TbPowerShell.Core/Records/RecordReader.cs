@@ -80,9 +80,6 @@ public sealed class RecordReader : IDisposable
     /// <summary>Offset of the record last returned as <see cref="RecordStatus.Record"/>.</summary>
     public long RecordOffset { get; private set; }
 
-    /// <summary>Total bytes consumed so far (intact records and skipped regions).</summary>
-    public long BytesConsumed => _offset;
-
     /// <summary>The payload of the last record read; valid until the next call to <see cref="Read"/>.</summary>
     public ReadOnlySpan<byte> Payload =>
         _payloadStart < 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(_buffer, _payloadStart, _payloadLength);

@@ -77,15 +77,7 @@ public sealed class ExportTbImageGridCommand : PSCmdlet
         }
         catch (ImageFormatException e)
         {
-            var (id, category) = e.Error switch
-            {
-                ImageError.InvalidShape => (ErrorIds.InvalidImageShape, ErrorCategory.InvalidArgument),
-                ImageError.ShapeMismatch => (ErrorIds.ShapeMismatch, ErrorCategory.InvalidArgument),
-                ImageError.InvalidChannelCount => (ErrorIds.InvalidChannelCount, ErrorCategory.InvalidArgument),
-                ImageError.TooLarge => (ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded),
-                _ => (ErrorIds.ImageUnreadable, ErrorCategory.InvalidData),
-            };
-            ThrowTerminatingError(new ErrorRecord(e, id, category, e.OffendingValue ?? Shape));
+            ThrowTerminatingError(ImageErrors.Record(e, Shape));
             return;
         }
         catch (ArgumentOutOfRangeException e)

@@ -221,18 +221,8 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>Writes the PowerShell error matching an image problem from the core.</summary>
-    protected void WriteImageError(Core.Imaging.ImageFormatException e, object? fallbackTarget)
-    {
-        var (id, category) = e.Error switch
-        {
-            Core.Imaging.ImageError.InvalidShape => (ErrorIds.InvalidImageShape, ErrorCategory.InvalidArgument),
-            Core.Imaging.ImageError.ShapeMismatch => (ErrorIds.ShapeMismatch, ErrorCategory.InvalidArgument),
-            Core.Imaging.ImageError.InvalidChannelCount => (ErrorIds.InvalidChannelCount, ErrorCategory.InvalidArgument),
-            Core.Imaging.ImageError.TooLarge => (ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded),
-            _ => (ErrorIds.ImageUnreadable, ErrorCategory.InvalidData),
-        };
-        WriteError(new ErrorRecord(e, id, category, e.OffendingValue ?? fallbackTarget));
-    }
+    protected void WriteImageError(Core.Imaging.ImageFormatException e, object? fallbackTarget) =>
+        WriteError(Internal.ImageErrors.Record(e, fallbackTarget));
 
     /// <summary>Writes a "source required" error: none or several of the alternative inputs were given.</summary>
     protected void WriteSourceError(string message, object? target) =>
