@@ -20,7 +20,21 @@ public enum EventReadResult
 
     /// <summary>The file ends cleanly.</summary>
     EndOfData,
+
+    /// <summary>
+    /// A value of one of <see cref="EventFileReader.CountedKinds"/> was seen but not decoded; its tag, step and kind
+    /// are in <see cref="EventFileReader.CurrentHeader"/>. Only readers given counted kinds produce it.
+    /// </summary>
+    Counted,
 }
+
+/// <summary>What is known of a value without decoding its payload.</summary>
+/// <param name="Tag">The tag.</param>
+/// <param name="Step">The event's step.</param>
+/// <param name="WallTime">The event's wall time in seconds since the Unix epoch.</param>
+/// <param name="Kind">The kind of value (one flag).</param>
+/// <param name="Plugin">The plugin of the tag's first metadata, or the plugin its old encoding stands for ("images", ...).</param>
+public readonly record struct ValueHeader(string Tag, long Step, double WallTime, EventKinds Kind, string Plugin);
 
 /// <summary>
 /// Streams the values of one event file with constant memory. Old and new encodings give the same
@@ -40,6 +54,17 @@ public sealed class EventFileReader : IDisposable
     private readonly CancellationToken _cancellation;
     private readonly List<PendingValue> _batch = new();
     private int _batchIndex;
+    private EventKinds _counted;
+    private bool _skim;
+
+    /// <summary>
+    /// Payloads at least this long are looked at through their first bytes only when the value they hold is not
+    /// wanted: they are passed over with a seek, unread and unchecked. Shorter records are always read and
+    /// CRC-checked, so damage in the small records that hold scalars is always reported.
+    /// </summary>
+    public const int SkimThreshold = 4096;
+
+    private const int HeadBytes = 512;
 
     /// <summary>Opens <paramref name="path"/> (shared with writers) at <paramref name="startOffset"/>.</summary>
     /// <param name="path">The event file.</param>
@@ -64,7 +89,29 @@ public sealed class EventFileReader : IDisposable
         _tagFilter = tagFilter;
         _runState = runState ?? new RunTagState();
         _strings = new Utf8StringCache();
+        UpdateSkim();
     }
+
+    /// <summary>
+    /// Kinds that are counted rather than decoded: each value of such a kind (and not in the kinds asked for)
+    /// gives <see cref="EventReadResult.Counted"/> with its tag, step and wall time; its payload is never parsed,
+    /// and large ones are not even read. Default: none.
+    /// </summary>
+    public EventKinds CountedKinds
+    {
+        get => _counted;
+        init
+        {
+            _counted = value & ~_kinds;
+            UpdateSkim();
+        }
+    }
+
+    /// <summary>The value counted by the last <see cref="EventReadResult.Counted"/>.</summary>
+    public ValueHeader CurrentHeader { get; private set; }
+
+    private void UpdateSkim() =>
+        _skim = _tagFilter is not null || (_kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
 
     /// <summary>The file being read.</summary>
     public string Path { get; }
@@ -107,6 +154,11 @@ public sealed class EventFileReader : IDisposable
             if (_batchIndex < _batch.Count)
             {
                 var next = _batch[_batchIndex++];
+                if (next.Counted)
+                {
+                    CurrentHeader = next.Header;
+                    return EventReadResult.Counted;
+                }
                 if (next.Value is null)
                 {
                     Current = next.Scalar;
@@ -118,6 +170,28 @@ public sealed class EventFileReader : IDisposable
             _batch.Clear();
             _batchIndex = 0;
 
+            if (_skim)
+            {
+                var peeked = _records.Peek(HeadBytes);
+                if (peeked == RecordStatus.Record && _records.PeekedLength >= SkimThreshold && TrySkim(_records.PeekedHead, _records.PeekedLength))
+                {
+                    _records.SkipPeeked();
+                    if ((++RecordsRead & 4095) == 0)
+                    {
+                        _cancellation.ThrowIfCancellationRequested();
+                    }
+                    continue;
+                }
+                if (peeked == RecordStatus.Damaged)
+                {
+                    return Damaged();
+                }
+                if (peeked != RecordStatus.Record)
+                {
+                    return peeked == RecordStatus.EndOfData ? EventReadResult.EndOfData : EventReadResult.Truncated;
+                }
+            }
+
             switch (_records.Read())
             {
                 case RecordStatus.EndOfData:
@@ -125,11 +199,7 @@ public sealed class EventFileReader : IDisposable
                 case RecordStatus.Truncated:
                     return EventReadResult.Truncated;
                 case RecordStatus.Damaged:
-                    var d = _records.LastDamage!;
-                    LastError = new EventReadError(Path, d.Offset,
-                        d.Kind == RecordDamageKind.LengthCrc ? EventReadErrorKind.LengthCrc : EventReadErrorKind.DataCrc,
-                        d.SkippedBytes, d.ResumedAt);
-                    return EventReadResult.Error;
+                    return Damaged();
             }
 
             RecordsRead++;
@@ -149,6 +219,132 @@ public sealed class EventFileReader : IDisposable
                     _records.Offset - offset, _records.Offset);
                 return EventReadResult.Error;
             }
+        }
+    }
+
+    private EventReadResult Damaged()
+    {
+        var d = _records.LastDamage!;
+        LastError = new EventReadError(Path, d.Offset,
+            d.Kind == RecordDamageKind.LengthCrc ? EventReadErrorKind.LengthCrc : EventReadErrorKind.DataCrc,
+            d.SkippedBytes, d.ResumedAt);
+        return EventReadResult.Error;
+    }
+
+    /// <summary>
+    /// Decides from the first bytes of a large record whether it can be passed over unread: true when it is an
+    /// event whose summary holds one value, of a tag not wanted or of a kind not decoded, whose payload closes the
+    /// record (what PyTorch and TbWriter write for images, audio and histograms). A counted value is queued.
+    /// Anything else (several values, metadata after the payload, a head too short to tell) reads normally.
+    /// </summary>
+    private bool TrySkim(ReadOnlySpan<byte> head, int recordLength)
+    {
+        try
+        {
+            double wallTime = 0;
+            long step = 0;
+            var reader = new PartialReader(head, recordLength);
+            // Event: wall_time (1), step (2), then a summary (5) that must close the record.
+            int summaryEnd = -1;
+            while (summaryEnd < 0)
+            {
+                if (!reader.TryReadTag(out int field, out WireType wire))
+                {
+                    return false;
+                }
+                switch (field)
+                {
+                    case 1 when wire == WireType.Fixed64:
+                        wallTime = BitConverter.Int64BitsToDouble((long)reader.ReadFixed64());
+                        break;
+                    case 2 when wire == WireType.Varint:
+                        step = (long)reader.ReadVarint();
+                        break;
+                    case 5 when wire == WireType.LengthDelimited:
+                        summaryEnd = reader.ReadLengthEnd();
+                        break;
+                    case 3 or 4:
+                        return false;
+                    default:
+                        if (!reader.TrySkipInHead(wire))
+                        {
+                            return false;
+                        }
+                        break;
+                }
+            }
+            if (summaryEnd != recordLength || !reader.TryReadTag(out int valueField, out WireType valueWire)
+                || valueField != 1 || valueWire != WireType.LengthDelimited || reader.ReadLengthEnd() != recordLength)
+            {
+                return false;
+            }
+            // Summary.Value: the tag (1), then the payload, which must close the value.
+            ReadOnlySpan<byte> tag = default;
+            while (true)
+            {
+                if (!reader.TryReadTag(out int field, out WireType wire))
+                {
+                    return false;
+                }
+                if (field == 1 && wire == WireType.LengthDelimited)
+                {
+                    if (!reader.TryReadInHead(out tag))
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+                if (wire != WireType.LengthDelimited || field is not (4 or 5 or 6 or 8) || tag.IsEmpty
+                    || reader.ReadLengthEnd() != recordLength)
+                {
+                    return false;
+                }
+                string tagText = _strings.Get(tag);
+                EventKinds kind;
+                string plugin;
+                switch (field)
+                {
+                    case 4:
+                        (kind, plugin) = (EventKinds.Image, _runState.PluginOf(tagText) ?? "images");
+                        break;
+                    case 5:
+                        (kind, plugin) = (EventKinds.Histogram, _runState.PluginOf(tagText) ?? "histograms");
+                        break;
+                    case 6:
+                        (kind, plugin) = (EventKinds.Audio, _runState.PluginOf(tagText) ?? "audio");
+                        break;
+                    default:
+                        if (!_runState.Knows(tagText))
+                        {
+                            // Its kind comes from metadata we have not seen: read it whole.
+                            return false;
+                        }
+                        plugin = _runState.PluginOf(tagText)!;
+                        kind = ValueDecoder.KindOfTensor(plugin);
+                        if (kind == EventKinds.Scalar)
+                        {
+                            return false;
+                        }
+                        break;
+                }
+                if (!Wanted(tagText))
+                {
+                    return true;
+                }
+                if ((_kinds & kind) != 0)
+                {
+                    return false;
+                }
+                if ((_counted & kind) != 0)
+                {
+                    _batch.Add(new PendingValue(default, null, true, new ValueHeader(tagText, step, wallTime, kind, plugin)));
+                }
+                return true;
+            }
+        }
+        catch (MalformedPayloadException)
+        {
+            return false;
         }
     }
 
@@ -279,6 +475,10 @@ public sealed class EventFileReader : IDisposable
         {
             return;
         }
+        if (_counted != 0 && (field != ValueField.None || hasMetadata) && Count(field, tagText, step, wallTime, payload))
+        {
+            return;
+        }
         if (field == ValueField.None)
         {
             // A value with metadata only (hparams writes these): a tensor with no elements.
@@ -347,6 +547,31 @@ public sealed class EventFileReader : IDisposable
 
     private void Add(ValueRecord record) => _batch.Add(new PendingValue(default, record));
 
+    /// <summary>Queues a counted header when the value is of a counted kind; true when it did.</summary>
+    private bool Count(ValueField field, string tag, long step, double wallTime, ReadOnlySpan<byte> payload)
+    {
+        string? known = _runState.PluginOf(tag);
+        var (kind, plugin) = field switch
+        {
+            ValueField.Simple => (EventKinds.Scalar, known ?? "scalars"),
+            ValueField.Image => (EventKinds.Image, known ?? "images"),
+            ValueField.Audio => (EventKinds.Audio, known ?? "audio"),
+            ValueField.Histogram => (EventKinds.Histogram, known ?? "histograms"),
+            ValueField.None => (EventKinds.Tensor, known ?? string.Empty),
+            _ => (ValueDecoder.KindOfTensor(known), known ?? string.Empty),
+        };
+        if (kind == EventKinds.Scalar && field == ValueField.Tensor && !ScalarTensor.TryDecode(payload, out _))
+        {
+            kind = EventKinds.Tensor;
+        }
+        if ((_counted & kind) == 0)
+        {
+            return false;
+        }
+        _batch.Add(new PendingValue(default, null, true, new ValueHeader(tag, step, wallTime, kind, plugin)));
+        return true;
+    }
+
     private void NotePlugin(string tag, ReadOnlySpan<byte> metadata)
     {
         var reader = new ProtoReader(metadata);
@@ -382,7 +607,7 @@ public sealed class EventFileReader : IDisposable
         }
     }
 
-    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value);
+    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, bool Counted = false, ValueHeader Header = default);
 
     private bool Wanted(string tag)
     {

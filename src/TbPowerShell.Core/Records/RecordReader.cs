@@ -47,6 +47,7 @@ public sealed record RecordDamage(long Offset, RecordDamageKind Kind, long Skipp
 public sealed class RecordReader : IDisposable
 {
     private const int MinBufferSize = 1 << 16;
+    private const int ShortReadSize = 1 << 12;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -56,6 +57,8 @@ public sealed class RecordReader : IDisposable
     private long _offset;        // next record's offset
     private int _payloadStart = -1;
     private int _payloadLength;
+    private int _peekedLength = -1;
+    private bool _readShort;
 
     /// <summary>Opens <paramref name="path"/> for reading while other processes may still write it.</summary>
     public RecordReader(string path, long startOffset = 0)
@@ -102,6 +105,7 @@ public sealed class RecordReader : IDisposable
     public RecordStatus Read()
     {
         _payloadStart = -1;
+        _peekedLength = -1;
         int available = Ensure(_offset, TfRecord.HeaderSize);
         if (available == 0)
         {
@@ -143,6 +147,75 @@ public sealed class RecordReader : IDisposable
         _payloadLength = (int)length;
         _offset += total;
         return RecordStatus.Record;
+    }
+
+    /// <summary>
+    /// Reads the next record's header (length CRC checked) and at most <paramref name="headBytes"/> bytes of its
+    /// payload, without reading the rest or checking the payload CRC. Then call <see cref="SkipPeeked"/> to pass
+    /// the record unread, or <see cref="Read"/> to read and verify it as usual. This is how readers skip large
+    /// payloads they do not want (images, audio) at the cost of a seek instead of reading and checking them.
+    /// </summary>
+    /// <returns><see cref="RecordStatus.Record"/> with the head in <see cref="PeekedHead"/>; otherwise what <see cref="Read"/> would return.</returns>
+    public RecordStatus Peek(int headBytes)
+    {
+        _payloadStart = -1;
+        _peekedLength = -1;
+        int available = Ensure(_offset, TfRecord.HeaderSize);
+        if (available == 0)
+        {
+            return RecordStatus.EndOfData;
+        }
+        if (available < TfRecord.HeaderSize)
+        {
+            return RecordStatus.Truncated;
+        }
+        int at = (int)(_offset - _bufferStart);
+        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length))
+        {
+            return Resynchronise(_offset, RecordDamageKind.LengthCrc, _offset + 1);
+        }
+        if (length > int.MaxValue - TfRecord.Overhead)
+        {
+            return RecordStatus.Truncated;
+        }
+        long total = (long)length + TfRecord.Overhead;
+        if (_offset + total > _bufferStart + _bufferLength && RemainingFrom(_offset) < total)
+        {
+            return RecordStatus.Truncated;
+        }
+        int head = (int)Math.Min((long)headBytes, (long)length);
+        if (Ensure(_offset, TfRecord.HeaderSize + head) < TfRecord.HeaderSize + head)
+        {
+            return RecordStatus.Truncated;
+        }
+        _peekedLength = (int)length;
+        _peekedHead = head;
+        return RecordStatus.Record;
+    }
+
+    private int _peekedHead;
+
+    /// <summary>The first bytes of the payload found by the last <see cref="Peek"/> (unverified); valid until the next call.</summary>
+    public ReadOnlySpan<byte> PeekedHead =>
+        _peekedLength < 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(_buffer, (int)(_offset - _bufferStart) + TfRecord.HeaderSize, _peekedHead);
+
+    /// <summary>The full payload length of the record found by the last <see cref="Peek"/>, or -1.</summary>
+    public int PeekedLength => _peekedLength;
+
+    /// <summary>Passes over the record found by the last <see cref="Peek"/> without reading or verifying its payload.</summary>
+    public void SkipPeeked()
+    {
+        if (_peekedLength < 0)
+        {
+            throw new InvalidOperationException("No record has been peeked.");
+        }
+        RecordOffset = _offset;
+        long end = _offset + _peekedLength + TfRecord.Overhead;
+        // After a skip the next record usually starts far from what the buffer holds: read only a
+        // little there, so skipping a large payload never costs reading a whole buffer.
+        _readShort = end > _bufferStart + _bufferLength;
+        _offset = end;
+        _peekedLength = -1;
     }
 
     private RecordStatus Resynchronise(long damageOffset, RecordDamageKind kind, long scanFrom)
@@ -253,9 +326,15 @@ public sealed class RecordReader : IDisposable
             }
         }
 
-        while (_bufferLength < count && _bufferLength < _buffer.Length)
+        int fill = _buffer.Length;
+        if (_readShort)
         {
-            int read = _stream.Read(_buffer, _bufferLength, _buffer.Length - _bufferLength);
+            _readShort = false;
+            fill = Math.Min(_buffer.Length, Math.Max(count, ShortReadSize));
+        }
+        while (_bufferLength < count && _bufferLength < fill)
+        {
+            int read = _stream.Read(_buffer, _bufferLength, fill - _bufferLength);
             if (read == 0)
             {
                 break;

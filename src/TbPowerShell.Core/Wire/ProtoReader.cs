@@ -39,6 +39,9 @@ internal ref struct ProtoReader
 
     public bool End => _position >= _data.Length;
 
+    /// <summary>Bytes consumed so far.</summary>
+    public readonly int Position => _position;
+
     /// <summary>Reads the next field key; false at the end of the message.</summary>
     public bool TryReadTag(out int field, out WireType wireType)
     {

@@ -1,0 +1,116 @@
+namespace TbPowerShell.Core.IO;
+
+/// <summary>How a <see cref="ParallelRunReader"/> or <see cref="RunSummaryScanner"/> reads.</summary>
+public sealed class RunReadOptions
+{
+    /// <summary>Which tags to read; null for all. Called from worker threads: it must be thread-safe.</summary>
+    public Func<string, bool>? TagFilter { get; init; }
+
+    /// <summary>The kinds of values to decode and deliver (default scalars); the others are skipped undecoded.</summary>
+    public EventKinds Kinds { get; init; } = EventKinds.Scalar;
+
+    /// <summary>How many runs are read at once (default: the processor count).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Items per batch handed from a worker to the consumer (default 4096).</summary>
+    public int BatchSize { get; init; } = 4096;
+
+    /// <summary>Batches a run may have waiting for the consumer before its worker waits (default 4).</summary>
+    public int BatchesPerRun { get; init; } = 4;
+
+    /// <summary>How many runs may be started but not yet consumed (default: twice the parallelism, at least 2).</summary>
+    public int? ReadAheadRuns { get; init; }
+
+    /// <summary>
+    /// The tag state of each run (shared by its files, read in order); called once per run on the calling thread
+    /// before reading starts, so a caller can keep states across calls. Default: a new state per run.
+    /// </summary>
+    public Func<EventRun, RunTagState>? TagStateOf { get; init; }
+
+    internal int Parallelism => Math.Max(1, MaxDegreeOfParallelism);
+
+    internal int Window => Math.Max(1, ReadAheadRuns ?? Math.Max(2, 2 * Parallelism));
+
+    internal void Validate()
+    {
+        if (BatchSize < 1 || BatchesPerRun < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize and BatchesPerRun must be positive.");
+        }
+    }
+}
+
+/// <summary>
+/// Reads many runs at once on several threads and delivers their items on the consumer's thread in exactly the
+/// order a sequential read gives: run by run, file by file, record by record. The files of one run are read in
+/// order by one worker, sharing one <see cref="RunTagState"/>. Later runs are read ahead into bounded buffers.
+/// Cancelling the token, or disposing the enumerator, stops the workers promptly; a failure other than a
+/// file's I/O error (which becomes a <see cref="RunReadItemKind.FileFailed"/> item) is rethrown to the consumer
+/// once the items before it have been delivered.
+/// </summary>
+public sealed class ParallelRunReader
+{
+    private readonly IReadOnlyList<EventRun> _runs;
+    private readonly RunReadOptions _options;
+
+    /// <summary>Prepares to read <paramref name="runs"/> (named as the caller wants them named) with <paramref name="options"/>.</summary>
+    public ParallelRunReader(IReadOnlyList<EventRun> runs, RunReadOptions? options = null)
+    {
+        _runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        _options = options ?? new RunReadOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Buffering counters of the current read, for diagnostics and tests.</summary>
+    public RunPipelineStats Stats { get; private set; } = new();
+
+    /// <summary>The total bytes of the runs' files as measured when they were found (the 100 % of progress).</summary>
+    public long TotalBytes => _runs.Sum(r => r.TotalBytes);
+
+    /// <summary>Reads every run; enumerate once. Items come on the enumerating thread.</summary>
+    public IEnumerable<RunReadItem> Read(CancellationToken cancellation = default)
+    {
+        Stats = new RunPipelineStats();
+        var states = _runs.Select(r => _options.TagStateOf?.Invoke(r) ?? new RunTagState()).ToArray();
+        var options = _options;
+        var items = OrderedRunPipeline.Run<RunReadItem>(_runs.Count,
+            (index, sink, token) => RunFiles.Read(_runs[index], states[index], options, null, sink.Add, token),
+            options.Parallelism, options.BatchSize, options.BatchesPerRun, options.Window, Stats, cancellation);
+        return WithProgress(items);
+    }
+
+    /// <summary>
+    /// Reads the runs one after another on the calling thread (holding one run's items at a time): the order
+    /// <see cref="Read"/> reproduces, and the baseline it is measured against.
+    /// </summary>
+    public IEnumerable<RunReadItem> ReadSequentially(CancellationToken cancellation = default) => WithProgress(Sequential(cancellation));
+
+    private IEnumerable<RunReadItem> Sequential(CancellationToken cancellation)
+    {
+        foreach (var run in _runs)
+        {
+            var state = _options.TagStateOf?.Invoke(run) ?? new RunTagState();
+            foreach (var item in RunFiles.ReadAll(run, state, _options, cancellation))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private static IEnumerable<RunReadItem> WithProgress(IEnumerable<RunReadItem> items)
+    {
+        long closedFiles = 0;
+        foreach (var item in items)
+        {
+            if (item.ClosesFile)
+            {
+                closedFiles += item.Offset;
+                yield return item.WithBytesDone(closedFiles);
+            }
+            else
+            {
+                yield return item.WithBytesDone(closedFiles + item.Offset);
+            }
+        }
+    }
+}
