@@ -140,19 +140,23 @@ internal static class OrderedRunPipeline
                     slots.Release();
                     return;
                 }
+                var sink = new Sink<T>(buffers[run], batchSize, token, stats);
                 try
                 {
-                    var sink = new Sink<T>(buffers[run], batchSize, token, stats);
-                    readRun(run, sink, token);
+                    try
+                    {
+                        readRun(run, sink, token);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                    {
+                        // Deliver what was read before the failure, then the failure.
+                        faults[run] = e;
+                    }
                     sink.Flush();
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
                     return;
-                }
-                catch (Exception e)
-                {
-                    faults[run] = e;
                 }
                 finally
                 {
