@@ -22,6 +22,8 @@
         'Add-TbHistogram'
         'Export-TbImageGrid'
         'Get-TbEvent'
+        'Get-TbRun'
+        'Get-TbTag'
         'Save-TbMedia'
         'Test-TbEventFile'
         'Register-TbHook'

@@ -40,12 +40,14 @@ public sealed class GetTbEventCommand : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbTagCompleter))]
     public string[]? Tag { get; set; }
 
     /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbRunCompleter))]
     public string[]? Run { get; set; }
 
     /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>

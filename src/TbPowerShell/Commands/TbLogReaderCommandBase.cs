@@ -1,0 +1,333 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Management.Automation;
+using TbPowerShell.Completion;
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// The parameters and run discovery shared by the cmdlets that summarize log directories: -Path (wildcards,
+/// default the current location) or -LiteralPath (PSPath), and -Run/-Tag wildcard filters. Runs are named as
+/// <c>Get-TbEvent</c> names them. Paths are gathered over the whole pipeline (a run's files may arrive one by
+/// one) and scanned at the end, in parallel across runs.
+/// </summary>
+public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
+{
+    /// <summary>The name of the -Path parameter set.</summary>
+    protected const string PathSet = "Path";
+
+    /// <summary>The name of the -LiteralPath parameter set.</summary>
+    protected const string LiteralPathSet = "LiteralPath";
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly List<EventRun> _runs = new();
+    private readonly Dictionary<string, int> _runByDirectory = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _files = new(StringComparer.Ordinal);
+    private WildcardPattern[]? _runPatterns;
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
+
+    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Only tags matching one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbTagCompleter))]
+    public string[]? Tag { get; set; }
+
+    /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbRunCompleter))]
+    public string[]? Run { get; set; }
+
+    /// <summary>Stops a scan promptly on Ctrl+C.</summary>
+    protected CancellationToken Stopped => _stop.Token;
+
+    /// <summary>The tag filter built from -Tag (thread-safe), or null for all tags.</summary>
+    protected Func<string, bool>? TagFilter { get; private set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Tag is not null)
+        {
+            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            TagFilter = tag => patterns.Any(p => p.IsMatch(tag));
+        }
+        if (Run is not null)
+        {
+            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
+        foreach (var (path, namingRoot) in ResolveInputs())
+        {
+            if (Directory.Exists(path))
+            {
+                string root = namingRoot ?? (fromItems ? currentDir : path);
+                var runs = LogDirectory.FindRuns(path, (dir, e) =>
+                    WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
+                foreach (var run in runs)
+                {
+                    AddRun(run with { Name = root == path ? run.Name : LogDirectory.RelativeName(root, run.Directory) });
+                }
+            }
+            else
+            {
+                string dir = System.IO.Path.GetDirectoryName(path) ?? currentDir;
+                AddRun(new EventRun(LogDirectory.RelativeName(namingRoot ?? currentDir, dir), dir, new[] { path })
+                {
+                    TotalBytes = new FileInfo(path).Length,
+                });
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (_runs.Count == 0)
+        {
+            return;
+        }
+        var runs = _runs.Select(r => r with { Files = r.Files.OrderBy(System.IO.Path.GetFileName, StringComparer.Ordinal).ToArray() }).ToList();
+        var scanner = new RunSummaryScanner(runs, new RunReadOptions { TagFilter = TagFilter }, KindsToScan);
+        long totalBytes = runs.Sum(r => r.TotalBytes);
+        bool showProgress = runs.Sum(r => r.Files.Count) > 1;
+        var progress = new ProgressRecord(Math.Abs(GetHashCode() % 10000) + 1, "Scanning event files", "Starting") { PercentComplete = 0 };
+        var clock = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        long doneBytes = 0;
+        try
+        {
+            foreach (var item in scanner.Scan(Stopped))
+            {
+                switch (item.Kind)
+                {
+                    case RunReadItemKind.Damaged:
+                        var error = item.Error!;
+                        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
+                            ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(error.Message) });
+                        break;
+                    case RunReadItemKind.FileFailed:
+                        WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
+                        break;
+                    case RunReadItemKind.NotEventFile:
+                        WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
+                        break;
+                    case RunReadItemKind.Truncated:
+                        WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
+                        break;
+                    case RunReadItemKind.Summary:
+                        doneBytes += item.Run.TotalBytes;
+                        Emit(item.Summary!);
+                        break;
+                }
+                var now = clock.Elapsed;
+                if (showProgress && now - lastProgress >= ProgressInterval)
+                {
+                    lastProgress = now;
+                    progress.StatusDescription = item.Run.Name;
+                    progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, doneBytes * 100 / totalBytes) : 0;
+                    WriteProgress(progress);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (Stopped.IsCancellationRequested)
+        {
+            return;
+        }
+        if (showProgress && lastProgress > TimeSpan.Zero)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    /// <summary>The kinds of values the scan summarizes (default all).</summary>
+    protected virtual EventKinds KindsToScan => EventKinds.All;
+
+    /// <summary>Writes the objects for one scanned run.</summary>
+    protected abstract void Emit(RunSummary summary);
+
+    /// <summary>The cmdlet-facing type of a kind of value.</summary>
+    protected static TbEventType TypeOf(EventKinds kind) => kind switch
+    {
+        EventKinds.Scalar => TbEventType.Scalar,
+        EventKinds.Image => TbEventType.Image,
+        EventKinds.Audio => TbEventType.Audio,
+        EventKinds.Text => TbEventType.Text,
+        EventKinds.Histogram => TbEventType.Histogram,
+        _ => TbEventType.Tensor,
+    };
+
+    /// <summary>The kinds of values selected by -Type values.</summary>
+    protected static EventKinds KindsOf(IEnumerable<TbEventType> types)
+    {
+        var kinds = EventKinds.None;
+        foreach (var type in types)
+        {
+            kinds |= type switch
+            {
+                TbEventType.Scalar => EventKinds.Scalar,
+                TbEventType.Image => EventKinds.Image,
+                TbEventType.Audio => EventKinds.Audio,
+                TbEventType.Text => EventKinds.Text,
+                TbEventType.Histogram => EventKinds.Histogram,
+                TbEventType.Tensor => EventKinds.Tensor,
+                _ => EventKinds.All,
+            };
+        }
+        return kinds;
+    }
+
+    private void AddRun(EventRun run)
+    {
+        if (_runPatterns is not null && !_runPatterns.Any(p => p.IsMatch(run.Name)))
+        {
+            return;
+        }
+        var newFiles = run.Files.Where(_files.Add).ToList();
+        if (newFiles.Count == 0)
+        {
+            return;
+        }
+        long newBytes = newFiles.Sum(SafeLength);
+        if (_runByDirectory.TryGetValue(run.Directory, out int index))
+        {
+            var known = _runs[index];
+            _runs[index] = known with { Files = known.Files.Concat(newFiles).ToArray(), TotalBytes = known.TotalBytes + newBytes };
+        }
+        else
+        {
+            _runByDirectory[run.Directory] = _runs.Count;
+            _runs.Add(run with { Files = newFiles, TotalBytes = newBytes });
+        }
+    }
+
+    /// <summary>
+    /// The paths to read, each with the directory its runs are named from: for a wildcard pattern, the folder
+    /// above the first wildcard; null for the default (the directory itself, or the current location for a file).
+    /// </summary>
+    private IEnumerable<(string Path, string? NamingRoot)> ResolveInputs()
+    {
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string literal in LiteralPath)
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out var provider, out _);
+                if (!IsFileSystem(provider, literal))
+                {
+                    continue;
+                }
+                if (File.Exists(resolved) || Directory.Exists(resolved))
+                {
+                    yield return (resolved, null);
+                }
+                else
+                {
+                    WritePathNotFound(literal);
+                }
+            }
+            yield break;
+        }
+
+        foreach (string pattern in Path ?? new[] { "." })
+        {
+            Collection<string>? resolved = null;
+            ProviderInfo? provider = null;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(pattern, out provider);
+            }
+            catch (SessionStateException)
+            {
+                // reported below
+            }
+            if (resolved is null || resolved.Count == 0)
+            {
+                WritePathNotFound(pattern);
+                continue;
+            }
+            if (!IsFileSystem(provider!, pattern))
+            {
+                continue;
+            }
+            string? namingRoot = WildcardPattern.ContainsWildcardCharacters(pattern) ? LiteralPrefix(pattern) : null;
+            foreach (string item in resolved)
+            {
+                yield return (item, namingRoot);
+            }
+        }
+    }
+
+    private string LiteralPrefix(string pattern)
+    {
+        var segments = pattern.Replace('\\', '/').Split('/');
+        int first = Array.FindIndex(segments, WildcardPattern.ContainsWildcardCharacters);
+        string prefix = string.Join("/", segments.Take(first));
+        if (prefix.Length == 0)
+        {
+            prefix = pattern.StartsWith('/') ? "/" : ".";
+        }
+        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(prefix);
+    }
+
+    private bool IsFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.Name == "FileSystem")
+        {
+            return true;
+        }
+        WriteError(new ErrorRecord(
+            new ArgumentException($"'{path}' is not a file-system path (its provider is {provider.Name})."),
+            ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
+        return false;
+    }
+
+    private void WritePathNotFound(string path) =>
+        WriteError(new ErrorRecord(
+            new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+
+    private static long SafeLength(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Releases the cancellation source.</summary>
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,245 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Completion;
+
+/// <summary>
+/// What the completers know about the runs and tags below the paths of a command line: found with a quick,
+/// time-limited scan that decodes nothing but tags (large payloads are passed over), cached by root and by the
+/// length and write time of every event file, so a second Tab costs a directory listing.
+/// </summary>
+internal static class LogDirectoryCatalog
+{
+    /// <summary>How long one completion may spend reading event files.</summary>
+    internal static TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(2);
+
+    private static readonly ConcurrentDictionary<string, (string Key, IReadOnlyDictionary<string, string> Tags)> TagCache = new(StringComparer.Ordinal);
+
+    /// <summary>The runs below the paths bound on the command line (or the current location), named as the cmdlets name them.</summary>
+    public static List<EventRun> FindRuns(IDictionary fakeBoundParameters)
+    {
+        var runs = new List<EventRun>();
+        foreach (var (path, namingRoot) in ResolvePaths(fakeBoundParameters))
+        {
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    foreach (var run in LogDirectory.FindRuns(path))
+                    {
+                        runs.Add(namingRoot == path ? run : run with { Name = LogDirectory.RelativeName(namingRoot, run.Directory) });
+                    }
+                }
+                else if (File.Exists(path) && LogDirectory.IsEventFileName(Path.GetFileName(path)))
+                {
+                    string dir = Path.GetDirectoryName(path)!;
+                    runs.Add(new EventRun(LogDirectory.RelativeName(namingRoot, dir), dir, new[] { path }));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // nothing to offer from there
+            }
+        }
+        return runs;
+    }
+
+    /// <summary>The tags of <paramref name="runs"/> with the type of their values, as far as the time budget allows.</summary>
+    public static SortedDictionary<string, string> FindTags(IEnumerable<EventRun> runs)
+    {
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + Budget;
+        foreach (var run in runs)
+        {
+            string key = CacheKey(run);
+            if (!TagCache.TryGetValue(run.Directory, out var cached) || cached.Key != key)
+            {
+                var found = ScanTags(run, deadline, out bool complete);
+                cached = (key, found);
+                if (complete)
+                {
+                    TagCache[run.Directory] = cached;
+                }
+            }
+            foreach (var (tag, type) in cached.Tags)
+            {
+                tags.TryAdd(tag, type);
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                break;
+            }
+        }
+        return tags;
+    }
+
+    private static string CacheKey(EventRun run) =>
+        string.Join("|", run.Files.Select(f =>
+        {
+            var info = new FileInfo(f);
+            return info.Exists ? $"{f}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : f;
+        }));
+
+    private static Dictionary<string, string> ScanTags(EventRun run, DateTime deadline, out bool complete)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var state = new RunTagState();
+        complete = false;
+        var remaining = deadline - DateTime.UtcNow;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return tags;
+        }
+        using var budget = new CancellationTokenSource(remaining);
+        try
+        {
+            foreach (string file in run.Files)
+            {
+                if (!EventFileReader.LooksLikeEventFile(file))
+                {
+                    continue;
+                }
+                using var reader = new EventFileReader(file, null, state, 0, EventKinds.Scalar, budget.Token) { CountedKinds = EventKinds.All };
+                for (var result = reader.Next(); result is not (EventReadResult.EndOfData or EventReadResult.Truncated); result = reader.Next())
+                {
+                    if (result == EventReadResult.Scalar)
+                    {
+                        tags.TryAdd(reader.Current.Tag, nameof(TbEventType.Scalar));
+                    }
+                    else if (result == EventReadResult.Counted)
+                    {
+                        tags.TryAdd(reader.CurrentHeader.Tag, TypeName(reader.CurrentHeader.Kind));
+                    }
+                }
+            }
+            complete = true;
+        }
+        catch (OperationCanceledException)
+        {
+            // out of time: offer what was found
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // an unreadable file: offer what was found
+        }
+        return tags;
+    }
+
+    private static string TypeName(EventKinds kind) => kind switch
+    {
+        EventKinds.Image => nameof(TbEventType.Image),
+        EventKinds.Audio => nameof(TbEventType.Audio),
+        EventKinds.Text => nameof(TbEventType.Text),
+        EventKinds.Histogram => nameof(TbEventType.Histogram),
+        EventKinds.Scalar => nameof(TbEventType.Scalar),
+        _ => nameof(TbEventType.Tensor),
+    };
+
+    /// <summary>
+    /// The provider paths of -Path (wildcards) or -LiteralPath as typed so far, resolved against the session's current
+    /// file-system location (not the process's), each with the directory its runs are named from.
+    /// </summary>
+    private static List<(string Path, string NamingRoot)> ResolvePaths(IDictionary fakeBoundParameters)
+    {
+        var result = new List<(string, string)>();
+        bool literal = fakeBoundParameters.Contains("LiteralPath") || fakeBoundParameters.Contains("PSPath") || fakeBoundParameters.Contains("LP");
+        var values = literal
+            ? Strings(fakeBoundParameters["LiteralPath"] ?? fakeBoundParameters["PSPath"] ?? fakeBoundParameters["LP"])
+            : Strings(fakeBoundParameters["Path"]);
+        if (values.Count == 0)
+        {
+            values.Add(".");
+            literal = true;
+        }
+        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+        var location = ps.Invoke().FirstOrDefault()?.BaseObject as PathInfo;
+        if (location is null)
+        {
+            return result;
+        }
+        string current = location.ProviderPath;
+        foreach (string value in values)
+        {
+            ps.Commands.Clear();
+            ps.Streams.ClearStreams();
+            ps.AddCommand("Microsoft.PowerShell.Management\\Resolve-Path")
+              .AddParameter(literal ? "LiteralPath" : "Path", value)
+              .AddParameter("ErrorAction", ActionPreference.Ignore);
+            string? namingRoot = !literal && WildcardPattern.ContainsWildcardCharacters(value) ? LiteralPrefix(value, current) : null;
+            foreach (var resolved in ps.Invoke())
+            {
+                if (resolved?.BaseObject is PathInfo info && info.Provider.Name == "FileSystem")
+                {
+                    string path = info.ProviderPath;
+                    result.Add((path, namingRoot ?? (Directory.Exists(path) ? path : current)));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static string LiteralPrefix(string pattern, string current)
+    {
+        var segments = pattern.Replace('\\', '/').Split('/');
+        int first = Array.FindIndex(segments, WildcardPattern.ContainsWildcardCharacters);
+        string prefix = string.Join("/", segments.Take(first));
+        if (prefix.Length == 0)
+        {
+            return pattern.StartsWith('/') ? "/" : current;
+        }
+        return Path.GetFullPath(prefix, current);
+    }
+
+    private static List<string> Strings(object? value) => value switch
+    {
+        null => new List<string>(),
+        string s => new List<string> { s },
+        IEnumerable e => e.Cast<object?>().Select(o => o is PSObject p ? p.BaseObject : o).OfType<string>().ToList(),
+        PSObject p when p.BaseObject is string s => new List<string> { s },
+        _ => new List<string>(),
+    };
+
+    /// <summary>The completions for <paramref name="names"/> matching what was typed: wildcard-escaped, quoted when needed.</summary>
+    public static IEnumerable<CompletionResult> Complete(string wordToComplete, IEnumerable<(string Name, string ToolTip)> names)
+    {
+        string typed = wordToComplete ?? string.Empty;
+        if (typed.Length > 0 && (typed[0] == '\'' || typed[0] == '"'))
+        {
+            typed = typed[1..].TrimEnd(typed[0]);
+        }
+        var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        foreach (var (name, toolTip) in names)
+        {
+            if (!pattern.IsMatch(name) && !name.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            string text = WildcardPattern.Escape(name);
+            if (NeedsQuotes(text))
+            {
+                text = "'" + CodeGeneration.EscapeSingleQuotedStringContent(text) + "'";
+            }
+            yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, toolTip);
+        }
+    }
+
+    private static bool NeedsQuotes(string text)
+    {
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        foreach (char c in text)
+        {
+            if (char.IsWhiteSpace(c) || c is '\'' or '"' or '`' or '$' or '(' or ')' or '{' or '}' or ';' or ',' or '&' or '|' or '@' or '#' or '<' or '>' or '[' or ']')
+            {
+                return true;
+            }
+        }
+        return text[0] is '-';
+    }
+}
