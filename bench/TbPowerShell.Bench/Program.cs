@@ -1,19 +1,22 @@
 using System.Globalization;
 using TbPowerShell.Bench;
 
-// Usage: TbPowerShell.Bench [writer] [reader] [media] [--writer-events N] [--reader-events N] [--repetitions N]
-// With no benchmark named, runs both. A missed target prints MISS and still exits 0; a crash exits 1.
+// Usage: TbPowerShell.Bench [writer] [reader] [media] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]
+// With no benchmark named, runs them all. A missed target prints MISS and still exits 0; a crash exits 1.
 var selected = new List<string>();
 int writerEvents = EnvInt("TBBENCH_WRITER_EVENTS", 2_000_000);
 int readerEvents = EnvInt("TBBENCH_READER_EVENTS", 1_000_000);
 int repetitions = EnvInt("TBBENCH_REPETITIONS", 5);
-const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [--writer-events N] [--reader-events N] [--repetitions N]";
+int skimSteps = EnvInt("TBBENCH_SKIM_STEPS", 10_000);
+int runCount = EnvInt("TBBENCH_RUNS", 50);
+int runScalars = EnvInt("TBBENCH_RUN_SCALARS", 200_000);
+const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]";
 for (int i = 0; i < args.Length; i++)
 {
     int? count = null;
     switch (args[i])
     {
-        case "writer" or "reader" or "media":
+        case "writer" or "reader" or "media" or "skim" or "runs":
             selected.Add(args[i]);
             continue;
         case "--writer-events":
@@ -34,7 +37,7 @@ for (int i = 0; i < args.Length; i++)
 }
 if (selected.Count == 0)
 {
-    selected.AddRange(new[] { "writer", "reader", "media" });
+    selected.AddRange(new[] { "writer", "reader", "media", "skim", "runs" });
 }
 
 try
@@ -49,6 +52,12 @@ try
                 break;
             case "reader":
                 ReaderBenchmark.Run(readerEvents, repetitions);
+                break;
+            case "skim":
+                SkimBenchmark.Run(skimSteps, repetitions);
+                break;
+            case "runs":
+                RunsBenchmark.Run(runCount, runScalars, repetitions);
                 break;
             default:
                 MediaBenchmark.Run(repetitions);

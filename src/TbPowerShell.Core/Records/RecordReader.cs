@@ -58,7 +58,7 @@ public sealed class RecordReader : IDisposable
     private int _payloadStart = -1;
     private int _payloadLength;
     private int _peekedLength = -1;
-    private bool _readShort;
+    private int _fillSize = MinBufferSize;
 
     /// <summary>Opens <paramref name="path"/> for reading while other processes may still write it.</summary>
     public RecordReader(string path, long startOffset = 0)
@@ -211,9 +211,13 @@ public sealed class RecordReader : IDisposable
         }
         RecordOffset = _offset;
         long end = _offset + _peekedLength + TfRecord.Overhead;
-        // After a skip the next record usually starts far from what the buffer holds: read only a
-        // little there, so skipping a large payload never costs reading a whole buffer.
-        _readShort = end > _bufferStart + _bufferLength;
+        // After a skip the next record usually starts far from what the buffer holds: read little there,
+        // doubling the reads as records are used (slow start), so that the scalars between two large
+        // payloads are read without reading most of the next payload along with them.
+        if (end > _bufferStart + _bufferLength)
+        {
+            _fillSize = ShortReadSize;
+        }
         _offset = end;
         _peekedLength = -1;
     }
@@ -326,12 +330,8 @@ public sealed class RecordReader : IDisposable
             }
         }
 
-        int fill = _buffer.Length;
-        if (_readShort)
-        {
-            _readShort = false;
-            fill = Math.Min(_buffer.Length, Math.Max(count, ShortReadSize));
-        }
+        int fill = Math.Min(_buffer.Length, Math.Max(count, _bufferLength + _fillSize));
+        _fillSize = Math.Min(MinBufferSize, _fillSize * 2);
         while (_bufferLength < count && _bufferLength < fill)
         {
             int read = _stream.Read(_buffer, _bufferLength, fill - _bufferLength);
