@@ -232,4 +232,37 @@ public sealed class SkimAndSummaryTests : IDisposable
         Assert.Equal(1, crc[^1].Summary!.DamagedRegions);
         Assert.True(crc[^1].Summary!.Values > 0);
     }
+
+    [Fact]
+    public void AFileCutInsideALargePayloadIsTruncatedThereNotSkippedPast()
+    {
+        string file = WriteImageHeavy();
+        var bytes = File.ReadAllBytes(file);
+        int image = IndexOf(bytes, FirstImageBytes());
+        File.WriteAllBytes(file, bytes[..(image + 5_000)]);
+
+        using var reader = new EventFileReader(file, kinds: EventKinds.Scalar) { CountedKinds = EventKinds.Image };
+        var scalars = new List<ScalarRecord>();
+        EventReadResult result;
+        while ((result = reader.Next()) is EventReadResult.Scalar or EventReadResult.Counted)
+        {
+            if (result == EventReadResult.Scalar)
+            {
+                scalars.Add(reader.Current);
+            }
+            else
+            {
+                Assert.Fail("The cut image must not be counted.");
+            }
+        }
+        Assert.Equal(EventReadResult.Truncated, result);
+        Assert.True(reader.Offset < image && reader.Offset > image - 200, $"resume offset {reader.Offset}, image bytes at {image}");
+        Assert.Equal(new[] { "loss" }, scalars.Select(s => s.Tag));
+
+        // Once the writer has finished the record, reading resumes there and passes over the image.
+        File.WriteAllBytes(file, bytes);
+        using var resumed = new EventFileReader(file, startOffset: reader.Offset, kinds: EventKinds.Scalar);
+        Assert.Equal(EventReadResult.Scalar, resumed.Next());
+        Assert.Equal(("lr", 0L), (resumed.Current.Tag, resumed.Current.Step));
+    }
 }

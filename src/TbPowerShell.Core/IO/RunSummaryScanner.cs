@@ -78,6 +78,7 @@ public sealed class RunSummaryScanner
     private sealed class Builder : RunFiles.IValueSink
     {
         private readonly Dictionary<(string Tag, EventKinds Kind), TagSummary> _tags = new();
+        private readonly Dictionary<string, TagSummary> _scalarsByInstance = new(ReferenceEqualityComparer.Instance);
         private readonly RunTagState _state;
         private long _count;
         private long _firstStep, _lastStep;
@@ -87,7 +88,14 @@ public sealed class RunSummaryScanner
 
         public void Scalar(in ScalarRecord scalar)
         {
-            Get(scalar.Tag, EventKinds.Scalar, "scalars").AddScalar(scalar.Step, scalar.WallTime, scalar.Value);
+            // A reader gives the same string instance for a tag every time: find its series by reference
+            // first, which costs far less than hashing the tag's characters for every value.
+            if (!_scalarsByInstance.TryGetValue(scalar.Tag, out var summary))
+            {
+                summary = Get(scalar.Tag, EventKinds.Scalar, "scalars");
+                _scalarsByInstance[scalar.Tag] = summary;
+            }
+            summary.AddScalar(scalar.Step, scalar.WallTime, scalar.Value);
             Note(scalar.Step, scalar.WallTime);
         }
 

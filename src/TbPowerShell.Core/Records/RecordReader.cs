@@ -105,21 +105,32 @@ public sealed class RecordReader : IDisposable
     public RecordStatus Read()
     {
         _payloadStart = -1;
+        int peeked = _peekedLength;
         _peekedLength = -1;
-        int available = Ensure(_offset, TfRecord.HeaderSize);
-        if (available == 0)
+        ulong length;
+        int at;
+        if (peeked >= 0)
         {
-            return RecordStatus.EndOfData;
+            // Peek verified this header already.
+            length = (ulong)peeked;
         }
-        if (available < TfRecord.HeaderSize)
+        else
         {
-            return RecordStatus.Truncated;
-        }
+            int available = Ensure(_offset, TfRecord.HeaderSize);
+            if (available == 0)
+            {
+                return RecordStatus.EndOfData;
+            }
+            if (available < TfRecord.HeaderSize)
+            {
+                return RecordStatus.Truncated;
+            }
 
-        int at = (int)(_offset - _bufferStart);
-        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length))
-        {
-            return Resynchronise(_offset, RecordDamageKind.LengthCrc, _offset + 1);
+            at = (int)(_offset - _bufferStart);
+            if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out length))
+            {
+                return Resynchronise(_offset, RecordDamageKind.LengthCrc, _offset + 1);
+            }
         }
         if (length > int.MaxValue - TfRecord.Overhead)
         {
