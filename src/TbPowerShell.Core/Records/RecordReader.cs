@@ -59,6 +59,7 @@ public sealed class RecordReader : IDisposable
     private int _payloadLength;
     private int _peekedLength = -1;
     private int _fillSize = MinBufferSize;
+    private long _knownLength;   // the file's length when last asked (it only grows while written)
 
     /// <summary>Opens <paramref name="path"/> for reading while other processes may still write it.</summary>
     public RecordReader(string path, long startOffset = 0)
@@ -190,9 +191,16 @@ public sealed class RecordReader : IDisposable
             return RecordStatus.Truncated;
         }
         long total = (long)length + TfRecord.Overhead;
-        if (_offset + total > _bufferStart + _bufferLength && RemainingFrom(_offset) < total)
+        long end = _offset + total;
+        if (end > _bufferStart + _bufferLength && end > _knownLength)
         {
-            return RecordStatus.Truncated;
+            // Ask the file's length only when what we knew of it does not reach: one system call per
+            // skipped record would cost more than the skip.
+            _knownLength = _offset + RemainingFrom(_offset);
+            if (end > _knownLength)
+            {
+                return RecordStatus.Truncated;
+            }
         }
         int head = (int)Math.Min((long)headBytes, (long)length);
         if (Ensure(_offset, TfRecord.HeaderSize + head) < TfRecord.HeaderSize + head)
