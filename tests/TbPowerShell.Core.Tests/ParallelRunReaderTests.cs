@@ -98,12 +98,14 @@ public sealed class ParallelRunReaderTests : IDisposable
         var all = runs.Concat(fixtures.Select(r => r with { Name = "fixture/" + r.Name })).ToList();
         Assert.True(all.Count > 30);
         var options = new RunReadOptions { Kinds = EventKinds.All, BatchSize = 7, BatchesPerRun = 2, MaxDegreeOfParallelism = 3 };
+        var byBytes = new RunReadOptions { Kinds = EventKinds.All, BatchSize = 5000, MaxBatchBytes = 20_000, BatchesPerRun = 1, MaxDegreeOfParallelism = 2 };
         var reader = new ParallelRunReader(all, options);
 
         var parallel = reader.Read().Select(Describe).ToList();
         var sequential = reader.ReadSequentially().Select(Describe).ToList();
 
         Assert.Equal(sequential, parallel);
+        Assert.Equal(sequential, new ParallelRunReader(all, byBytes).Read().Select(Describe).ToList());
         Assert.Equal(ReadWithFileReader(all, EventKinds.All), reader.Read().Select(Short).ToList());
         Assert.Contains(parallel, l => l.StartsWith("D fixture/", StringComparison.Ordinal));
         Assert.Contains(parallel, l => l.StartsWith("V run03 ", StringComparison.Ordinal) && l.Contains("ImageRecord"));

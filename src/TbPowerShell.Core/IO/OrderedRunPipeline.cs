@@ -45,22 +45,36 @@ internal static class OrderedRunPipeline
         private readonly int _batchSize;
         private readonly CancellationToken _cancellation;
         private readonly RunPipelineStats _stats;
+        private readonly ConcurrentBag<T[]> _pool;
+        private readonly Func<T, long>? _weigh;
+        private readonly long _maxBatchBytes;
         private T[] _batch;
         private int _count;
+        private long _bytes;
 
-        internal Sink(BlockingCollection<T[]> buffer, int batchSize, CancellationToken cancellation, RunPipelineStats stats)
+        internal Sink(BlockingCollection<T[]> buffer, int batchSize, CancellationToken cancellation, RunPipelineStats stats,
+                      ConcurrentBag<T[]> pool, Func<T, long>? weigh, long maxBatchBytes)
         {
             _buffer = buffer;
             _batchSize = batchSize;
             _cancellation = cancellation;
             _stats = stats;
-            _batch = new T[batchSize];
+            _pool = pool;
+            _weigh = weigh;
+            _maxBatchBytes = maxBatchBytes;
+            _batch = Rent();
         }
 
         public void Add(T item)
         {
             _batch[_count++] = item;
-            if (_count == _batchSize)
+            if (_weigh is not null)
+            {
+                _bytes += _weigh(item);
+            }
+            // A batch ends at so many items, or at so many bytes of payload (images), so that what is
+            // buffered stays bounded in bytes as well as in items.
+            if (_count == _batchSize || _bytes >= _maxBatchBytes)
             {
                 Flush();
             }
@@ -72,7 +86,19 @@ internal static class OrderedRunPipeline
             {
                 return;
             }
-            var full = _count == _batch.Length ? _batch : _batch[.._count];
+            T[] full;
+            if (_count == _batch.Length)
+            {
+                full = _batch;
+                _batch = Rent();
+            }
+            else
+            {
+                full = _batch[.._count];
+                Array.Clear(_batch, 0, _count);
+            }
+            _count = 0;
+            _bytes = 0;
             _stats.Buffered(1);
             if (!_buffer.TryAdd(full))
             {
@@ -91,13 +117,16 @@ internal static class OrderedRunPipeline
                     _stats.Waiting(-1);
                 }
             }
-            _batch = new T[_batchSize];
-            _count = 0;
         }
+
+        // Batches are reused: allocating one per few thousand items would put every batch of large
+        // items on the large-object heap and make the workers wait on full collections.
+        private T[] Rent() => _pool.TryTake(out var batch) ? batch : new T[_batchSize];
     }
 
     public static IEnumerable<T> Run<T>(int runCount, Action<int, Sink<T>, CancellationToken> readRun, int degreeOfParallelism,
-                                        int batchSize, int batchesPerRun, int window, RunPipelineStats stats, CancellationToken cancellation)
+                                        int batchSize, int batchesPerRun, int window, RunPipelineStats stats, CancellationToken cancellation,
+                                        Func<T, long>? weigh = null, long maxBatchBytes = long.MaxValue)
     {
         if (runCount == 0)
         {
@@ -111,6 +140,7 @@ internal static class OrderedRunPipeline
             buffers[i] = new BlockingCollection<T[]>(new ConcurrentQueue<T[]>(), batchesPerRun);
         }
         var faults = new Exception?[runCount];
+        var pool = new ConcurrentBag<T[]>();
         using var slots = new SemaphoreSlim(window);
         int next = -1;
 
@@ -140,7 +170,7 @@ internal static class OrderedRunPipeline
                     slots.Release();
                     return;
                 }
-                var sink = new Sink<T>(buffers[run], batchSize, token, stats);
+                var sink = new Sink<T>(buffers[run], batchSize, token, stats, pool, weigh, maxBatchBytes);
                 try
                 {
                     try
@@ -180,6 +210,12 @@ internal static class OrderedRunPipeline
                     foreach (var item in batch)
                     {
                         yield return item;
+                    }
+                    if (batch.Length == batchSize)
+                    {
+                        // Drop the references (image bytes) before the batch waits in the pool.
+                        Array.Clear(batch);
+                        pool.Add(batch);
                     }
                 }
                 if (Volatile.Read(ref faults[run]) is { } fault)

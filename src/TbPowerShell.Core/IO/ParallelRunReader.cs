@@ -15,6 +15,12 @@ public sealed class RunReadOptions
     /// <summary>Items per batch handed from a worker to the consumer (default 4096).</summary>
     public int BatchSize { get; init; } = 4096;
 
+    /// <summary>
+    /// Payload bytes (images, audio, tensors) after which a batch is handed over even when not full (default 1 MB),
+    /// so that buffering stays bounded in bytes too.
+    /// </summary>
+    public long MaxBatchBytes { get; init; } = 1 << 20;
+
     /// <summary>Batches a run may have waiting for the consumer before its worker waits (default 4).</summary>
     public int BatchesPerRun { get; init; } = 4;
 
@@ -33,7 +39,7 @@ public sealed class RunReadOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || BatchesPerRun < 1)
+        if (BatchSize < 1 || BatchesPerRun < 1 || MaxBatchBytes < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize and BatchesPerRun must be positive.");
         }
@@ -75,7 +81,16 @@ public sealed class ParallelRunReader
         var options = _options;
         var items = OrderedRunPipeline.Run<RunReadItem>(_runs.Count,
             (index, sink, token) => RunFiles.Read(_runs[index], states[index], options, null, sink.Add, token),
-            options.Parallelism, options.BatchSize, options.BatchesPerRun, options.Window, Stats, cancellation);
+            options.Parallelism, options.BatchSize, options.BatchesPerRun, options.Window, Stats, cancellation,
+            item => item.Value switch
+            {
+                ImageRecord image => image.Encoded.Length,
+                AudioRecord audio => audio.Encoded.Length,
+                TensorRecord tensor => tensor.Bytes?.Sum(b => (long)b.Length) ?? tensor.Values.Length * 8L,
+                HistogramRecord histogram => histogram.Buckets.Length * 24L,
+                _ => 0,
+            },
+            options.MaxBatchBytes);
         return WithProgress(items);
     }
 
