@@ -265,4 +265,29 @@ public sealed class SkimAndSummaryTests : IDisposable
         Assert.Equal(EventReadResult.Scalar, resumed.Next());
         Assert.Equal(("lr", 0L), (resumed.Current.Tag, resumed.Current.Step));
     }
+
+    [Fact]
+    public void ALargeGraphIsPassedOverLikeAnUnwantedImage()
+    {
+        string dir = _dir.Sub("graph");
+        var graph = new byte[50_000];
+        new Random(1).NextBytes(graph);
+        string file;
+        using (var writer = new TbWriter(dir))
+        {
+            writer.AddScalar("before", 1, 0, new TbTimestamp(1.7e9));
+            writer.AddEvent(new TbPowerShell.Core.Proto.Event { WallTime = 1.7e9, Step = 0, GraphDef = Google.Protobuf.ByteString.CopyFrom(graph) });
+            writer.AddScalar("after", 2, 1, new TbTimestamp(1.7e9 + 1));
+            writer.Close();
+            file = writer.Path;
+        }
+        var bytes = File.ReadAllBytes(file);
+        bytes[bytes.AsSpan().IndexOf(graph.AsSpan(0, 64)) + 30_000] ^= 0x55;
+        File.WriteAllBytes(file, bytes);
+
+        var scalars = ReadAll(file, EventKinds.Scalar);
+        Assert.Equal(new[] { "before", "after" }, scalars.Scalars.Select(s => s.Tag));
+        Assert.Empty(scalars.Errors);
+        Assert.Equal(EventReadErrorKind.DataCrc, Assert.Single(ReadAll(file, EventKinds.All).Errors).Kind);
+    }
 }

@@ -41,7 +41,9 @@ public readonly record struct ValueHeader(string Tag, long Step, double WallTime
 /// records: <c>simple_value</c> and rank-0 tensors of the <c>scalars</c> plugin give a
 /// <see cref="ScalarRecord"/>; <c>Summary.Image</c>/<c>Audio</c>/<c>histo</c> and the tensors of the
 /// images, audio, text and histograms plugins give the matching <see cref="ValueRecord"/>. Kinds not
-/// asked for are skipped without being decoded.
+/// asked for are skipped without being decoded; a record of <see cref="SkimThreshold"/> bytes or more that
+/// holds only such a value (or a graph) is recognised from its first bytes and passed over with a seek,
+/// neither read nor CRC-checked. <see cref="CountedKinds"/> counts values without decoding them.
 /// </summary>
 public sealed class EventFileReader : IDisposable
 {
@@ -263,7 +265,10 @@ public sealed class EventFileReader : IDisposable
                     case 5 when wire == WireType.LengthDelimited:
                         summaryEnd = reader.ReadLengthEnd();
                         break;
-                    case 3 or 4:
+                    case 4 or 8 or 9 when wire == WireType.LengthDelimited:
+                        // A graph, run metadata or meta graph: never a value; pass it over when it closes the record.
+                        return reader.ReadLengthEnd() == recordLength;
+                    case 3:
                         return false;
                     default:
                         if (!reader.TrySkipInHead(wire))
