@@ -226,4 +226,24 @@ public sealed class ParallelRunReaderTests : IDisposable
         var before = runs.Take(2).Append(runs[2] with { Files = new[] { runs[2].Files[0] } });
         Assert.Equal(ReadWithFileReader(before, EventKinds.Scalar).Count, names.Count);
     }
+
+    [Fact]
+    public void ReadingResumesAtTheOffsetsOfAnEarlierRead()
+    {
+        var runs = WriteRuns(3, 100);
+        var first = new ParallelRunReader(runs).Read().ToList();
+        var ends = first.Where(i => i.Kind == RunReadItemKind.EndOfFile).ToDictionary(i => i.File, i => i.Offset);
+        Assert.Equal(runs.Sum(r => r.Files.Count), ends.Count);
+
+        // A run grows: only the new values are read from where the last read ended.
+        using (var writer = new TbWriter(runs[1].Directory, new TbWriterOptions { FilenameSuffix = ".late" }))
+        {
+            writer.AddScalar("late", 5, 999, new TbTimestamp(1.8e9));
+        }
+        var again = LogDirectory.FindRuns(_dir.Sub("logs"));
+        var second = new ParallelRunReader(again, new RunReadOptions { StartOffsets = ends }).Read().ToList();
+        var scalar = Assert.Single(second, i => i.Kind == RunReadItemKind.Scalar);
+        Assert.Equal(("run01", "late", 999L), (scalar.Run.Name, scalar.Scalar.Tag, scalar.Scalar.Step));
+        Assert.All(second.Where(i => i.File != scalar.File), i => Assert.Equal(ends[i.File], i.Offset));
+    }
 }

@@ -9,6 +9,13 @@ public sealed class RunReadOptions
     /// <summary>The kinds of values to decode and deliver (default scalars); the others are skipped undecoded.</summary>
     public EventKinds Kinds { get; init; } = EventKinds.Scalar;
 
+    /// <summary>
+    /// Where to start reading some files (full path to offset, such as the <see cref="RunReadItem.Offset"/> of an earlier
+    /// read's <see cref="RunReadItemKind.EndOfFile"/> or <see cref="RunReadItemKind.Truncated"/>); other files start at 0.
+    /// Read from worker threads: do not change it during a read.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? StartOffsets { get; init; }
+
     /// <summary>How many runs are read at once (default: the processor count).</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 

@@ -37,15 +37,15 @@ internal static class RunFiles
     private static void ReadFile(EventRun run, string file, RunTagState state, RunReadOptions options, EventKinds counted,
                                  IValueSink? values, Action<RunReadItem> deliver, CancellationToken cancellation)
     {
-        long offset = 0;
+        long offset = options.StartOffsets is { } starts && starts.TryGetValue(file, out long start) ? start : 0;
         try
         {
-            if (!EventFileReader.LooksLikeEventFile(file))
+            if (offset == 0 && !EventFileReader.LooksLikeEventFile(file))
             {
                 deliver(new RunReadItem(RunReadItemKind.NotEventFile, run, file, default, null, SafeLength(file)));
                 return;
             }
-            using var reader = new EventFileReader(file, options.TagFilter, state, 0, options.Kinds, cancellation)
+            using var reader = new EventFileReader(file, options.TagFilter, state, offset, options.Kinds, cancellation)
             {
                 CountedKinds = counted,
             };

@@ -30,6 +30,7 @@ public sealed class RunSummaryScanner
             BatchesPerRun = options.BatchesPerRun,
             ReadAheadRuns = options.ReadAheadRuns,
             TagStateOf = options.TagStateOf,
+            StartOffsets = options.StartOffsets,
         };
         _kinds = kinds;
     }
