@@ -104,4 +104,10 @@ public static class ErrorIds
 
     /// <summary>An object given to a cmdlet is not of a type it handles.</summary>
     public const string UnsupportedInput = "UnsupportedInput";
+
+    /// <summary>Parameters that cannot be used together (e.g. -Pivot with -Wait or non-scalar types, -Smoothing with -MovingAverage).</summary>
+    public const string IncompatibleParameters = "IncompatibleParameters";
+
+    /// <summary>A step or time range is empty (its lower bound lies above its upper bound).</summary>
+    public const string InvalidRange = "InvalidRange";
 }
