@@ -27,6 +27,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
     private ReadShaping _shaping = null!;
+    private readonly List<FollowTarget> _followTargets = new();
 
     /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -93,6 +94,15 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Pivot { get; set; }
 
+    /// <summary>Keeps following the files (new values, files and runs) until Ctrl+C, like Get-Content -Wait.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How many runs are read at the same time (default: the number of processors).</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -133,6 +143,10 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         {
             ThrowIncompatible("-Pivot makes a table of scalars: use it with -Type Scalar (the default).", Type);
         }
+        if (Pivot && Wait)
+        {
+            ThrowIncompatible("-Pivot builds its table at the end of the data, which -Wait never reaches: use one or the other.", Wait);
+        }
         if (MinStep > MaxStep)
         {
             ThrowInvalidRange($"-MinStep {MinStep} lies above -MaxStep {MaxStep}: no step can match.", MinStep);
@@ -165,7 +179,14 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
             ErrorCategory.InvalidArgument, target));
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _shaping.Complete();
+    protected override void EndProcessing()
+    {
+        if (Wait)
+        {
+            Follow();
+        }
+        _shaping.Complete();
+    }
 
     /// <inheritdoc />
     public void Dispose() => _stop.Dispose();
@@ -185,6 +206,13 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
             if (Stopping)
             {
                 return;
+            }
+            if (Wait)
+            {
+                _followTargets.Add(Directory.Exists(path)
+                    ? FollowTarget.Directory(path, namingRoot ?? (fromItems ? currentDir : path))
+                    : FollowTarget.File(path, namingRoot ?? currentDir));
+                continue;
             }
             if (Directory.Exists(path))
             {
@@ -288,6 +316,72 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         WriteError(new ErrorRecord(
             new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
             ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+
+    /// <summary>-Wait: everything that exists, then every new value, file and run, until Ctrl+C.</summary>
+    private void Follow()
+    {
+        if (_followTargets.Count == 0)
+        {
+            return;
+        }
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
+        {
+            var existing = new List<(string, IReadOnlyList<string>)>();
+            foreach (var target in _followTargets)
+            {
+                if (target.IsDirectory)
+                {
+                    if (Directory.Exists(target.Path))
+                    {
+                        existing.AddRange(LogDirectory.FindRuns(target.Path)
+                            .Select(r => (LogDirectory.RelativeName(target.NamingRoot ?? target.Path, r.Directory), r.Files))
+                            .Where(r => RunWanted(r.Item1)));
+                    }
+                }
+                else if (File.Exists(target.Path))
+                {
+                    string dir = System.IO.Path.GetDirectoryName(target.Path)!;
+                    existing.Add((LogDirectory.RelativeName(target.NamingRoot ?? dir, dir), new[] { target.Path }));
+                }
+            }
+            _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, _tagFilter, _stop.Token));
+        }
+
+        var options = new EventFollowerOptions
+        {
+            Kinds = _kinds,
+            TagFilter = _tagFilter,
+            RunFilter = _runPatterns is null ? null : RunWanted,
+        };
+        foreach (var item in new EventFollower(_followTargets, options, _stop.Token))
+        {
+            switch (item.Kind)
+            {
+                case FollowItemKind.Scalar:
+                    _shaping.Scalar(item.Run, item.File, item.Scalar);
+                    break;
+                case FollowItemKind.Value:
+                    _shaping.Value(item.Run, item.File, item.Value!);
+                    break;
+                case FollowItemKind.Damage:
+                    WriteError(new ErrorRecord(new InvalidDataException(item.Message), ErrorIds.EventFileDamaged,
+                        ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(item.Message) });
+                    break;
+                case FollowItemKind.Unreadable:
+                    WriteError(new ErrorRecord(item.Failure ?? new IOException(item.Message), ErrorIds.EventFileUnreadable,
+                        ErrorCategory.ReadError, item.File));
+                    break;
+                case FollowItemKind.FileRestarted:
+                case FollowItemKind.NotAnEventFile:
+                    WriteWarning(item.Message);
+                    break;
+                case FollowItemKind.CaughtUp:
+                    _shaping.CaughtUp();
+                    WriteVerbose("Read everything that exists; following new values until Ctrl+C.");
+                    break;
+            }
+        }
+    }
 
     private void ReadRoot(string root, string namingRoot)
     {
