@@ -24,6 +24,7 @@
         'Get-TbEvent'
         'Save-TbMedia'
         'Test-TbEventFile'
+        'Repair-TbEventFile'
         'Register-TbHook'
         'Get-TbHook'
         'Unregister-TbHook'
