@@ -189,6 +189,24 @@ Describe 'Add-TbEvent round trips' {
         }
     }
 
+    It 'gives the histogram buckets TensorBoard''s migration gave the fixtures (pytorch.migrated.jsonl), after the rewrite' {
+        $after = $Whole.Copy.After
+        $lines = @([System.IO.File]::ReadLines((Join-Path $FixtureRoot 'pytorch.migrated.jsonl')) |
+                Where-Object { $_ -match '"kind":"histogram_tensor"' } | ConvertFrom-Json)
+        $lines.Count | Should -Be 9
+        foreach ($e in $lines) {
+            $match = @($after | Where-Object { $_.Run -eq $e.run -and $_.Tag -eq $e.tag -and $_.Step -eq $e.step })
+            $match.Count | Should -Be 1 -Because "$($e.run) $($e.tag) $($e.step)"
+            $match[0] | Should -BeOfType ([TbPowerShell.TbHistogramEvent])
+            $buckets = $match[0].Buckets
+            $buckets.Count | Should -Be $e.value.shape[0]
+            # TensorBoard's migration stores float32: compare our doubles narrowed the same way.
+            $actual = foreach ($b in $buckets) { ConvertTo-Float32Bits $b.Left; ConvertTo-Float32Bits $b.Right; ConvertTo-Float32Bits $b.Count }
+            $expected = foreach ($v in $e.value.values) { Get-DoubleBits ([double]$v) }
+            $actual | Should -Be $expected -Because "$($e.tag) $($e.step)"
+        }
+    }
+
     It 'round trips what our own cmdlets write: images, audio, text, histograms, a custom-scalars layout' {
         $src = New-TestDir
         $w = New-TbWriter $src
@@ -441,6 +459,18 @@ Describe 'Add-TbEvent errors' {
         $err = Get-TerminatingError { $events[0], $events[1], 'bad', $events[2] | Add-TbEvent -LogDir $dest -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -BeExactly "UnsupportedInput,$AddId"
         Get-EventDifference $events[0..1] @(Get-TbEvent $dest) -Skip 'File', 'Run' | Should -BeNullOrEmpty
+    }
+
+    It 'takes the object by value (position 0) and Tag, Step, WallTime and Run by property name, none of them mandatory' {
+        $parameters = (Get-Command Add-TbEvent).Parameters
+        $byValue = $parameters['InputObject'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+        $byValue | ForEach-Object { $_.ValueFromPipeline | Should -BeTrue; $_.Position | Should -Be 0; $_.Mandatory | Should -BeTrue }
+        foreach ($name in 'Tag', 'Step', 'WallTime', 'Run') {
+            $attributes = @($parameters[$name].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+            $attributes.Count | Should -BeGreaterThan 0 -Because $name
+            $attributes | ForEach-Object { $_.ValueFromPipelineByPropertyName | Should -BeTrue; $_.Mandatory | Should -BeFalse }
+        }
+        $parameters['Tag'].ParameterType | Should -Be ([string])
     }
 
     It 'lists Add-TbEvent among the exported cmdlets, with every output type' {
