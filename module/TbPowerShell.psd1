@@ -20,6 +20,7 @@
         'Add-TbAudio'
         'Add-TbText'
         'Add-TbHistogram'
+        'Add-TbEvent'
         'Export-TbImageGrid'
         'Get-TbEvent'
         'Save-TbMedia'
