@@ -16,6 +16,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
     // The samples (images, audio clips) of one source event wait here until an input that is not
     // the next sample arrives, so that they are written back as one event.
     private readonly List<ValueRecord> _samples = new();
+    private readonly object _samplesLock = new();
     private TbWriter? _samplesWriter;
     private string _samplesRun = ".";
 
@@ -141,17 +142,23 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
         }
 
         var record = EventRecords.ToRecord(value, tag, step, wallTime.UnixSeconds)!;
-        if (RecordEncoder.IsSample(record) && writer == _samplesWriter && RecordEncoder.ContinuesSamples(_samples, record))
+        lock (_samplesLock)
         {
-            _samples.Add(record);
-            return;
+            if (RecordEncoder.IsSample(record) && writer == _samplesWriter && RecordEncoder.ContinuesSamples(_samples, record))
+            {
+                _samples.Add(record);
+                return;
+            }
         }
         WriteSamples();
         if (RecordEncoder.IsSample(record))
         {
-            _samples.Add(record);
-            _samplesWriter = writer;
-            _samplesRun = run;
+            lock (_samplesLock)
+            {
+                _samples.Add(record);
+                _samplesWriter = writer;
+                _samplesRun = run;
+            }
             return;
         }
         Write(writer, run, new[] { record }, item);
@@ -184,14 +191,50 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
 
     private void WriteSamples()
     {
-        if (_samples.Count == 0)
+        ValueRecord[] samples;
+        TbWriter writer;
+        lock (_samplesLock)
         {
-            return;
+            if (_samples.Count == 0)
+            {
+                return;
+            }
+            samples = _samples.ToArray();
+            writer = _samplesWriter!;
+            _samples.Clear();
+            _samplesWriter = null;
         }
-        var samples = _samples.ToArray();
-        _samples.Clear();
-        Write(_samplesWriter!, _samplesRun, samples, samples);
-        _samplesWriter = null;
+        Write(writer, _samplesRun, samples, samples);
+    }
+
+    /// <summary>
+    /// Ctrl+C: images or clips held to be grouped into one event are written before the writers
+    /// close (this runs on another thread, so it only feeds the writer; a failure is reported by
+    /// the writer at its next use).
+    /// </summary>
+    protected override void StopProcessing()
+    {
+        lock (_samplesLock)
+        {
+            if (_samples.Count > 0 && _samplesWriter is { IsClosed: false } writer)
+            {
+                try
+                {
+                    var first = _samples[0];
+                    foreach (var value in RecordEncoder.Encode(_samples))
+                    {
+                        writer.AddValue(value, first.Step, new TbTimestamp(first.WallTime));
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    writer.ReportFeedError(e);
+                }
+                _samples.Clear();
+                _samplesWriter = null;
+            }
+        }
+        base.StopProcessing();
     }
 
     private void Write(TbWriter writer, string run, IReadOnlyList<ValueRecord> records, object target)
