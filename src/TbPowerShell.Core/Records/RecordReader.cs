@@ -134,8 +134,10 @@ public sealed class RecordReader : IDisposable
         var payload = _buffer.AsSpan(at + TfRecord.HeaderSize, (int)length);
         if (!TfRecord.VerifyPayload(payload, _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4)))
         {
-            // The length verified, so the next record most likely starts right after this one.
-            return Resynchronise(_offset, RecordDamageKind.DataCrc, _offset + total);
+            // Scan from the next byte, not from the claimed end: a length can verify and still lie
+            // (a rewritten header), and jumping over it would lose the intact records it spans.
+            // For an honest length this finds the record right after this one, as before.
+            return Resynchronise(_offset, RecordDamageKind.DataCrc, _offset + 1);
         }
 
         RecordOffset = _offset;
