@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Targets 9 and 10 through the cmdlets: `Get-TbEvent -Type Scalar` against `Get-TbEvent -Type All` on an
+    Targets 10 and 11 through the cmdlets: `Get-TbEvent -Type Scalar` against `Get-TbEvent -Type All` on an
     image-heavy file, and `Get-TbRun` over 50 runs of 200 thousand scalars.
 .DESCRIPTION
     (a) Writes one run of image grids (a 192 kB image every 10 steps, 4 scalars a step: images 99 % of the

@@ -1,22 +1,25 @@
 using System.Globalization;
 using TbPowerShell.Bench;
 
-// Usage: TbPowerShell.Bench [writer] [reader] [media] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]
+// Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]
+//                           [--follow-seconds N] [--follow-rate N]
 // With no benchmark named, runs them all. A missed target prints MISS and still exits 0; a crash exits 1.
 var selected = new List<string>();
 int writerEvents = EnvInt("TBBENCH_WRITER_EVENTS", 2_000_000);
 int readerEvents = EnvInt("TBBENCH_READER_EVENTS", 1_000_000);
 int repetitions = EnvInt("TBBENCH_REPETITIONS", 5);
+int followSeconds = EnvInt("TBBENCH_FOLLOW_SECONDS", 30);
+int followRate = EnvInt("TBBENCH_FOLLOW_RATE", 100_000);
 int skimSteps = EnvInt("TBBENCH_SKIM_STEPS", 10_000);
 int runCount = EnvInt("TBBENCH_RUNS", 50);
 int runScalars = EnvInt("TBBENCH_RUN_SCALARS", 200_000);
-const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]";
+const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N] [--follow-seconds N] [--follow-rate N]";
 for (int i = 0; i < args.Length; i++)
 {
     int? count = null;
     switch (args[i])
     {
-        case "writer" or "reader" or "media" or "skim" or "runs":
+        case "writer" or "reader" or "media" or "follow" or "skim" or "runs":
             selected.Add(args[i]);
             continue;
         case "--writer-events":
@@ -28,6 +31,12 @@ for (int i = 0; i < args.Length; i++)
         case "--repetitions":
             count = repetitions = ParseCount(args, ++i);
             break;
+        case "--follow-seconds":
+            count = followSeconds = ParseCount(args, ++i);
+            break;
+        case "--follow-rate":
+            count = followRate = ParseCount(args, ++i);
+            break;
     }
     if (count is not > 0)
     {
@@ -37,7 +46,7 @@ for (int i = 0; i < args.Length; i++)
 }
 if (selected.Count == 0)
 {
-    selected.AddRange(new[] { "writer", "reader", "media", "skim", "runs" });
+    selected.AddRange(new[] { "writer", "reader", "media", "follow", "skim", "runs" });
 }
 
 try
@@ -52,6 +61,9 @@ try
                 break;
             case "reader":
                 ReaderBenchmark.Run(readerEvents, repetitions);
+                break;
+            case "follow":
+                FollowBenchmark.Run(followSeconds, followRate, repetitions);
                 break;
             case "skim":
                 SkimBenchmark.Run(skimSteps, repetitions);

@@ -4,7 +4,7 @@ using TbPowerShell.Core.IO;
 namespace TbPowerShell.Bench;
 
 /// <summary>
-/// Target 10: over 50 runs of 200 thousand scalars, <see cref="ParallelRunReader"/> uses both cores: its
+/// Target 11: over 50 runs of 200 thousand scalars, <see cref="ParallelRunReader"/> uses both cores: its
 /// speed-up over the sequential read of the same runs (<see cref="ParallelRunReader.ReadSequentially"/>, same
 /// code on one thread) and its process CPU time per wall time. Also <see cref="RunSummaryScanner"/>
 /// (what Get-TbRun and Get-TbTag run) against its sequential scan.

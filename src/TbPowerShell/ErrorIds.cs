@@ -104,4 +104,31 @@ public static class ErrorIds
 
     /// <summary>An object given to a cmdlet is not of a type it handles.</summary>
     public const string UnsupportedInput = "UnsupportedInput";
+
+    /// <summary>Parameters that cannot be used together (e.g. -Pivot with -Wait or non-scalar types, -Smoothing with -MovingAverage).</summary>
+    public const string IncompatibleParameters = "IncompatibleParameters";
+
+    /// <summary>A step or time range is empty (its lower bound lies above its upper bound).</summary>
+    public const string InvalidRange = "InvalidRange";
+
+    /// <summary>Repair-TbEventFile was given neither -Destination (a repaired copy) nor -Force (repair in place).</summary>
+    public const string DestinationRequired = "DestinationRequired";
+
+    /// <summary>A repair destination is not a folder, or is the source's own folder (TensorBoard would read both files).</summary>
+    public const string InvalidDestination = "InvalidDestination";
+
+    /// <summary>A repaired copy's file exists already (use -Force), or two sources would be copied to one file.</summary>
+    public const string DestinationExists = "DestinationExists";
+
+    /// <summary>A backup folder is not usable (a file, or given without an in-place repair).</summary>
+    public const string InvalidBackupPath = "InvalidBackupPath";
+
+    /// <summary>A file to repair holds no intact record at all (it may not be an event file); it was left alone.</summary>
+    public const string NoIntactRecords = "NoIntactRecords";
+
+    /// <summary>A file changed while it was repaired in place (a writer is still writing it); nothing was replaced.</summary>
+    public const string EventFileChanged = "EventFileChanged";
+
+    /// <summary>Writing a repaired file or its backup failed; the destination was left as it was.</summary>
+    public const string RepairFailed = "RepairFailed";
 }

@@ -237,7 +237,8 @@ public sealed class TbWriter : IDisposable
 
     /// <summary>
     /// Logs one summary value. Plugin metadata is written with the first value of each tag only,
-    /// as TensorBoard reads it from there (later copies are dropped to save space).
+    /// as TensorBoard reads it from there (later copies are dropped to save space); a value that is
+    /// only metadata (hparams writes these) keeps it.
     /// </summary>
     public void AddValue(Summary.Types.Value value, long? step = null, TbTimestamp? wallTime = null)
     {
@@ -251,7 +252,7 @@ public sealed class TbWriter : IDisposable
         {
             lock (_gate)
             {
-                if (!_tagsWithMetadata.Add(value.Tag))
+                if (!_tagsWithMetadata.Add(value.Tag) && value.ValueCase != Summary.Types.Value.ValueOneofCase.None)
                 {
                     value = value.Clone();
                     value.Metadata = null;

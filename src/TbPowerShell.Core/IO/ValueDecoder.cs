@@ -81,11 +81,12 @@ internal static class ValueDecoder
             case EventKinds.Histogram when TensorValues.Numbers(tensor) is { } numbers && shape.Length == 2 && shape[1] == 3:
                 return new[] { Histogram(tag, step, wallTime, numbers) };
             default:
-                return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape) };
+                return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }
     }
 
-    private static TensorRecord Tensor(string tag, long step, double wallTime, string plugin, byte[] content, TensorProto tensor, long[] shape)
+    private static TensorRecord Tensor(string tag, long step, double wallTime, string plugin, byte[] content, TensorProto tensor, long[] shape,
+                                       ReadOnlySpan<byte> payload)
     {
         if (tensor.Dtype == DataType.DtString)
         {
@@ -93,8 +94,15 @@ internal static class ValueDecoder
             return new TensorRecord(tag, step, wallTime, plugin, TensorValues.DTypeName(tensor), shape,
                 TensorValues.Text(tensor), bytes, content);
         }
+        double[]? numbers = TensorValues.Numbers(tensor);
         return new TensorRecord(tag, step, wallTime, plugin, TensorValues.DTypeName(tensor), shape,
-            (Array?)TensorValues.Numbers(tensor) ?? Array.Empty<double>(), null, content);
+            (Array?)numbers ?? Array.Empty<double>(), null, content)
+        {
+            // Values cannot be written back as they were: keep the stored tensor for rewriting. A
+            // scalars-plugin tensor here is one the reader did not take as a scalar; written from its
+            // values it could become one.
+            RawTensor = numbers is null || plugin == "scalars" ? payload.ToArray() : null,
+        };
     }
 
     private static IEnumerable<ValueRecord> Images(string tag, long step, double wallTime, TensorProto tensor)

@@ -73,4 +73,12 @@ public sealed record HistogramRecord(string Tag, long Step, double WallTime, dou
 /// <param name="Bytes">For string tensors, the raw bytes of each element (they may not be text).</param>
 /// <param name="PluginContent">The plugin's content bytes from the tag's first metadata.</param>
 public sealed record TensorRecord(string Tag, long Step, double WallTime, string Plugin, string DType, long[] Shape, Array Values, byte[][]? Bytes, byte[] PluginContent)
-    : ValueRecord(Tag, Step, WallTime);
+    : ValueRecord(Tag, Step, WallTime)
+{
+    /// <summary>
+    /// The serialized <c>TensorProto</c> as stored, kept only when <see cref="Values"/> cannot
+    /// reproduce it (dtypes whose values are not decoded, such as complex numbers, and tensors of
+    /// the scalars plugin that are not plain scalars); null otherwise. Rewriting uses it.
+    /// </summary>
+    public byte[]? RawTensor { get; init; }
+}

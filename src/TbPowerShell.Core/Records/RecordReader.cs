@@ -36,7 +36,8 @@ public enum RecordDamageKind
 /// <param name="Offset">Byte offset of the record whose check failed.</param>
 /// <param name="Kind">Which check failed.</param>
 /// <param name="SkippedBytes">Bytes skipped before the next intact record (or the end of data).</param>
-/// <param name="ResumedAt">Offset of the next intact record, or -1 when none followed.</param>
+/// <param name="ResumedAt">Offset of the next intact record, or of a record that runs past the end of the data (a writer may
+/// still be writing it: the next read reports it as truncated), or -1 when neither followed.</param>
 public sealed record RecordDamage(long Offset, RecordDamageKind Kind, long SkippedBytes, long ResumedAt);
 
 /// <summary>
@@ -150,8 +151,10 @@ public sealed class RecordReader : IDisposable
         var payload = _buffer.AsSpan(at + TfRecord.HeaderSize, (int)length);
         if (!TfRecord.VerifyPayload(payload, _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4)))
         {
-            // The length verified, so the next record most likely starts right after this one.
-            return Resynchronise(_offset, RecordDamageKind.DataCrc, _offset + total);
+            // Scan from the next byte, not from the claimed end: a length can verify and still lie
+            // (a rewritten header), and jumping over it would lose the intact records it spans.
+            // For an honest length this finds the record right after this one, as before.
+            return Resynchronise(_offset, RecordDamageKind.DataCrc, _offset + 1);
         }
 
         RecordOffset = _offset;
@@ -244,49 +247,71 @@ public sealed class RecordReader : IDisposable
     private RecordStatus Resynchronise(long damageOffset, RecordDamageKind kind, long scanFrom)
     {
         long candidate = scanFrom;
+        long firstUnfinished = -1;
         while (true)
         {
             int available = Ensure(candidate, TfRecord.HeaderSize);
             if (available < TfRecord.HeaderSize)
             {
+                if (firstUnfinished >= 0)
+                {
+                    // No intact record follows, but a verified header does whose record runs past the
+                    // end: a writer may be writing it. Stop there, so that reading it once it is
+                    // complete (a follower's next look) does not lose it.
+                    LastDamage = new RecordDamage(damageOffset, kind, firstUnfinished - damageOffset, firstUnfinished);
+                    _offset = firstUnfinished;
+                    return RecordStatus.Damaged;
+                }
                 // No intact record follows: everything up to the end of the data is skipped.
                 long end = candidate + available;
                 LastDamage = new RecordDamage(damageOffset, kind, end - damageOffset, -1);
                 _offset = end;
                 return RecordStatus.Damaged;
             }
-            if (IsIntactRecordAt(candidate))
+            switch (ProbeRecordAt(candidate))
             {
-                LastDamage = new RecordDamage(damageOffset, kind, candidate - damageOffset, candidate);
-                _offset = candidate;
-                return RecordStatus.Damaged;
+                case Probe.Intact:
+                    LastDamage = new RecordDamage(damageOffset, kind, candidate - damageOffset, candidate);
+                    _offset = candidate;
+                    return RecordStatus.Damaged;
+                case Probe.RunsPastEnd when firstUnfinished < 0:
+                    firstUnfinished = candidate;
+                    break;
             }
             candidate++;
         }
     }
 
-    private bool IsIntactRecordAt(long position)
+    private enum Probe
+    {
+        NotARecord,
+        Intact,
+        RunsPastEnd,
+    }
+
+    private Probe ProbeRecordAt(long position)
     {
         int at = (int)(position - _bufferStart);
-        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length)
-            || length > int.MaxValue - TfRecord.Overhead)
+        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length))
         {
-            return false;
+            return Probe.NotARecord;
         }
         // Never allocate for a length the data cannot hold: a lying length field costs nothing.
         long remaining = RemainingFrom(position);
-        if ((long)length + TfRecord.Overhead > remaining)
+        if (length > int.MaxValue - TfRecord.Overhead || (long)length + TfRecord.Overhead > remaining)
         {
-            return false;
+            return Probe.RunsPastEnd;
         }
         int total = (int)length + TfRecord.Overhead;
         if (Ensure(position, total) < total)
         {
-            return false;
+            return Probe.RunsPastEnd;
         }
         at = (int)(position - _bufferStart);
         return TfRecord.VerifyPayload(_buffer.AsSpan(at + TfRecord.HeaderSize, (int)length),
-                                      _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4));
+                                      _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4))
+            ? Probe.Intact
+            : Probe.NotARecord;
     }
 
     private long RemainingFrom(long position)

@@ -1,7 +1,9 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
+using TbPowerShell.Core.Analysis;
 using TbPowerShell.Core.IO;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;
 
@@ -9,8 +11,8 @@ namespace TbPowerShell.Commands;
 /// <para type="synopsis">Reads the values of event files or whole log directories (many runs) as objects.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TbEvent", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
-public sealed class GetTbEventCommand : PSCmdlet
+[OutputType(typeof(TbScalarEvent), typeof(TbSmoothedScalarEvent), typeof(TbPivotRow), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
+public sealed class GetTbEventCommand : PSCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -23,6 +25,9 @@ public sealed class GetTbEventCommand : PSCmdlet
     private int _progressId;
     private EventKinds _kinds;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
+    private ReadShaping _shaping = null!;
+    private readonly List<FollowTarget> _followTargets = new();
 
     /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -55,6 +60,51 @@ public sealed class GetTbEventCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public TbEventType[] Type { get; set; } = { TbEventType.Scalar };
 
+    /// <summary>Smooths scalars with TensorBoard's debiased exponential moving average of this weight (0 none, 0.999 heavy); adds a Smoothed property.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double Smoothing { get; set; }
+
+    /// <summary>Smooths scalars with a trailing moving average over this many values; adds a Smoothed property.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MovingAverage { get; set; }
+
+    /// <summary>Only values at this step or later.</summary>
+    [Parameter]
+    public long MinStep { get; set; } = long.MinValue;
+
+    /// <summary>Only values at this step or earlier.</summary>
+    [Parameter]
+    public long MaxStep { get; set; } = long.MaxValue;
+
+    /// <summary>Only values logged after this time.</summary>
+    [Parameter]
+    public DateTime After { get; set; }
+
+    /// <summary>Only values logged before this time.</summary>
+    [Parameter]
+    public DateTime Before { get; set; }
+
+    /// <summary>Only the last N values of each run and tag (after the step and time filters).</summary>
+    [Parameter]
+    [Alias("Last")]
+    [ValidateRange(0, int.MaxValue)]
+    public int Tail { get; set; }
+
+    /// <summary>Emits a wide table: one row per run and step, a column per tag (scalars only).</summary>
+    [Parameter]
+    public SwitchParameter Pivot { get; set; }
+
+    /// <summary>Keeps following the files (new values, files and runs) until Ctrl+C, like Get-Content -Wait.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How many runs are read at the same time (default: the number of processors).</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -81,7 +131,67 @@ public sealed class GetTbEventCommand : PSCmdlet
                 _ => EventKinds.All,
             };
         }
+        _shaping = new ReadShaping(MakeShape(), WriteObject);
     }
+
+    private ReadShape MakeShape()
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey(nameof(Smoothing)) && bound.ContainsKey(nameof(MovingAverage)))
+        {
+            ThrowIncompatible("-Smoothing and -MovingAverage cannot be used together: choose one way of smoothing.", MovingAverage);
+        }
+        if (Pivot && _kinds != EventKinds.Scalar)
+        {
+            ThrowIncompatible("-Pivot makes a table of scalars: use it with -Type Scalar (the default).", Type);
+        }
+        if (Pivot && Wait)
+        {
+            ThrowIncompatible("-Pivot builds its table at the end of the data, which -Wait never reaches: use one or the other.", Wait);
+        }
+        if (MinStep > MaxStep)
+        {
+            ThrowInvalidRange($"-MinStep {MinStep} lies above -MaxStep {MaxStep}: no step can match.", MinStep);
+        }
+        double after = bound.ContainsKey(nameof(After)) ? TbTimestamp.FromDateTime(After).UnixSeconds : double.NegativeInfinity;
+        double before = bound.ContainsKey(nameof(Before)) ? TbTimestamp.FromDateTime(Before).UnixSeconds : double.PositiveInfinity;
+        if (after >= before)
+        {
+            ThrowInvalidRange($"-After {After:o} is not earlier than -Before {Before:o}: no time can match.", After);
+        }
+        return new ReadShape
+        {
+            Smoothing = bound.ContainsKey(nameof(Smoothing)) ? Smoothing : null,
+            MovingAverage = bound.ContainsKey(nameof(MovingAverage)) ? MovingAverage : null,
+            MinStep = MinStep,
+            MaxStep = MaxStep,
+            After = after,
+            Before = before,
+            Tail = bound.ContainsKey(nameof(Tail)) ? Tail : null,
+            Pivot = Pivot,
+        };
+    }
+
+    private void ThrowIncompatible(string message, object target) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.IncompatibleParameters,
+            ErrorCategory.InvalidArgument, target));
+
+    private void ThrowInvalidRange(string message, object target) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(null, message), ErrorIds.InvalidRange,
+            ErrorCategory.InvalidArgument, target));
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (Wait)
+        {
+            Follow();
+        }
+        _shaping.Complete();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();
@@ -98,6 +208,13 @@ public sealed class GetTbEventCommand : PSCmdlet
             if (Stopping)
             {
                 return;
+            }
+            if (Wait)
+            {
+                _followTargets.Add(Directory.Exists(path)
+                    ? FollowTarget.Directory(path, namingRoot ?? (fromItems ? currentDir : path))
+                    : FollowTarget.File(path, namingRoot ?? currentDir));
+                continue;
             }
             if (Directory.Exists(path))
             {
@@ -202,6 +319,72 @@ public sealed class GetTbEventCommand : PSCmdlet
             new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
             ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
 
+    /// <summary>-Wait: everything that exists, then every new value, file and run, until Ctrl+C.</summary>
+    private void Follow()
+    {
+        if (_followTargets.Count == 0)
+        {
+            return;
+        }
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
+        {
+            var existing = new List<(string, IReadOnlyList<string>)>();
+            foreach (var target in _followTargets)
+            {
+                if (target.IsDirectory)
+                {
+                    if (Directory.Exists(target.Path))
+                    {
+                        existing.AddRange(LogDirectory.FindRuns(target.Path)
+                            .Select(r => (LogDirectory.RelativeName(target.NamingRoot ?? target.Path, r.Directory), r.Files))
+                            .Where(r => RunWanted(r.Item1)));
+                    }
+                }
+                else if (File.Exists(target.Path))
+                {
+                    string dir = System.IO.Path.GetDirectoryName(target.Path)!;
+                    existing.Add((LogDirectory.RelativeName(target.NamingRoot ?? dir, dir), new[] { target.Path }));
+                }
+            }
+            _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, _tagFilter, _stop.Token));
+        }
+
+        var options = new EventFollowerOptions
+        {
+            Kinds = _kinds,
+            TagFilter = _tagFilter,
+            RunFilter = _runPatterns is null ? null : RunWanted,
+        };
+        foreach (var item in new EventFollower(_followTargets, options, _stop.Token))
+        {
+            switch (item.Kind)
+            {
+                case FollowItemKind.Scalar:
+                    _shaping.Scalar(item.Run, item.File, item.Scalar);
+                    break;
+                case FollowItemKind.Value:
+                    _shaping.Value(item.Run, item.File, item.Value!);
+                    break;
+                case FollowItemKind.Damage:
+                    WriteError(new ErrorRecord(new InvalidDataException(item.Message), ErrorIds.EventFileDamaged,
+                        ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(item.Message) });
+                    break;
+                case FollowItemKind.Unreadable:
+                    WriteError(new ErrorRecord(item.Failure ?? new IOException(item.Message), ErrorIds.EventFileUnreadable,
+                        ErrorCategory.ReadError, item.File));
+                    break;
+                case FollowItemKind.FileRestarted:
+                case FollowItemKind.NotAnEventFile:
+                    WriteWarning(item.Message);
+                    break;
+                case FollowItemKind.CaughtUp:
+                    _shaping.CaughtUp();
+                    WriteVerbose("Read everything that exists; following new values until Ctrl+C.");
+                    break;
+            }
+        }
+    }
+
     private void ReadRoot(string root, string namingRoot)
     {
         var runs = LogDirectory.FindRuns(root, (dir, e) =>
@@ -222,6 +405,17 @@ public sealed class GetTbEventCommand : PSCmdlet
 
     private void ReadFiles(IReadOnlyList<EventRun> runs)
     {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
+        {
+            // TensorBoard draws a constant series unsmoothed, which needs the whole series: a
+            // scalar-only pass (cheap next to emitting objects) says which series are constant.
+            var fresh = runs.Select(r => (r.Name, (IReadOnlyList<string>)r.Files.Where(f => !_filesRead.Contains(f)).ToList()));
+            foreach (var entry in SeriesConstancy.Scan(fresh, _tagFilter, _stop.Token))
+            {
+                _constantSeries[entry.Key] = _constantSeries.TryGetValue(entry.Key, out bool known) ? known && entry.Value : entry.Value;
+            }
+            _shaping.KnowConstantSeries(_constantSeries);
+        }
         long totalBytes = runs.Sum(r => r.TotalBytes);
         int totalFiles = runs.Sum(r => r.Files.Count);
         bool showProgress = totalFiles > 1;
@@ -277,11 +471,10 @@ public sealed class GetTbEventCommand : PSCmdlet
                 switch (reader.Next())
                 {
                     case EventReadResult.Scalar:
-                        var r = reader.Current;
-                        WriteObject(new TbScalarEvent(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), r.Value, file));
+                        _shaping.Scalar(run, file, reader.Current);
                         break;
                     case EventReadResult.Value:
-                        WriteObject(ToOutput(run, file, reader.CurrentValue!));
+                        _shaping.Value(run, file, reader.CurrentValue!);
                         break;
                     case EventReadResult.Error:
                         var error = reader.LastError!;
@@ -323,16 +516,6 @@ public sealed class GetTbEventCommand : PSCmdlet
             return SafeLength(file);
         }
     }
-
-    private static object ToOutput(string run, string file, ValueRecord record) => record switch
-    {
-        ImageRecord image => new TbImageEvent(run, file, image),
-        AudioRecord audio => new TbAudioEvent(run, file, audio),
-        TextRecord text => new TbTextEvent(run, file, text),
-        HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
-        TensorRecord tensor => new TbTensorEvent(run, file, tensor),
-        _ => throw new InvalidOperationException($"Unknown record {record.GetType().Name}."),
-    };
 
     private static long SafeLength(string file)
     {

@@ -267,6 +267,7 @@ public sealed class TbTensorEvent
         Values = r.Values;
         StringBytes = r.Bytes;
         PluginContent = r.PluginContent;
+        RawTensor = r.RawTensor;
         File = file;
     }
 
@@ -306,6 +307,13 @@ public sealed class TbTensorEvent
     /// <summary>The plugin's content bytes (e.g. a serialized plugin-data message).</summary>
     [Hidden]
     public byte[] PluginContent { get; }
+
+    /// <summary>
+    /// The stored tensor (a serialized <c>TensorProto</c>) when <see cref="Values"/> cannot reproduce
+    /// it, e.g. complex numbers; null otherwise. <c>Add-TbEvent</c> writes it back as it was.
+    /// </summary>
+    [Hidden]
+    public byte[]? RawTensor { get; }
 
     /// <summary>The event file.</summary>
     [Hidden]

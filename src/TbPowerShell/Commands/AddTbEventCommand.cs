@@ -1,0 +1,327 @@
+using System.Collections;
+using System.Management.Automation;
+using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Summaries;
+using TbPowerShell.Internal;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Writes the event objects of Get-TbEvent (every type) back to a run, so that runs can be filtered, renamed, downsampled or merged in a pipeline.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "TbEvent", DefaultParameterSetName = WriterSet)]
+[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
+public sealed class AddTbEventCommand : TbWriterCommandBase
+{
+    // The samples (images, audio clips) of one source event wait here until an input that is not
+    // the next sample arrives, so that they are written back as one event.
+    private readonly List<ValueRecord> _samples = new();
+    private readonly object _samplesLock = new();
+    private TbWriter? _samplesWriter;
+    private string _samplesRun = ".";
+
+    /// <summary>
+    /// The events to write: the objects of Get-TbEvent (TbScalarEvent, TbImageEvent, TbAudioEvent,
+    /// TbTextEvent, TbHistogramEvent, TbTensorEvent), or objects with Tag and Value properties (a
+    /// scalar, as Add-TbScalar takes it; rows of Import-Csv, say). An array given by name is written
+    /// element by element.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>
+    /// The tag to write the event under: by default the input's Tag. A script block renames
+    /// (<c>-Tag { 'old/' + $_.Tag }</c>); a string puts every input under one tag.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public new string? Tag
+    {
+        get => base.Tag;
+        set => base.Tag = value!;
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        object? input = InputObject?.BaseObject;
+        if (!MyInvocation.ExpectingInput && input is not null && LanguagePrimitives.GetEnumerable(input) is { } items
+            && input is not IDictionary && input is not string)
+        {
+            foreach (object? item in items)
+            {
+                Process(item is null ? null : PSObject.AsPSObject(item));
+            }
+            return;
+        }
+        Process(InputObject);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        WriteSamples();
+        base.EndProcessing();
+    }
+
+    private void Process(PSObject? item)
+    {
+        object? value = item?.BaseObject;
+        if (item is null || value is null)
+        {
+            WriteUnsupported(item, "nothing ($null)");
+            return;
+        }
+        bool isEvent = EventRecords.TryGetKey(value, out string ownTag, out long ownStep, out var ownWallTime, out string ownRun);
+        object? scalarValue = null;
+        long? rowStep = null;
+        TbTimestamp? rowWallTime = null;
+        if (!isEvent)
+        {
+            // A row: Tag and Value, as Add-TbScalar takes them (Step, WallTime and Run bind by name).
+            var valueProperty = item.Properties["Value"];
+            if (valueProperty is null || (Tag is null && item.Properties["Tag"] is null))
+            {
+                WriteUnsupported(item, "a " + value.GetType().Name);
+                return;
+            }
+            scalarValue = valueProperty.Value;
+            ownTag = item.Properties["Tag"]?.Value?.ToString() ?? string.Empty;
+            ownRun = item.Properties["Run"]?.Value?.ToString() ?? ".";
+            if (!TryRowKey(item, ref ownStep, ref ownWallTime, out bool hasStep, out bool hasWallTime))
+            {
+                return;
+            }
+            rowStep = hasStep ? ownStep : null;
+            rowWallTime = hasWallTime ? ownWallTime : null;
+        }
+
+        // Parameters bound on the command line (or by property name from this input) win.
+        string tag = Tag ?? ownTag;
+        if (string.IsNullOrEmpty(tag))
+        {
+            WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."), ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
+            return;
+        }
+        var wallTime = WallTime ?? (isEvent ? ownWallTime : rowWallTime ?? TbTimestamp.Now);
+        if (!double.IsFinite(wallTime.UnixSeconds) || wallTime.UnixSeconds <= 0)
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentOutOfRangeException(nameof(WallTime), wallTime.UnixSeconds, "A wall time must be a finite time after 1970-01-01."),
+                ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
+            return;
+        }
+        double scalar = 0;
+        if (!isEvent && !ValueParsing.TryGetDouble(scalarValue, out scalar))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"The value '{scalarValue}' of tag '{tag}' is not a number."),
+                ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, scalarValue));
+            return;
+        }
+
+        var writer = WriterOfRun(Run ?? (string.IsNullOrEmpty(ownRun) ? "." : ownRun));
+        if (writer is null)
+        {
+            return;
+        }
+        string run = EffectiveRun;
+        long step = Step ?? (isEvent ? ownStep : rowStep ?? writer.GlobalStep);
+
+        if (value is TbScalarEvent scalarEvent)
+        {
+            WriteScalar(writer, run, tag, step, wallTime, scalarEvent.Value, exact: true, item);
+            return;
+        }
+        if (!isEvent)
+        {
+            WriteScalar(writer, run, tag, step, wallTime, scalar, exact: false, scalarValue!);
+            return;
+        }
+
+        var record = EventRecords.ToRecord(value, tag, step, wallTime.UnixSeconds)!;
+        lock (_samplesLock)
+        {
+            if (RecordEncoder.IsSample(record) && writer == _samplesWriter && RecordEncoder.ContinuesSamples(_samples, record))
+            {
+                _samples.Add(record);
+                return;
+            }
+        }
+        WriteSamples();
+        if (RecordEncoder.IsSample(record))
+        {
+            lock (_samplesLock)
+            {
+                _samples.Add(record);
+                _samplesWriter = writer;
+                _samplesRun = run;
+            }
+            return;
+        }
+        Write(writer, run, new[] { record }, item);
+    }
+
+    private void WriteScalar(TbWriter writer, string run, string tag, long step, TbTimestamp wallTime, double value, bool exact, object target)
+    {
+        WriteSamples();
+        // An event object keeps its value exactly (a double that is no float32 goes as a double
+        // tensor); a row is stored as a float32, as Add-TbScalar stores it.
+        float single = (float)value;
+        bool isSingle = !exact || BitConverter.DoubleToInt64Bits(single) == BitConverter.DoubleToInt64Bits(value);
+        double stored = isSingle ? single : value;
+        bool written = TryWrite(writer, w =>
+        {
+            if (isSingle)
+            {
+                w.AddScalar(tag, single, step, wallTime);
+            }
+            else
+            {
+                w.AddValue(RecordEncoder.Scalar(tag, value), step, wallTime);
+            }
+        }, target);
+        if (written && PassThru)
+        {
+            WriteObject(new TbScalarEvent(run, tag, step, wallTime, stored, writer.Path));
+        }
+    }
+
+    private void WriteSamples()
+    {
+        ValueRecord[] samples;
+        TbWriter writer;
+        lock (_samplesLock)
+        {
+            if (_samples.Count == 0)
+            {
+                return;
+            }
+            samples = _samples.ToArray();
+            writer = _samplesWriter!;
+            _samples.Clear();
+            _samplesWriter = null;
+        }
+        Write(writer, _samplesRun, samples, samples);
+    }
+
+    /// <summary>
+    /// Ctrl+C: images or clips held to be grouped into one event are written before the writers
+    /// close (this runs on another thread, so it only feeds the writer; a failure is reported by
+    /// the writer at its next use).
+    /// </summary>
+    protected override void StopProcessing()
+    {
+        lock (_samplesLock)
+        {
+            if (_samples.Count > 0 && _samplesWriter is { IsClosed: false } writer)
+            {
+                try
+                {
+                    var first = _samples[0];
+                    foreach (var value in RecordEncoder.Encode(_samples))
+                    {
+                        writer.AddValue(value, first.Step, new TbTimestamp(first.WallTime));
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    writer.ReportFeedError(e);
+                }
+                _samples.Clear();
+                _samplesWriter = null;
+            }
+        }
+        base.StopProcessing();
+    }
+
+    private void Write(TbWriter writer, string run, IReadOnlyList<ValueRecord> records, object target)
+    {
+        var first = records[0];
+        IReadOnlyList<Core.Proto.Summary.Types.Value>? values = null;
+        bool written = TryWrite(writer, w =>
+        {
+            values = RecordEncoder.Encode(records);
+            foreach (var value in values)
+            {
+                w.AddValue(value, first.Step, new TbTimestamp(first.WallTime));
+            }
+        }, target);
+        if (!written || !PassThru)
+        {
+            return;
+        }
+        bool oneEvent = values!.Count == 1;
+        for (int i = 0; i < records.Count; i++)
+        {
+            // As read back: the samples of the event numbered from 0.
+            var record = records[i] switch
+            {
+                ImageRecord image => image with { Sample = oneEvent ? i : 0 },
+                AudioRecord audio => audio with { Sample = oneEvent ? i : 0 },
+                var other => other,
+            };
+            WriteObject(EventRecords.ToOutput(run, writer.Path, record));
+        }
+    }
+
+    /// <summary>
+    /// The Step and WallTime of a row given by -InputObject (piped rows bind them by name): read as
+    /// the parameters would bind them. False after an error was written.
+    /// </summary>
+    private bool TryRowKey(PSObject row, ref long step, ref TbTimestamp wallTime, out bool hasStep, out bool hasWallTime)
+    {
+        hasStep = false;
+        hasWallTime = false;
+        if (MyInvocation.ExpectingInput)
+        {
+            return true;
+        }
+        object? stepValue = row.Properties["Step"]?.Value;
+        object? timeValue = row.Properties["WallTime"]?.Value;
+        try
+        {
+            if (stepValue is not null && !(stepValue is string s && s.Length == 0))
+            {
+                step = LanguagePrimitives.ConvertTo<long>(stepValue);
+                hasStep = true;
+            }
+            if (new TbTimestampTransformationAttribute().Transform(null!, timeValue) is TbTimestamp t)
+            {
+                wallTime = t;
+                hasWallTime = true;
+            }
+            return true;
+        }
+        catch (Exception e) when (e is PSInvalidCastException or ArgumentTransformationMetadataException)
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"The row's Step or WallTime cannot be read: {e.Message}", e),
+                ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, row));
+            return false;
+        }
+    }
+
+    private TbWriter? WriterOfRun(string run)
+    {
+        // The base class picks the writer from Run: give it this input's run for the call.
+        string? bound = Run;
+        Run = run;
+        try
+        {
+            return CurrentWriter();
+        }
+        finally
+        {
+            Run = bound;
+        }
+    }
+
+    private void WriteUnsupported(object? target, string what) =>
+        WriteError(new ErrorRecord(
+            new ArgumentException(
+                $"Add-TbEvent writes the objects of Get-TbEvent (TbScalarEvent, TbImageEvent, TbAudioEvent, TbTextEvent, " +
+                $"TbHistogramEvent, TbTensorEvent) and objects with Tag and Value properties; {what} was given."),
+            ErrorIds.UnsupportedInput, ErrorCategory.InvalidType, target));
+}

@@ -1,0 +1,281 @@
+using System.Management.Automation;
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Repairs damaged event files: writes a copy holding every intact record, or with -Force replaces the file after backing it up.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Repair, "TbEventFile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(EventFileRepairResult))]
+public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const string ReportSet = "Report";
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private string? _destination;
+    private string? _backupFolder;
+
+    /// <summary>Event files, or directories whose event files (recursively) are repaired; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Health reports from Test-TbEventFile: their files are repaired.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ReportSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public EventFileHealthReport[] InputObject { get; set; } = null!;
+
+    /// <summary>The folder that receives the repaired copies (never the source's own folder); created when missing.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    /// <summary>For an in-place repair, the folder that receives the backups (default: beside the original, renamed so TensorBoard ignores it).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BackupPath { get; set; }
+
+    /// <summary>Without -Destination: repair in place (after a backup). With -Destination: overwrite existing copies.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Destination is null && !Force)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("Give -Destination (a folder) for repaired copies, or -Force to repair the files in place after backing them up."),
+                ErrorIds.DestinationRequired, ErrorCategory.InvalidArgument, null));
+        }
+        if (Destination is not null)
+        {
+            _destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+            if (File.Exists(_destination))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"The destination '{_destination}' is a file; give a folder for the repaired copies."),
+                    ErrorIds.InvalidDestination, ErrorCategory.InvalidArgument, Destination));
+            }
+            if (BackupPath is not null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-BackupPath applies to an in-place repair (-Force without -Destination); a repaired copy never changes its source."),
+                    ErrorIds.InvalidBackupPath, ErrorCategory.InvalidArgument, BackupPath));
+            }
+        }
+        if (BackupPath is not null)
+        {
+            _backupFolder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+            if (File.Exists(_backupFolder))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"The backup path '{_backupFolder}' is a file; give a folder for the backups."),
+                    ErrorIds.InvalidBackupPath, ErrorCategory.InvalidArgument, BackupPath));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (string item in Resolve())
+        {
+            // A directory's runs keep their layout under -Destination, so files of different runs never collide.
+            var files = Directory.Exists(item)
+                ? LogDirectory.FindRuns(item).SelectMany(r => r.Files.Select(f => (File: f, Run: r.Name)))
+                : new[] { (File: item, Run: ".") };
+            foreach (var (file, run) in files)
+            {
+                if (_stop.IsCancellationRequested || !RepairOne(file, run))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Repairs one file; false when the user stopped the command.</summary>
+    private bool RepairOne(string file, string run)
+    {
+        EventFileHealthReport report;
+        try
+        {
+            report = EventFileHealth.Check(file, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+            return true;
+        }
+        if (report.IntactRecords == 0 && report.Length > 0)
+        {
+            WriteError(new ErrorRecord(
+                new InvalidDataException($"'{file}' holds no intact record ({report.Length} bytes, all damaged); it may not be an event file. It was left alone."),
+                ErrorIds.NoIntactRecords, ErrorCategory.InvalidData, file));
+            return true;
+        }
+        string damage = $"{report.Regions.Count} damaged region(s), {report.DamagedBytes} bytes";
+        try
+        {
+            if (_destination is null)
+            {
+                if (report.IsHealthy)
+                {
+                    WriteVerbose($"'{file}' is healthy ({report.IntactRecords} records): nothing to repair, nothing written.");
+                    WriteObject(new EventFileRepairResult(file, file, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions));
+                    return true;
+                }
+                string backup = EventFileRepair.NewBackupPath(file, _backupFolder);
+                if (!ShouldProcess(file, $"Repair in place: remove {damage}, keep {report.IntactRecords} records; back up the original to '{backup}'"))
+                {
+                    return true;
+                }
+                WarnIfTruncated(report, "repairing it in place loses whatever the writer writes next");
+                var result = EventFileRepair.InPlace(file, backup, _stop.Token);
+                WriteVerbose($"'{file}': removed {result.RegionsRemoved} damaged region(s) ({result.BytesRemoved} bytes), kept {result.RecordsKept} records; the original is '{backup}'.");
+                WriteObject(result);
+                return true;
+            }
+
+            string folder = run == "." ? _destination : System.IO.Path.Combine(_destination, run);
+            string destination = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(file));
+            if (string.Equals(System.IO.Path.GetDirectoryName(destination), System.IO.Path.GetDirectoryName(file), StringComparison.Ordinal))
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"A repaired copy of '{file}' cannot go to its own folder: TensorBoard would read both files and show every event twice. Give another -Destination, or -Force without -Destination to repair in place."),
+                    ErrorIds.InvalidDestination, ErrorCategory.InvalidArgument, folder));
+                return true;
+            }
+            if (_written.Contains(destination))
+            {
+                WriteError(new ErrorRecord(
+                    new IOException($"'{destination}' was already written by this command from another file of the same name; '{file}' was not copied. Repair a directory to keep its runs apart."),
+                    ErrorIds.DestinationExists, ErrorCategory.ResourceExists, destination));
+                return true;
+            }
+            if (File.Exists(destination) && !Force)
+            {
+                WriteError(new ErrorRecord(
+                    new IOException($"The destination '{destination}' exists already; use -Force to replace it."),
+                    ErrorIds.DestinationExists, ErrorCategory.ResourceExists, destination));
+                return true;
+            }
+            string action = report.IsHealthy
+                ? $"Copy unchanged (healthy, {report.IntactRecords} records) to '{destination}'"
+                : $"Write a repaired copy to '{destination}': remove {damage}, keep {report.IntactRecords} records";
+            if (!ShouldProcess(file, action))
+            {
+                return true;
+            }
+            WarnIfTruncated(report, "the copy lacks whatever the writer writes next");
+            var copy = EventFileRepair.CopyTo(file, destination, overwrite: Force, _stop.Token);
+            _written.Add(destination);
+            WriteVerbose(copy.Outcome == RepairOutcome.CopiedUnchanged
+                ? $"'{file}' is healthy: copied unchanged to '{destination}'."
+                : $"'{file}': removed {copy.RegionsRemoved} damaged region(s) ({copy.BytesRemoved} bytes), kept {copy.RecordsKept} records in '{destination}'.");
+            WriteObject(copy);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (EventFileChangedException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.EventFileChanged, ErrorCategory.ResourceBusy, file));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.RepairFailed, ErrorCategory.WriteError, file));
+            return true;
+        }
+    }
+
+    private void WarnIfTruncated(EventFileHealthReport report, string consequence)
+    {
+        if (report.Regions.Count > 0 && report.Regions[^1].Kind == DamageKind.TruncatedTail)
+        {
+            WriteWarning($"'{report.Path}' ends inside a record at byte {report.Regions[^1].Offset}. A writer may still be writing it: if so, {consequence}.");
+        }
+    }
+
+    private IEnumerable<string> Resolve()
+    {
+        var found = new List<string>();
+        if (ParameterSetName == ReportSet)
+        {
+            foreach (var report in InputObject)
+            {
+                if (File.Exists(report.Path))
+                {
+                    found.Add(report.Path);
+                }
+                else
+                {
+                    NotFound(report.Path);
+                }
+            }
+            return found;
+        }
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string literal in LiteralPath)
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
+                if (File.Exists(resolved) || Directory.Exists(resolved))
+                {
+                    found.Add(resolved);
+                }
+                else
+                {
+                    NotFound(literal);
+                }
+            }
+            return found;
+        }
+        foreach (string pattern in Path)
+        {
+            try
+            {
+                var resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
+                if (resolved.Count > 0)
+                {
+                    found.AddRange(resolved);
+                    continue;
+                }
+            }
+            catch (SessionStateException)
+            {
+                // reported below
+            }
+            NotFound(pattern);
+        }
+        return found;
+    }
+
+    private void NotFound(string path) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
+}

@@ -1,0 +1,51 @@
+using TbPowerShell.Core.IO;
+
+namespace TbPowerShell.Internal;
+
+/// <summary>
+/// Between the output objects of Get-TbEvent and the core's records: the record an event object
+/// was read as (with another tag, step and wall time when asked), and the object a record reads as.
+/// </summary>
+internal static class EventRecords
+{
+    /// <summary>The record of a non-scalar event object, or null for any other object.</summary>
+    public static ValueRecord? ToRecord(object item, string tag, long step, double wallTime) => item switch
+    {
+        TbImageEvent e => new ImageRecord(tag, step, wallTime, e.Width, e.Height, e.Channels, e.Format, e.Bytes, e.Sample),
+        TbAudioEvent e => new AudioRecord(tag, step, wallTime, e.SampleRate, e.Channels, e.Frames, e.ContentType, e.Bytes, e.Sample, e.Label),
+        TbTextEvent e => new TextRecord(tag, step, wallTime, e.Strings, e.Shape),
+        TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.Count, e.Sum, e.SumSquares, e.Buckets),
+        TbTensorEvent e => new TensorRecord(tag, step, wallTime, e.Plugin, e.DType, e.Dimensions, e.Values, e.StringBytes, e.PluginContent)
+        {
+            RawTensor = e.RawTensor,
+        },
+        _ => null,
+    };
+
+    /// <summary>The tag, step, wall time and run of an event object of Get-TbEvent; false for any other object.</summary>
+    public static bool TryGetKey(object item, out string tag, out long step, out TbTimestamp wallTime, out string run)
+    {
+        (tag, step, wallTime, run) = item switch
+        {
+            TbScalarEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            TbImageEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            TbAudioEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            TbTextEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            TbHistogramEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            TbTensorEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
+            _ => (string.Empty, 0L, default(TbTimestamp), string.Empty),
+        };
+        return item is TbScalarEvent or TbImageEvent or TbAudioEvent or TbTextEvent or TbHistogramEvent or TbTensorEvent;
+    }
+
+    /// <summary>The object Get-TbEvent emits for <paramref name="record"/>.</summary>
+    public static object ToOutput(string run, string file, ValueRecord record) => record switch
+    {
+        ImageRecord image => new TbImageEvent(run, file, image),
+        AudioRecord audio => new TbAudioEvent(run, file, audio),
+        TextRecord text => new TbTextEvent(run, file, text),
+        HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
+        TensorRecord tensor => new TbTensorEvent(run, file, tensor),
+        _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
+    };
+}

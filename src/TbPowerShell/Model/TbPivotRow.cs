@@ -1,0 +1,41 @@
+using System.Management.Automation;
+
+namespace TbPowerShell;
+
+/// <summary>
+/// One row of the wide table <c>Get-TbEvent -Pivot</c> emits: a run at a step. Its columns are
+/// note properties added to each row in a fixed order (Run, Step, WallTime, then one per tag in
+/// ordinal order, each followed by "&lt;tag&gt; (smoothed)" when smoothing), so <c>Export-Csv</c>
+/// writes the same header for every row. The typed members below are hidden from CSV and views.
+/// </summary>
+public sealed class TbPivotRow
+{
+    /// <summary>Creates a row.</summary>
+    public TbPivotRow(string run, long step, TbTimestamp wallTime, IReadOnlyDictionary<string, double?> cells)
+    {
+        Run = run;
+        Step = step;
+        WallTime = wallTime;
+        Cells = cells;
+    }
+
+    /// <summary>The run.</summary>
+    [Hidden]
+    public string Run { get; }
+
+    /// <summary>The step.</summary>
+    [Hidden]
+    public long Step { get; }
+
+    /// <summary>The latest wall time among the row's values.</summary>
+    [Hidden]
+    public TbTimestamp WallTime { get; }
+
+    /// <summary>The cells by column name (null where a tag has no value at this step).</summary>
+    [Hidden]
+    public IReadOnlyDictionary<string, double?> Cells { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Run} @{Step}");
+}
