@@ -87,7 +87,7 @@ public sealed class ParallelRunReader
         var states = _runs.Select(r => _options.TagStateOf?.Invoke(r) ?? new RunTagState()).ToArray();
         var options = _options;
         var items = OrderedRunPipeline.Run<RunReadItem>(_runs.Count,
-            (index, sink, token) => RunFiles.Read(_runs[index], states[index], options, null, sink.Add, token),
+            (index, sink, token) => RunFiles.Read(_runs[index], states[index], options, EventKinds.None, null, sink.Add, token),
             options.Parallelism, options.BatchSize, options.BatchesPerRun, options.Window, Stats, cancellation,
             item => item.Value switch
             {
@@ -102,8 +102,8 @@ public sealed class ParallelRunReader
     }
 
     /// <summary>
-    /// Reads the runs one after another on the calling thread (holding one run's items at a time): the order
-    /// <see cref="Read"/> reproduces, and the baseline it is measured against.
+    /// Reads the runs one after another on the calling thread, lazily: the order <see cref="Read"/> reproduces,
+    /// and the baseline it is measured against.
     /// </summary>
     public IEnumerable<RunReadItem> ReadSequentially(CancellationToken cancellation = default) => WithProgress(Sequential(cancellation));
 
@@ -112,7 +112,7 @@ public sealed class ParallelRunReader
         foreach (var run in _runs)
         {
             var state = _options.TagStateOf?.Invoke(run) ?? new RunTagState();
-            foreach (var item in RunFiles.ReadAll(run, state, _options, cancellation))
+            foreach (var item in RunFiles.Enumerate(run, state, _options, EventKinds.None, null, cancellation))
             {
                 yield return item;
             }
