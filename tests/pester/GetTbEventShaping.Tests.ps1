@@ -194,3 +194,19 @@ Describe 'Get-TbEvent shaping errors' {
         { Get-TbEvent $Root -MovingAverage 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,TbPowerShell.Commands.GetTbEventCommand'
     }
 }
+
+Describe 'Get-TbEvent reads runs in parallel and keeps the order' {
+    It 'gives the same values in the same order whatever -ThrottleLimit' {
+        $pytorch = Join-Path $FixtureRoot 'pytorch'
+        $sign = { param($e) '{0}|{1}|{2}|{3}|{4}' -f $e.Run, $e.Tag, $e.Step, $e.WallTime.UnixSeconds, $e.GetType().Name }
+        $one = @(Get-TbEvent $pytorch -Type All -ThrottleLimit 1 | ForEach-Object { & $sign $_ })
+        $many = @(Get-TbEvent $pytorch -Type All -ThrottleLimit 8 | ForEach-Object { & $sign $_ })
+        $one.Count | Should -BeGreaterThan 250
+        $many | Should -Be $one
+        @((Get-TbEvent $Root -ThrottleLimit 2).Step) | Should -Be @((Get-TbEvent $Root -ThrottleLimit 1).Step)
+    }
+
+    It 'validates -ThrottleLimit' {
+        { Get-TbEvent $Root -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,TbPowerShell.Commands.GetTbEventCommand'
+    }
+}

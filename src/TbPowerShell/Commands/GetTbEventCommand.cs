@@ -111,7 +111,14 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         if (Tag is not null)
         {
             var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-            _tagFilter = tag => patterns.Any(p => p.IsMatch(tag));
+            // Readers on other threads ask it (once per tag and file): keep the patterns to one caller at a time.
+            _tagFilter = tag =>
+            {
+                lock (patterns)
+                {
+                    return patterns.Any(p => p.IsMatch(tag));
+                }
+            };
         }
         if (Run is not null)
         {
@@ -346,7 +353,14 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
                     existing.Add((LogDirectory.RelativeName(target.NamingRoot ?? dir, dir), new[] { target.Path }));
                 }
             }
-            _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, _tagFilter, _stop.Token));
+            try
+            {
+                _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, _tagFilter, _stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         var options = new EventFollowerOptions
@@ -405,47 +419,88 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
 
     private void ReadFiles(IReadOnlyList<EventRun> runs)
     {
+        // Each file is read once per call, for the first path that reached it.
+        var fresh = new List<EventRun>();
+        foreach (var run in runs)
+        {
+            var files = run.Files.Where(f => _filesRead.Add(f)).ToList();
+            if (files.Count == 0)
+            {
+                continue;
+            }
+            fresh.Add(files.Count == run.Files.Count ? run : run with { Files = files, TotalBytes = files.Sum(SafeLength) });
+        }
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
         {
             // TensorBoard draws a constant series unsmoothed, which needs the whole series: a
             // scalar-only pass (cheap next to emitting objects) says which series are constant.
-            var fresh = runs.Select(r => (r.Name, (IReadOnlyList<string>)r.Files.Where(f => !_filesRead.Contains(f)).ToList()));
-            foreach (var entry in SeriesConstancy.Scan(fresh, _tagFilter, _stop.Token))
+            var series = fresh.Select(r => (r.Name, r.Files));
+            Dictionary<(string Run, string Tag), bool> constant;
+            try
+            {
+                constant = SeriesConstancy.Scan(series, _tagFilter, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            foreach (var entry in constant)
             {
                 _constantSeries[entry.Key] = _constantSeries.TryGetValue(entry.Key, out bool known) ? known && entry.Value : entry.Value;
             }
             _shaping.KnowConstantSeries(_constantSeries);
         }
-        long totalBytes = runs.Sum(r => r.TotalBytes);
-        int totalFiles = runs.Sum(r => r.Files.Count);
-        bool showProgress = totalFiles > 1;
-        long doneBytes = 0;
-        var clock = Stopwatch.StartNew();
-        var lastProgress = TimeSpan.Zero;
-        ProgressRecord? progress = showProgress
+        var reader = new ParallelRunReader(fresh, new RunReadOptions
+        {
+            TagFilter = _tagFilter,
+            Kinds = _kinds,
+            MaxDegreeOfParallelism = ThrottleLimit,
+            // Runs keep what they learnt about their tags across paths of one call.
+            TagStateOf = run =>
+            {
+                if (!_runStates.TryGetValue(run.Directory, out var state))
+                {
+                    state = new RunTagState();
+                    _runStates[run.Directory] = state;
+                }
+                return state;
+            },
+        });
+        long totalBytes = reader.TotalBytes;
+        ProgressRecord? progress = fresh.Sum(r => r.Files.Count) > 1
             ? new ProgressRecord(_progressId, "Reading event files", "Starting") { PercentComplete = 0 }
             : null;
-
-        foreach (var run in runs)
+        var clock = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        int sinceCheck = 0;
+        try
         {
-            if (!_runStates.TryGetValue(run.Directory, out var runState))
+            var items = ThrottleLimit > 1 && fresh.Count > 1 ? reader.Read(_stop.Token) : reader.ReadSequentially(_stop.Token);
+            foreach (var item in items)
             {
-                runState = new RunTagState();
-                _runStates[run.Directory] = runState;
-            }
-            foreach (string file in run.Files)
-            {
-                if (Stopping)
+                Handle(item);
+                if (progress is not null && ++sinceCheck >= 4096)
                 {
-                    return;
+                    sinceCheck = 0;
+                    var now = clock.Elapsed;
+                    if (now - lastProgress >= ProgressInterval)
+                    {
+                        lastProgress = now;
+                        progress.StatusDescription = $"{item.Run.Name}: {System.IO.Path.GetFileName(item.File)}";
+                        progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, item.BytesDone * 100 / totalBytes) : 0;
+                        WriteProgress(progress);
+                    }
                 }
-                if (!_filesRead.Add(file))
-                {
-                    continue;
-                }
-                long fileBytes = ReadFile(run.Name, file, runState, progress, doneBytes, totalBytes, clock, ref lastProgress);
-                doneBytes += fileBytes;
             }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
         }
         if (progress is not null)
         {
@@ -454,66 +509,30 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         }
     }
 
-    private long ReadFile(string run, string file, RunTagState runState, ProgressRecord? progress,
-                          long doneBytes, long totalBytes, Stopwatch clock, ref TimeSpan lastProgress)
+    private void Handle(in RunReadItem item)
     {
-        try
+        switch (item.Kind)
         {
-            if (!EventFileReader.LooksLikeEventFile(file))
-            {
-                WriteWarning($"'{file}' is not an event file (its first record header does not verify); skipped.");
-                return SafeLength(file);
-            }
-            using var reader = new EventFileReader(file, _tagFilter, runState, 0, _kinds, _stop.Token);
-            int sinceCheck = 0;
-            while (true)
-            {
-                switch (reader.Next())
-                {
-                    case EventReadResult.Scalar:
-                        _shaping.Scalar(run, file, reader.Current);
-                        break;
-                    case EventReadResult.Value:
-                        _shaping.Value(run, file, reader.CurrentValue!);
-                        break;
-                    case EventReadResult.Error:
-                        var error = reader.LastError!;
-                        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
-                            ErrorCategory.InvalidData, file) { ErrorDetails = new ErrorDetails(error.Message) });
-                        break;
-                    case EventReadResult.Truncated:
-                        WriteVerbose($"'{file}' ends inside a record at byte {reader.Offset} (a writer may still be writing it); read up to there.");
-                        return reader.Offset;
-                    default:
-                        return reader.Offset;
-                }
-                if (++sinceCheck >= 4096)
-                {
-                    sinceCheck = 0;
-                    if (Stopping)
-                    {
-                        return reader.Offset;
-                    }
-                    var now = clock.Elapsed;
-                    if (progress is not null && now - lastProgress >= ProgressInterval)
-                    {
-                        lastProgress = now;
-                        long done = doneBytes + reader.Offset;
-                        progress.StatusDescription = $"{run}: {System.IO.Path.GetFileName(file)}";
-                        progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, done * 100 / totalBytes) : 0;
-                        WriteProgress(progress);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
-            return SafeLength(file);
+            case RunReadItemKind.Scalar:
+                _shaping.Scalar(item.Run.Name, item.File, item.Scalar);
+                break;
+            case RunReadItemKind.Value:
+                _shaping.Value(item.Run.Name, item.File, item.Value!);
+                break;
+            case RunReadItemKind.Damaged:
+                var error = item.Error!;
+                WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
+                    ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(error.Message) });
+                break;
+            case RunReadItemKind.Truncated:
+                WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
+                break;
+            case RunReadItemKind.NotEventFile:
+                WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
+                break;
+            case RunReadItemKind.FileFailed:
+                WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
+                break;
         }
     }
 
