@@ -154,6 +154,41 @@ public sealed class ParallelRunReaderTests : IDisposable
     }
 
     [Fact]
+    public void PayloadBytesHeldPerRunStayWithinTheBudget()
+    {
+        // Runs of images: each image its own batch; the batch count alone would let a run hold 32.
+        for (int r = 0; r < 4; r++)
+        {
+            using var writer = new TbWriter(_dir.Sub("images", $"run{r}"));
+            for (int i = 0; i < 40; i++)
+            {
+                writer.AddValue(SummaryValues.Image("big", new byte[100_000], 10, 10, 3), i, new TbTimestamp(1.7e9 + i));
+            }
+        }
+        var runs = LogDirectory.FindRuns(_dir.Sub("images"));
+        var options = new RunReadOptions
+        {
+            Kinds = EventKinds.Image, MaxBatchBytes = 1, BatchesPerRun = 32, MaxBufferedBytesPerRun = 250_000, MaxDegreeOfParallelism = 2,
+        };
+        var reader = new ParallelRunReader(runs, options);
+        int images = 0;
+        int peakWhilePaused = 0;
+        foreach (var item in reader.Read())
+        {
+            if (item.Kind == RunReadItemKind.Value && ++images == 1)
+            {
+                // Stop consuming for a while: the workers fill what the budget lets them.
+                Thread.Sleep(700);
+                peakWhilePaused = reader.Stats.BufferedBatches;
+            }
+        }
+        Assert.Equal(160, images);
+        // Each run ahead holds at most 3 images (two within 250 kB, plus the one always let through).
+        Assert.InRange(peakWhilePaused, 1, 4 * 3);
+        Assert.True(reader.Stats.PeakBufferedBatches <= 4 * 3 + 4, $"peak {reader.Stats.PeakBufferedBatches} batches");
+    }
+
+    [Fact]
     public void CancellationStopsTheReadAndTheWorkers()
     {
         var runs = WriteRuns(8, 20_000);

@@ -48,13 +48,15 @@ internal static class OrderedRunPipeline
         private readonly ConcurrentBag<T[]> _pool;
         private readonly Func<T, long>? _weigh;
         private readonly long _maxBatchBytes;
+        private readonly ByteBudget? _budget;
         private T[] _batch;
         private int _count;
         private long _bytes;
 
         internal Sink(BlockingCollection<T[]> buffer, int batchSize, CancellationToken cancellation, RunPipelineStats stats,
-                      ConcurrentBag<T[]> pool, Func<T, long>? weigh, long maxBatchBytes)
+                      ConcurrentBag<T[]> pool, Func<T, long>? weigh, long maxBatchBytes, ByteBudget? budget = null)
         {
+            _budget = budget;
             _buffer = buffer;
             _batchSize = batchSize;
             _cancellation = cancellation;
@@ -98,7 +100,10 @@ internal static class OrderedRunPipeline
                 Array.Clear(_batch, 0, _count);
             }
             _count = 0;
+            long bytes = _bytes;
             _bytes = 0;
+            // Payload bytes (images, audio) a run holds for the consumer are bounded too.
+            _budget?.Acquire(bytes, _cancellation);
             _stats.Buffered(1);
             if (!_buffer.TryAdd(full))
             {
@@ -124,9 +129,47 @@ internal static class OrderedRunPipeline
         private T[] Rent() => _pool.TryTake(out var batch) ? batch : new T[_batchSize];
     }
 
+    /// <summary>
+    /// The payload bytes one run may hold for the consumer: a worker waits while the run holds more
+    /// than the limit (one batch is always let through, so a single large item cannot block a run).
+    /// </summary>
+    internal sealed class ByteBudget
+    {
+        private readonly long _limit;
+        private long _held;
+
+        public ByteBudget(long limit) => _limit = limit;
+
+        public void Acquire(long bytes, CancellationToken cancellation)
+        {
+            lock (this)
+            {
+                while (_held > 0 && _held + bytes > _limit)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    Monitor.Wait(this, 50);
+                }
+                _held += bytes;
+            }
+        }
+
+        public void Release(long bytes)
+        {
+            if (bytes == 0)
+            {
+                return;
+            }
+            lock (this)
+            {
+                _held -= bytes;
+                Monitor.PulseAll(this);
+            }
+        }
+    }
+
     public static IEnumerable<T> Run<T>(int runCount, Action<int, Sink<T>, CancellationToken> readRun, int degreeOfParallelism,
                                         int batchSize, int batchesPerRun, int window, RunPipelineStats stats, CancellationToken cancellation,
-                                        Func<T, long>? weigh = null, long maxBatchBytes = long.MaxValue)
+                                        Func<T, long>? weigh = null, long maxBatchBytes = long.MaxValue, long maxRunBytes = long.MaxValue)
     {
         if (runCount == 0)
         {
@@ -140,6 +183,14 @@ internal static class OrderedRunPipeline
             buffers[i] = new BlockingCollection<T[]>(new ConcurrentQueue<T[]>(), batchesPerRun);
         }
         var faults = new Exception?[runCount];
+        var budgets = new ByteBudget?[runCount];
+        if (weigh is not null && maxRunBytes < long.MaxValue)
+        {
+            for (int i = 0; i < runCount; i++)
+            {
+                budgets[i] = new ByteBudget(maxRunBytes);
+            }
+        }
         var pool = new ConcurrentBag<T[]>();
         using var slots = new SemaphoreSlim(window);
         int next = -1;
@@ -170,7 +221,7 @@ internal static class OrderedRunPipeline
                     slots.Release();
                     return;
                 }
-                var sink = new Sink<T>(buffers[run], batchSize, token, stats, pool, weigh, maxBatchBytes);
+                var sink = new Sink<T>(buffers[run], batchSize, token, stats, pool, weigh, maxBatchBytes, budgets[run]);
                 try
                 {
                     try
@@ -207,10 +258,16 @@ internal static class OrderedRunPipeline
                 foreach (var batch in buffers[run].GetConsumingEnumerable(token))
                 {
                     stats.Buffered(-1);
+                    long batchBytes = 0;
                     foreach (var item in batch)
                     {
+                        if (budgets[run] is not null)
+                        {
+                            batchBytes += weigh!(item);
+                        }
                         yield return item;
                     }
+                    budgets[run]?.Release(batchBytes);
                     if (batch.Length == batchSize)
                     {
                         // Drop the references (image bytes) before the batch waits in the pool.

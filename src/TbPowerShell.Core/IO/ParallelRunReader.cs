@@ -28,8 +28,15 @@ public sealed class RunReadOptions
     /// </summary>
     public long MaxBatchBytes { get; init; } = 1 << 20;
 
-    /// <summary>Batches a run may have waiting for the consumer before its worker waits (default 4).</summary>
-    public int BatchesPerRun { get; init; } = 4;
+    /// <summary>
+    /// Batches a run may have waiting for the consumer before its worker waits (default 32, about 130 thousand
+    /// scalars): deep enough that a worker reading a later run is not held up by the consumer's pace on an
+    /// earlier one, which is what lets several cores work at once while the output order stays sequential.
+    /// </summary>
+    public int BatchesPerRun { get; init; } = 32;
+
+    /// <summary>Payload bytes (images, audio, tensors) a run may have waiting for the consumer (default 8 MB).</summary>
+    public long MaxBufferedBytesPerRun { get; init; } = 8 << 20;
 
     /// <summary>How many runs may be started but not yet consumed (default: twice the parallelism, at least 2).</summary>
     public int? ReadAheadRuns { get; init; }
@@ -46,7 +53,7 @@ public sealed class RunReadOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || BatchesPerRun < 1 || MaxBatchBytes < 1)
+        if (BatchSize < 1 || BatchesPerRun < 1 || MaxBatchBytes < 1 || MaxBufferedBytesPerRun < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize and BatchesPerRun must be positive.");
         }
@@ -97,7 +104,7 @@ public sealed class ParallelRunReader
                 HistogramRecord histogram => histogram.Buckets.Length * 24L,
                 _ => 0,
             },
-            options.MaxBatchBytes);
+            options.MaxBatchBytes, options.MaxBufferedBytesPerRun);
         return WithProgress(items);
     }
 
