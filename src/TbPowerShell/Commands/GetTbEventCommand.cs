@@ -210,7 +210,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         // Items piped from Get-ChildItem bind by PSPath: name their runs from the current location,
         // so the same file gets the same run name whichever item (folder or file) reached it first.
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in ResolveInputs())
+        foreach (var (path, namingRoot) in LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
         {
             if (Stopping)
             {
@@ -239,92 +239,6 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// The paths to read, each with the directory its runs are named from: for a wildcard
-    /// pattern, the folder above the first wildcard (so <c>./runs/lr*</c> names runs <c>lr=0.1</c>, ...);
-    /// null to use the default (the directory itself, or the current location for a file).
-    /// </summary>
-    private IEnumerable<(string Path, string? NamingRoot)> ResolveInputs()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string literal in LiteralPath)
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out var provider, out _);
-                if (!IsFileSystem(provider, literal))
-                {
-                    continue;
-                }
-                if (File.Exists(resolved) || Directory.Exists(resolved))
-                {
-                    yield return (resolved, null);
-                }
-                else
-                {
-                    WritePathNotFound(literal);
-                }
-            }
-            yield break;
-        }
-
-        foreach (string pattern in Path ?? new[] { "." })
-        {
-            Collection<string>? resolved = null;
-            ProviderInfo? provider = null;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out provider);
-            }
-            catch (SessionStateException)
-            {
-                // below
-            }
-            if (resolved is null || resolved.Count == 0)
-            {
-                WritePathNotFound(pattern);
-                continue;
-            }
-            if (!IsFileSystem(provider!, pattern))
-            {
-                continue;
-            }
-            string? namingRoot = WildcardPattern.ContainsWildcardCharacters(pattern) ? LiteralPrefix(pattern) : null;
-            foreach (string item in resolved)
-            {
-                yield return (item, namingRoot);
-            }
-        }
-    }
-
-    /// <summary>The provider path of the folders of <paramref name="pattern"/> before its first wildcard.</summary>
-    private string LiteralPrefix(string pattern)
-    {
-        var segments = pattern.Replace('\\', '/').Split('/');
-        int first = Array.FindIndex(segments, WildcardPattern.ContainsWildcardCharacters);
-        string prefix = string.Join("/", segments.Take(first));
-        if (prefix.Length == 0)
-        {
-            prefix = pattern.StartsWith('/') ? "/" : ".";
-        }
-        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(prefix);
-    }
-
-    private bool IsFileSystem(ProviderInfo provider, string path)
-    {
-        if (provider.Name == "FileSystem")
-        {
-            return true;
-        }
-        WriteError(new ErrorRecord(
-            new ArgumentException($"'{path}' is not a file-system path (its provider is {provider.Name})."),
-            ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
-        return false;
-    }
-
-    private void WritePathNotFound(string path) =>
-        WriteError(new ErrorRecord(
-            new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
 
     /// <summary>-Wait: everything that exists, then every new value, file and run, until Ctrl+C.</summary>
     private void Follow()
@@ -428,7 +342,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
             {
                 continue;
             }
-            fresh.Add(files.Count == run.Files.Count ? run : run with { Files = files, TotalBytes = files.Sum(SafeLength) });
+            fresh.Add(files.Count == run.Files.Count ? run : run with { Files = files, TotalBytes = files.Sum(LogPaths.SafeLength) });
         }
         if (fresh.Count == 0)
         {
@@ -536,15 +450,4 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         }
     }
 
-    private static long SafeLength(string file)
-    {
-        try
-        {
-            return new FileInfo(file).Length;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using TbPowerShell.Core.IO;
 
+using TbPowerShell.Internal;
+
 namespace TbPowerShell.Commands;
 
 /// <summary>
@@ -231,50 +233,16 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
                 }
                 else
                 {
-                    NotFound(report.Path);
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{report.Path}' because it does not exist."),
+                        ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, report.Path));
                 }
             }
             return found;
         }
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string literal in LiteralPath)
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
-                if (File.Exists(resolved) || Directory.Exists(resolved))
-                {
-                    found.Add(resolved);
-                }
-                else
-                {
-                    NotFound(literal);
-                }
-            }
-            return found;
-        }
-        foreach (string pattern in Path)
-        {
-            try
-            {
-                var resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
-                if (resolved.Count > 0)
-                {
-                    found.AddRange(resolved);
-                    continue;
-                }
-            }
-            catch (SessionStateException)
-            {
-                // reported below
-            }
-            NotFound(pattern);
-        }
+        found.AddRange(LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null).Select(p => p.Path));
         return found;
     }
 
-    private void NotFound(string path) =>
-        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
 
     /// <inheritdoc />
     public void Dispose() => _stop.Dispose();

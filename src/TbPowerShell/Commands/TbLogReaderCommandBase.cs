@@ -4,6 +4,8 @@ using System.Management.Automation;
 using TbPowerShell.Completion;
 using TbPowerShell.Core.IO;
 
+using TbPowerShell.Internal;
+
 namespace TbPowerShell.Commands;
 
 /// <summary>
@@ -82,7 +84,7 @@ public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
     {
         string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in ResolveInputs())
+        foreach (var (path, namingRoot) in LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
         {
             if (Directory.Exists(path))
             {
@@ -214,7 +216,7 @@ public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
         {
             return;
         }
-        long newBytes = newFiles.Sum(SafeLength);
+        long newBytes = newFiles.Sum(LogPaths.SafeLength);
         if (_runByDirectory.TryGetValue(run.Directory, out int index))
         {
             var known = _runs[index];
@@ -227,102 +229,7 @@ public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// The paths to read, each with the directory its runs are named from: for a wildcard pattern, the folder
-    /// above the first wildcard; null for the default (the directory itself, or the current location for a file).
-    /// </summary>
-    private IEnumerable<(string Path, string? NamingRoot)> ResolveInputs()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string literal in LiteralPath)
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out var provider, out _);
-                if (!IsFileSystem(provider, literal))
-                {
-                    continue;
-                }
-                if (File.Exists(resolved) || Directory.Exists(resolved))
-                {
-                    yield return (resolved, null);
-                }
-                else
-                {
-                    WritePathNotFound(literal);
-                }
-            }
-            yield break;
-        }
 
-        foreach (string pattern in Path ?? new[] { "." })
-        {
-            Collection<string>? resolved = null;
-            ProviderInfo? provider = null;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out provider);
-            }
-            catch (SessionStateException)
-            {
-                // reported below
-            }
-            if (resolved is null || resolved.Count == 0)
-            {
-                WritePathNotFound(pattern);
-                continue;
-            }
-            if (!IsFileSystem(provider!, pattern))
-            {
-                continue;
-            }
-            string? namingRoot = WildcardPattern.ContainsWildcardCharacters(pattern) ? LiteralPrefix(pattern) : null;
-            foreach (string item in resolved)
-            {
-                yield return (item, namingRoot);
-            }
-        }
-    }
-
-    private string LiteralPrefix(string pattern)
-    {
-        var segments = pattern.Replace('\\', '/').Split('/');
-        int first = Array.FindIndex(segments, WildcardPattern.ContainsWildcardCharacters);
-        string prefix = string.Join("/", segments.Take(first));
-        if (prefix.Length == 0)
-        {
-            prefix = pattern.StartsWith('/') ? "/" : ".";
-        }
-        return SessionState.Path.GetUnresolvedProviderPathFromPSPath(prefix);
-    }
-
-    private bool IsFileSystem(ProviderInfo provider, string path)
-    {
-        if (provider.Name == "FileSystem")
-        {
-            return true;
-        }
-        WriteError(new ErrorRecord(
-            new ArgumentException($"'{path}' is not a file-system path (its provider is {provider.Name})."),
-            ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, path));
-        return false;
-    }
-
-    private void WritePathNotFound(string path) =>
-        WriteError(new ErrorRecord(
-            new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
-
-    private static long SafeLength(string file)
-    {
-        try
-        {
-            return new FileInfo(file).Length;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 
     /// <summary>Releases the cancellation source.</summary>
     public void Dispose()

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using TbPowerShell.Core.IO;
 
+using TbPowerShell.Internal;
+
 namespace TbPowerShell.Commands;
 
 /// <summary>
@@ -57,44 +59,7 @@ public sealed class TestTbEventFileCommand : PSCmdlet
 
     private IEnumerable<string> Resolve()
     {
-        var found = new List<string>();
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string literal in LiteralPath)
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
-                if (File.Exists(resolved) || Directory.Exists(resolved))
-                {
-                    found.Add(resolved);
-                }
-                else
-                {
-                    NotFound(literal);
-                }
-            }
-            return found;
-        }
-        foreach (string pattern in Path)
-        {
-            try
-            {
-                var resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
-                if (resolved.Count > 0)
-                {
-                    found.AddRange(resolved);
-                    continue;
-                }
-            }
-            catch (SessionStateException)
-            {
-                // reported below
-            }
-            NotFound(pattern);
-        }
-        return found;
+        return LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null).Select(p => p.Path).ToList();
     }
 
-    private void NotFound(string path) =>
-        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-            ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path));
 }
