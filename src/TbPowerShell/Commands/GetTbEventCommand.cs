@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 using TbPowerShell.Core.Analysis;
@@ -12,48 +11,17 @@ namespace TbPowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TbEvent", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TbScalarEvent), typeof(TbSmoothedScalarEvent), typeof(TbPivotRow), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
-public sealed class GetTbEventCommand : PSCmdlet, IDisposable
+public sealed class GetTbEventCommand : TbLogPathCommandBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<string> _filesRead = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunTagState> _runStates = new(StringComparer.Ordinal);
-    private Func<string, bool>? _tagFilter;
-    private WildcardPattern[]? _runPatterns;
     private int _progressId;
     private EventKinds _kinds;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
     private ReadShaping _shaping = null!;
     private readonly List<FollowTarget> _followTargets = new();
-
-    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    public string[]? Path { get; set; }
-
-    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = null!;
-
-    /// <summary>Only tags matching one of these wildcard patterns.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbTagCompleter))]
-    public string[]? Tag { get; set; }
-
-    /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbRunCompleter))]
-    public string[]? Run { get; set; }
 
     /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>
     [Parameter]
@@ -108,22 +76,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (Tag is not null)
-        {
-            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-            // Readers on other threads ask it (once per tag and file): keep the patterns to one caller at a time.
-            _tagFilter = tag =>
-            {
-                lock (patterns)
-                {
-                    return patterns.Any(p => p.IsMatch(tag));
-                }
-            };
-        }
-        if (Run is not null)
-        {
-            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-        }
+        base.BeginProcessing();
         _progressId = Math.Abs(GetHashCode() % 10000) + 1;
         foreach (var type in Type)
         {
@@ -197,11 +150,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         _shaping.Complete();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -210,7 +159,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         // Items piped from Get-ChildItem bind by PSPath: name their runs from the current location,
         // so the same file gets the same run name whichever item (folder or file) reached it first.
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
+        foreach (var (path, namingRoot) in ResolveInputs())
         {
             if (Stopping)
             {
@@ -269,7 +218,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
             }
             try
             {
-                _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, _tagFilter, _stop.Token));
+                _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, TagFilter, Stopped));
             }
             catch (OperationCanceledException)
             {
@@ -280,10 +229,10 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         var options = new EventFollowerOptions
         {
             Kinds = _kinds,
-            TagFilter = _tagFilter,
-            RunFilter = _runPatterns is null ? null : RunWanted,
+            TagFilter = TagFilter,
+            RunFilter = FiltersRuns ? RunWanted : null,
         };
-        foreach (var item in new EventFollower(_followTargets, options, _stop.Token))
+        foreach (var item in new EventFollower(_followTargets, options, Stopped))
         {
             switch (item.Kind)
             {
@@ -329,7 +278,6 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         ReadFiles(wanted);
     }
 
-    private bool RunWanted(string name) => _runPatterns is null || _runPatterns.Any(p => p.IsMatch(name));
 
     private void ReadFiles(IReadOnlyList<EventRun> runs)
     {
@@ -357,7 +305,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
             Dictionary<(string Run, string Tag), bool> constant;
             try
             {
-                constant = SeriesConstancy.Scan(series, _tagFilter, _stop.Token);
+                constant = SeriesConstancy.Scan(series, TagFilter, Stopped);
             }
             catch (OperationCanceledException)
             {
@@ -371,7 +319,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         }
         var reader = new ParallelRunReader(fresh, new RunReadOptions
         {
-            TagFilter = _tagFilter,
+            TagFilter = TagFilter,
             Kinds = _kinds,
             MaxDegreeOfParallelism = ThrottleLimit,
             // Runs keep what they learnt about their tags across paths of one call.
@@ -394,7 +342,7 @@ public sealed class GetTbEventCommand : PSCmdlet, IDisposable
         int sinceCheck = 0;
         try
         {
-            var items = ThrottleLimit > 1 && fresh.Count > 1 ? reader.Read(_stop.Token) : reader.ReadSequentially(_stop.Token);
+            var items = ThrottleLimit > 1 && fresh.Count > 1 ? reader.Read(Stopped) : reader.ReadSequentially(Stopped);
             foreach (var item in items)
             {
                 Handle(item);

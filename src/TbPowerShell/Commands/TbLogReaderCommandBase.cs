@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 using TbPowerShell.Completion;
@@ -14,77 +13,20 @@ namespace TbPowerShell.Commands;
 /// <c>Get-TbEvent</c> names them. Paths are gathered over the whole pipeline (a run's files may arrive one by
 /// one) and scanned at the end, in parallel across runs.
 /// </summary>
-public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
+public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
 {
-    /// <summary>The name of the -Path parameter set.</summary>
-    protected const string PathSet = "Path";
-
-    /// <summary>The name of the -LiteralPath parameter set.</summary>
-    protected const string LiteralPathSet = "LiteralPath";
-
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly List<EventRun> _runs = new();
     private readonly Dictionary<string, int> _runByDirectory = new(StringComparer.Ordinal);
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
-    private WildcardPattern[]? _runPatterns;
-    private readonly CancellationTokenSource _stop = new();
-
-    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    public string[]? Path { get; set; }
-
-    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = null!;
-
-    /// <summary>Only tags matching one of these wildcard patterns.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(TbTagCompleter))]
-    public string[]? Tag { get; set; }
-
-    /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(TbRunCompleter))]
-    public string[]? Run { get; set; }
-
-    /// <summary>Stops a scan promptly on Ctrl+C.</summary>
-    protected CancellationToken Stopped => _stop.Token;
-
-    /// <summary>The tag filter built from -Tag (thread-safe), or null for all tags.</summary>
-    protected Func<string, bool>? TagFilter { get; private set; }
-
-    /// <inheritdoc />
-    protected override void BeginProcessing()
-    {
-        if (Tag is not null)
-        {
-            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-            TagFilter = tag => patterns.Any(p => p.IsMatch(tag));
-        }
-        if (Run is not null)
-        {
-            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
+        foreach (var (path, namingRoot) in ResolveInputs())
         {
             if (Directory.Exists(path))
             {
@@ -207,7 +149,7 @@ public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
 
     private void AddRun(EventRun run)
     {
-        if (_runPatterns is not null && !_runPatterns.Any(p => p.IsMatch(run.Name)))
+        if (!RunWanted(run.Name))
         {
             return;
         }
@@ -231,10 +173,4 @@ public abstract class TbLogReaderCommandBase : PSCmdlet, IDisposable
 
 
 
-    /// <summary>Releases the cancellation source.</summary>
-    public void Dispose()
-    {
-        _stop.Dispose();
-        GC.SuppressFinalize(this);
-    }
 }

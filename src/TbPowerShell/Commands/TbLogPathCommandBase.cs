@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using TbPowerShell.Completion;
+using TbPowerShell.Internal;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// What the cmdlets that read log directories share: -Path (wildcards) or -LiteralPath, -Tag and -Run
+/// filters with wildcards and tab completion, the path resolution of <see cref="LogPaths"/>, and a
+/// cancellation token that Ctrl+C cancels.
+/// </summary>
+public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
+{
+    /// <summary>The name of the -Path parameter set.</summary>
+    protected const string PathSet = "Path";
+
+    /// <summary>The name of the -LiteralPath parameter set.</summary>
+    protected const string LiteralPathSet = "LiteralPath";
+
+    private readonly CancellationTokenSource _stop = new();
+    private WildcardPattern[]? _runPatterns;
+
+    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
+
+    /// <summary>Event files or directories, taken literally. Binds the PSPath of Get-ChildItem output.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Only tags matching one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbTagCompleter))]
+    public string[]? Tag { get; set; }
+
+    /// <summary>Only runs whose name matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(TbRunCompleter))]
+    public string[]? Run { get; set; }
+
+    /// <summary>Cancelled on Ctrl+C.</summary>
+    protected CancellationToken Stopped => _stop.Token;
+
+    /// <summary>The filter built from -Tag, safe to call from reader threads; null for all tags.</summary>
+    protected Func<string, bool>? TagFilter { get; private set; }
+
+    /// <summary>True when -Run was given.</summary>
+    protected bool FiltersRuns => _runPatterns is not null;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (Tag is not null)
+        {
+            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            // Readers on other threads ask it (once per tag and file): one caller at a time.
+            TagFilter = tag =>
+            {
+                lock (patterns)
+                {
+                    return patterns.Any(p => p.IsMatch(tag));
+                }
+            };
+        }
+        if (Run is not null)
+        {
+            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>True when a run of this name passes -Run.</summary>
+    protected bool RunWanted(string name) => _runPatterns is null || _runPatterns.Any(p => p.IsMatch(name));
+
+    /// <summary>The paths given, resolved (see <see cref="LogPaths.Resolve"/>); bad ones are reported as errors.</summary>
+    protected IEnumerable<(string Path, string? NamingRoot)> ResolveInputs() =>
+        LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null);
+
+    /// <summary>Releases the cancellation source.</summary>
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
