@@ -55,6 +55,7 @@ public sealed class EventFileReader : IDisposable
     private readonly EventKinds _kinds;
     private readonly CancellationToken _cancellation;
     private readonly List<PendingValue> _batch = new();
+    private readonly List<ValueHeader> _headers = new();
     private int _batchIndex;
     private EventKinds _counted;
     private bool _skim;
@@ -158,7 +159,7 @@ public sealed class EventFileReader : IDisposable
                 var next = _batch[_batchIndex++];
                 if (next.Counted)
                 {
-                    CurrentHeader = next.Header;
+                    CurrentHeader = _headers[next.HeaderIndex];
                     return EventReadResult.Counted;
                 }
                 if (next.Value is null)
@@ -170,11 +171,15 @@ public sealed class EventFileReader : IDisposable
                 return EventReadResult.Value;
             }
             _batch.Clear();
+            if (_headers.Count > 0)
+            {
+                _headers.Clear();
+            }
             _batchIndex = 0;
 
             if (_skim)
             {
-                var peeked = _records.Peek(HeadBytes);
+                var peeked = _records.Peek(HeadBytes, SkimThreshold);
                 if (peeked == RecordStatus.Record && _records.PeekedLength >= SkimThreshold && TrySkim(_records.PeekedHead, _records.PeekedLength))
                 {
                     _records.SkipPeeked();
@@ -342,7 +347,8 @@ public sealed class EventFileReader : IDisposable
                 }
                 if ((_counted & kind) != 0)
                 {
-                    _batch.Add(new PendingValue(default, null, true, new ValueHeader(tagText, step, wallTime, kind, plugin)));
+                    _headers.Add(new ValueHeader(tagText, step, wallTime, kind, plugin));
+                    _batch.Add(new PendingValue(default, null, _headers.Count - 1));
                 }
                 return true;
             }
@@ -573,7 +579,8 @@ public sealed class EventFileReader : IDisposable
         {
             return false;
         }
-        _batch.Add(new PendingValue(default, null, true, new ValueHeader(tag, step, wallTime, kind, plugin)));
+        _headers.Add(new ValueHeader(tag, step, wallTime, kind, plugin));
+        _batch.Add(new PendingValue(default, null, _headers.Count - 1));
         return true;
     }
 
@@ -612,7 +619,10 @@ public sealed class EventFileReader : IDisposable
         }
     }
 
-    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, bool Counted = false, ValueHeader Header = default);
+    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, int HeaderIndex = -1)
+    {
+        public bool Counted => HeaderIndex >= 0;
+    }
 
     private bool Wanted(string tag)
     {

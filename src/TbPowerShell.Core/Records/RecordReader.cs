@@ -171,7 +171,10 @@ public sealed class RecordReader : IDisposable
     /// payloads they do not want (images, audio) at the cost of a seek instead of reading and checking them.
     /// </summary>
     /// <returns><see cref="RecordStatus.Record"/> with the head in <see cref="PeekedHead"/>; otherwise what <see cref="Read"/> would return.</returns>
-    public RecordStatus Peek(int headBytes)
+    /// <param name="headBytes">How many payload bytes to make available in <see cref="PeekedHead"/>.</param>
+    /// <param name="minLengthForHead">Records shorter than this are not looked into (their head is empty): a caller that
+    /// only skips large records then pays nothing more than <see cref="Read"/> for the small ones.</param>
+    public RecordStatus Peek(int headBytes, int minLengthForHead = 0)
     {
         _payloadStart = -1;
         _peekedLength = -1;
@@ -192,6 +195,12 @@ public sealed class RecordReader : IDisposable
         if (length > int.MaxValue - TfRecord.Overhead)
         {
             return RecordStatus.Truncated;
+        }
+        if ((long)length < minLengthForHead)
+        {
+            _peekedLength = (int)length;
+            _peekedHead = 0;
+            return RecordStatus.Record;
         }
         long total = (long)length + TfRecord.Overhead;
         long end = _offset + total;
