@@ -323,15 +323,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             Kinds = _kinds,
             MaxDegreeOfParallelism = ThrottleLimit,
             // Runs keep what they learnt about their tags across paths of one call.
-            TagStateOf = run =>
-            {
-                if (!_runStates.TryGetValue(run.Directory, out var state))
-                {
-                    state = new RunTagState();
-                    _runStates[run.Directory] = state;
-                }
-                return state;
-            },
+            TagStateOf = TagStateOf,
         });
         long totalBytes = reader.TotalBytes;
         ProgressRecord? progress = fresh.Sum(r => r.Files.Count) > 1
@@ -340,10 +332,16 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         int sinceCheck = 0;
+        if (ThrottleLimit == 1 || fresh.Count == 1)
+        {
+            // One run at a time: read on this thread straight from the file readers, without the
+            // item hand-over the parallel reader needs (it costs about a fifth of a plain read).
+            ReadSequentially(fresh, progress, totalBytes, clock);
+            return;
+        }
         try
         {
-            var items = ThrottleLimit > 1 && fresh.Count > 1 ? reader.Read(Stopped) : reader.ReadSequentially(Stopped);
-            foreach (var item in items)
+            foreach (var item in reader.Read(Stopped))
             {
                 Handle(item);
                 if (progress is not null && ++sinceCheck >= 4096)
@@ -371,6 +369,108 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         }
     }
 
+    private void ReadSequentially(IReadOnlyList<EventRun> runs, ProgressRecord? progress, long totalBytes, Stopwatch clock)
+    {
+        long doneBytes = 0;
+        var lastProgress = TimeSpan.Zero;
+        foreach (var run in runs)
+        {
+            var state = TagStateOf(run);
+            foreach (string file in run.Files)
+            {
+                if (Stopping)
+                {
+                    return;
+                }
+                doneBytes += ReadFile(run.Name, file, state, progress, doneBytes, totalBytes, clock, ref lastProgress);
+            }
+        }
+        if (progress is not null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    private long ReadFile(string run, string file, RunTagState runState, ProgressRecord? progress,
+                          long doneBytes, long totalBytes, Stopwatch clock, ref TimeSpan lastProgress)
+    {
+        try
+        {
+            if (!EventFileReader.LooksLikeEventFile(file))
+            {
+                WriteWarning($"'{file}' is not an event file (its first record header does not verify); skipped.");
+                return LogPaths.SafeLength(file);
+            }
+            using var reader = new EventFileReader(file, TagFilter, runState, 0, _kinds, Stopped);
+            int sinceCheck = 0;
+            bool plain = _shaping.IsPlain;
+            while (true)
+            {
+                switch (reader.Next())
+                {
+                    case EventReadResult.Scalar when plain:
+                        var r = reader.Current;
+                        WriteObject(new TbScalarEvent(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), r.Value, file));
+                        break;
+                    case EventReadResult.Scalar:
+                        _shaping.Scalar(run, file, reader.Current);
+                        break;
+                    case EventReadResult.Value:
+                        _shaping.Value(run, file, reader.CurrentValue!);
+                        break;
+                    case EventReadResult.Error:
+                        WriteDamage(file, reader.LastError!);
+                        break;
+                    case EventReadResult.Truncated:
+                        WriteVerbose($"'{file}' ends inside a record at byte {reader.Offset} (a writer may still be writing it); read up to there.");
+                        return reader.Offset;
+                    case EventReadResult.EndOfData:
+                        return reader.Offset;
+                }
+                if (++sinceCheck >= 4096)
+                {
+                    sinceCheck = 0;
+                    if (Stopping)
+                    {
+                        return reader.Offset;
+                    }
+                    var now = clock.Elapsed;
+                    if (progress is not null && now - lastProgress >= ProgressInterval)
+                    {
+                        lastProgress = now;
+                        progress.StatusDescription = $"{run}: {System.IO.Path.GetFileName(file)}";
+                        progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, (doneBytes + reader.Offset) * 100 / totalBytes) : 0;
+                        WriteProgress(progress);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+            return LogPaths.SafeLength(file);
+        }
+    }
+
+    private RunTagState TagStateOf(EventRun run)
+    {
+        if (!_runStates.TryGetValue(run.Directory, out var state))
+        {
+            state = new RunTagState();
+            _runStates[run.Directory] = state;
+        }
+        return state;
+    }
+
+    private void WriteDamage(string file, EventReadError error) =>
+        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
+            ErrorCategory.InvalidData, file) { ErrorDetails = new ErrorDetails(error.Message) });
+
     private void Handle(in RunReadItem item)
     {
         switch (item.Kind)
@@ -382,9 +482,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
                 _shaping.Value(item.Run.Name, item.File, item.Value!);
                 break;
             case RunReadItemKind.Damaged:
-                var error = item.Error!;
-                WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
-                    ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(error.Message) });
+                WriteDamage(item.File, item.Error!);
                 break;
             case RunReadItemKind.Truncated:
                 WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");

@@ -54,7 +54,11 @@ internal sealed class ReadShaping
     private readonly TailBuffer<object>? _tail;
     private readonly ScalarPivot? _pivot;
     private IReadOnlyDictionary<(string Run, string Tag), bool>? _constantSeries;
+    private readonly bool _plain;
     private bool _caughtUp;
+
+    /// <summary>True when values go out unchanged, one object each, as soon as read.</summary>
+    public bool IsPlain => _plain;
 
     public ReadShaping(ReadShape shape, Action<object> write)
     {
@@ -62,6 +66,7 @@ internal sealed class ReadShaping
         _write = write;
         _tail = shape.Tail is int n ? new TailBuffer<object>(n) : null;
         _pivot = shape.Pivot ? new ScalarPivot() : null;
+        _plain = shape.IsPlain;
     }
 
     /// <summary>
@@ -72,7 +77,7 @@ internal sealed class ReadShaping
 
     public void Scalar(string run, string file, in ScalarRecord r)
     {
-        if (_shape.IsPlain)
+        if (_plain)
         {
             _write(new TbScalarEvent(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), r.Value, file));
             return;
