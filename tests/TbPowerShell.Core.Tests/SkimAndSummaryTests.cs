@@ -173,6 +173,38 @@ public sealed class SkimAndSummaryTests : IDisposable
     };
 
     [Fact]
+    public void SummariesSayWhichScalarSeriesAreConstantAsTheDashboardCompares()
+    {
+        string dir = _dir.Sub("constancy");
+        using (var writer = new TbWriter(dir))
+        {
+            var series = new Dictionary<string, double[]>
+            {
+                ["same"] = new[] { 0.5, 0.5, 0.5 },
+                ["zeros"] = new[] { 0.0, -0.0, 0.0 },
+                ["changes"] = new[] { 1.0, 1.0, 2.0 },
+                ["nan"] = new[] { double.NaN, double.NaN },
+                ["later-nan"] = new[] { 3.0, double.NaN },
+                ["single"] = new[] { 7.0 },
+            };
+            foreach (var (tag, values) in series)
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    writer.AddScalar(tag, values[i], i);
+                }
+            }
+        }
+        var summary = new RunSummaryScanner(LogDirectory.FindRuns(dir), kinds: EventKinds.Scalar).Scan()
+            .Single(i => i.Kind == RunReadItemKind.Summary).Summary!;
+        var constant = summary.Tags.ToDictionary(t => t.Tag, t => t.IsConstant);
+        Assert.Equal(new Dictionary<string, bool>
+        {
+            ["same"] = true, ["zeros"] = true, ["changes"] = false, ["nan"] = false, ["later-nan"] = false, ["single"] = true,
+        }, constant);
+    }
+
+    [Fact]
     public void SummariesAgreeWithAFullReadAndComeInRunOrder()
     {
         WriteImageHeavy("a", 120);

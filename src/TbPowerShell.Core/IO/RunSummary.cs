@@ -43,6 +43,13 @@ public sealed class TagSummary
     /// <summary>For scalars, the largest value (NaN ignored); otherwise null.</summary>
     public double? Max { get; private set; }
 
+    /// <summary>
+    /// For scalars, true when every value equals the first, compared as TensorBoard's dashboard compares
+    /// them (<c>==</c>: a NaN equals nothing, so it makes a series non-constant); the dashboard draws such a
+    /// series unsmoothed. False for other kinds.
+    /// </summary>
+    public bool IsConstant { get; private set; }
+
     internal void Add(long step, double wallTime)
     {
         if (Count++ == 0)
@@ -56,6 +63,7 @@ public sealed class TagSummary
 
     internal void AddScalar(long step, double wallTime, double value)
     {
+        IsConstant = Count == 0 ? !double.IsNaN(value) : IsConstant && value == LastValue;
         Add(step, wallTime);
         LastValue = value;
         if (!double.IsNaN(value))

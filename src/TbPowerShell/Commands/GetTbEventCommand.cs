@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using TbPowerShell.Core.Analysis;
 using TbPowerShell.Core.IO;
 using TbPowerShell.Internal;
 
@@ -155,11 +154,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        // Items piped from Get-ChildItem bind by PSPath: name their runs from the current location,
-        // so the same file gets the same run name whichever item (folder or file) reached it first.
-        bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in ResolveInputs())
+        foreach (var (path, namingRoot) in ResolveInputsWithNamingRoots())
         {
             if (Stopping)
             {
@@ -167,27 +162,12 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             }
             if (Wait)
             {
-                _followTargets.Add(Directory.Exists(path)
-                    ? FollowTarget.Directory(path, namingRoot ?? (fromItems ? currentDir : path))
-                    : FollowTarget.File(path, namingRoot ?? currentDir));
+                _followTargets.Add(Directory.Exists(path) ? FollowTarget.Directory(path, namingRoot) : FollowTarget.File(path, namingRoot));
                 continue;
             }
-            if (Directory.Exists(path))
-            {
-                ReadRoot(path, namingRoot ?? (fromItems ? currentDir : path));
-            }
-            else
-            {
-                string dir = System.IO.Path.GetDirectoryName(path) ?? currentDir;
-                string runName = LogDirectory.RelativeName(namingRoot ?? currentDir, dir);
-                if (RunWanted(runName))
-                {
-                    ReadFiles(new[] { new EventRun(runName, dir, new[] { path }) { TotalBytes = new FileInfo(path).Length } });
-                }
-            }
+            ReadFiles(RunsOf(path, namingRoot).ToList());
         }
     }
-
 
     /// <summary>-Wait: everything that exists, then every new value, file and run, until Ctrl+C.</summary>
     private void Follow()
@@ -198,29 +178,9 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         }
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
         {
-            var existing = new List<(string, IReadOnlyList<string>)>();
-            foreach (var target in _followTargets)
-            {
-                if (target.IsDirectory)
-                {
-                    if (Directory.Exists(target.Path))
-                    {
-                        existing.AddRange(LogDirectory.FindRuns(target.Path)
-                            .Select(r => (LogDirectory.RelativeName(target.NamingRoot ?? target.Path, r.Directory), r.Files))
-                            .Where(r => RunWanted(r.Item1)));
-                    }
-                }
-                else if (File.Exists(target.Path))
-                {
-                    string dir = System.IO.Path.GetDirectoryName(target.Path)!;
-                    existing.Add((LogDirectory.RelativeName(target.NamingRoot ?? dir, dir), new[] { target.Path }));
-                }
-            }
-            try
-            {
-                _shaping.KnowConstantSeries(SeriesConstancy.Scan(existing, TagFilter, Stopped));
-            }
-            catch (OperationCanceledException)
+            // What exists now; series that appear while following are drawn raw until a value differs.
+            var existing = _followTargets.SelectMany(t => RunsOf(t.Path, t.NamingRoot!)).ToList();
+            if (!KnowConstantSeries(existing))
             {
                 return;
             }
@@ -262,22 +222,42 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         }
     }
 
-    private void ReadRoot(string root, string namingRoot)
+    /// <summary>
+    /// With -Smoothing: TensorBoard draws a constant series unsmoothed, which takes the whole series to
+    /// know, so a summary scan of the runs (scalars only, in parallel; cheap next to emitting objects)
+    /// finds those series first. False when Ctrl+C stopped it.
+    /// </summary>
+    private bool KnowConstantSeries(IReadOnlyList<EventRun> runs)
     {
-        var runs = LogDirectory.FindRuns(root, (dir, e) =>
-            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
-        var wanted = new List<EventRun>();
-        foreach (var run in runs)
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)) || runs.Count == 0)
         {
-            string name = namingRoot == root ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);
-            if (RunWanted(name))
+            return true;
+        }
+        var scanner = new RunSummaryScanner(runs, new RunReadOptions { TagFilter = TagFilter, MaxDegreeOfParallelism = ThrottleLimit },
+            EventKinds.Scalar);
+        try
+        {
+            foreach (var item in scanner.Scan(Stopped))
             {
-                wanted.Add(run with { Name = name });
+                if (item.Kind != RunReadItemKind.Summary)
+                {
+                    continue;   // damage and unreadable files are reported by the read itself
+                }
+                foreach (var tag in item.Summary!.Tags.Where(t => t.Kind == EventKinds.Scalar))
+                {
+                    // A run reached again by another path: constant only if constant in both parts.
+                    var key = (item.Run.Name, tag.Tag);
+                    _constantSeries[key] = tag.IsConstant && (!_constantSeries.TryGetValue(key, out bool known) || known);
+                }
             }
         }
-        ReadFiles(wanted);
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        _shaping.KnowConstantSeries(_constantSeries);
+        return true;
     }
-
 
     private void ReadFiles(IReadOnlyList<EventRun> runs)
     {
@@ -297,25 +277,21 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             return;
         }
 
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Smoothing)))
+        if (!KnowConstantSeries(fresh))
         {
-            // TensorBoard draws a constant series unsmoothed, which needs the whole series: a
-            // scalar-only pass (cheap next to emitting objects) says which series are constant.
-            var series = fresh.Select(r => (r.Name, r.Files));
-            Dictionary<(string Run, string Tag), bool> constant;
-            try
-            {
-                constant = SeriesConstancy.Scan(series, TagFilter, Stopped);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            foreach (var entry in constant)
-            {
-                _constantSeries[entry.Key] = _constantSeries.TryGetValue(entry.Key, out bool known) ? known && entry.Value : entry.Value;
-            }
-            _shaping.KnowConstantSeries(_constantSeries);
+            return;
+        }
+        long totalBytes = fresh.Sum(r => r.TotalBytes);
+        ProgressRecord? progress = fresh.Sum(r => r.Files.Count) > 1
+            ? new ProgressRecord(_progressId, "Reading event files", "Starting") { PercentComplete = 0 }
+            : null;
+        var clock = Stopwatch.StartNew();
+        if (ThrottleLimit == 1 || fresh.Count == 1)
+        {
+            // One run at a time: read on this thread straight from the file readers, without the
+            // item hand-over the parallel reader needs (it costs about a fifth of a plain read).
+            ReadSequentially(fresh, progress, totalBytes, clock);
+            return;
         }
         var reader = new ParallelRunReader(fresh, new RunReadOptions
         {
@@ -325,20 +301,8 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             // Runs keep what they learnt about their tags across paths of one call.
             TagStateOf = TagStateOf,
         });
-        long totalBytes = reader.TotalBytes;
-        ProgressRecord? progress = fresh.Sum(r => r.Files.Count) > 1
-            ? new ProgressRecord(_progressId, "Reading event files", "Starting") { PercentComplete = 0 }
-            : null;
-        var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         int sinceCheck = 0;
-        if (ThrottleLimit == 1 || fresh.Count == 1)
-        {
-            // One run at a time: read on this thread straight from the file readers, without the
-            // item hand-over the parallel reader needs (it costs about a fifth of a plain read).
-            ReadSequentially(fresh, progress, totalBytes, clock);
-            return;
-        }
         try
         {
             foreach (var item in reader.Read(Stopped))

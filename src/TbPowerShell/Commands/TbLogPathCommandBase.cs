@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Completion;
+using TbPowerShell.Core.IO;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;
@@ -85,6 +86,53 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <summary>The paths given, resolved (see <see cref="LogPaths.Resolve"/>); bad ones are reported as errors.</summary>
     protected IEnumerable<(string Path, string? NamingRoot)> ResolveInputs() =>
         LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null);
+
+    /// <summary>
+    /// The paths given, resolved, each with the directory its runs are named from: a directory names
+    /// runs from itself (or, for items piped from Get-ChildItem, from the current location, so a file
+    /// gets the same run name whichever item reached it); a file names its run from the current location;
+    /// a wildcard pattern from the folder before its first wildcard.
+    /// </summary>
+    protected IEnumerable<(string Path, string NamingRoot)> ResolveInputsWithNamingRoots()
+    {
+        string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
+        foreach (var (path, namingRoot) in ResolveInputs())
+        {
+            yield return (path, namingRoot ?? (Directory.Exists(path) && !fromItems ? path : currentDir));
+        }
+    }
+
+    /// <summary>
+    /// The runs under a directory (searched recursively) or the run of one event file, named from
+    /// <paramref name="namingRoot"/>; runs -Run does not want are left out, directories that cannot be
+    /// listed are reported as <c>EventFileUnreadable</c> errors.
+    /// </summary>
+    protected IEnumerable<EventRun> RunsOf(string path, string namingRoot)
+    {
+        if (Directory.Exists(path))
+        {
+            var runs = LogDirectory.FindRuns(path, (dir, e) =>
+                WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
+            foreach (var run in runs)
+            {
+                string name = namingRoot == path ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);
+                if (RunWanted(name))
+                {
+                    yield return run with { Name = name };
+                }
+            }
+        }
+        else if (File.Exists(path))
+        {
+            string dir = System.IO.Path.GetDirectoryName(path)!;
+            string name = LogDirectory.RelativeName(namingRoot, dir);
+            if (RunWanted(name))
+            {
+                yield return new EventRun(name, dir, new[] { path }) { TotalBytes = LogPaths.SafeLength(path) };
+            }
+        }
+    }
 
     /// <summary>Releases the cancellation source.</summary>
     public void Dispose()

@@ -24,27 +24,11 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        string currentDir = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
-        foreach (var (path, namingRoot) in ResolveInputs())
+        foreach (var (path, namingRoot) in ResolveInputsWithNamingRoots())
         {
-            if (Directory.Exists(path))
+            foreach (var run in RunsOf(path, namingRoot))
             {
-                string root = namingRoot ?? (fromItems ? currentDir : path);
-                var runs = LogDirectory.FindRuns(path, (dir, e) =>
-                    WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
-                foreach (var run in runs)
-                {
-                    AddRun(run with { Name = root == path ? run.Name : LogDirectory.RelativeName(root, run.Directory) });
-                }
-            }
-            else
-            {
-                string dir = System.IO.Path.GetDirectoryName(path) ?? currentDir;
-                AddRun(new EventRun(LogDirectory.RelativeName(namingRoot ?? currentDir, dir), dir, new[] { path })
-                {
-                    TotalBytes = new FileInfo(path).Length,
-                });
+                AddRun(run);
             }
         }
     }
@@ -149,10 +133,6 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
 
     private void AddRun(EventRun run)
     {
-        if (!RunWanted(run.Name))
-        {
-            return;
-        }
         var newFiles = run.Files.Where(_files.Add).ToList();
         if (newFiles.Count == 0)
         {
