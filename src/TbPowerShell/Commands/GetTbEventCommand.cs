@@ -12,11 +12,9 @@ namespace TbPowerShell.Commands;
 [OutputType(typeof(TbScalarEvent), typeof(TbSmoothedScalarEvent), typeof(TbPivotRow), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
 public sealed class GetTbEventCommand : TbLogPathCommandBase
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<string> _filesRead = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunTagState> _runStates = new(StringComparer.Ordinal);
-    private int _progressId;
     private EventKinds _kinds;
     private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
     private ReadShaping _shaping = null!;
@@ -76,7 +74,6 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        _progressId = Math.Abs(GetHashCode() % 10000) + 1;
         foreach (var type in Type)
         {
             _kinds |= type switch
@@ -283,7 +280,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         }
         long totalBytes = fresh.Sum(r => r.TotalBytes);
         ProgressRecord? progress = fresh.Sum(r => r.Files.Count) > 1
-            ? new ProgressRecord(_progressId, "Reading event files", "Starting") { PercentComplete = 0 }
+            ? new ProgressRecord(ProgressId, "Reading event files", "Starting") { PercentComplete = 0 }
             : null;
         var clock = Stopwatch.StartNew();
         if (ThrottleLimit == 1 || fresh.Count == 1)

@@ -18,6 +18,9 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <summary>The name of the -LiteralPath parameter set.</summary>
     protected const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>How often long reads update their progress bar.</summary>
+    protected static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly CancellationTokenSource _stop = new();
     private WildcardPattern[]? _runPatterns;
 
@@ -52,6 +55,9 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
 
     /// <summary>The filter built from -Tag, safe to call from reader threads; null for all tags.</summary>
     protected Func<string, bool>? TagFilter { get; private set; }
+
+    /// <summary>This call's progress bar id (distinct between cmdlets of one pipeline).</summary>
+    protected int ProgressId => Math.Abs(GetHashCode() % 10000) + 1;
 
     /// <summary>True when -Run was given.</summary>
     protected bool FiltersRuns => _runPatterns is not null;

@@ -15,7 +15,6 @@ namespace TbPowerShell.Commands;
 /// </summary>
 public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly List<EventRun> _runs = new();
     private readonly Dictionary<string, int> _runByDirectory = new(StringComparer.Ordinal);
@@ -44,7 +43,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         var scanner = new RunSummaryScanner(runs, new RunReadOptions { TagFilter = TagFilter }, KindsToScan);
         long totalBytes = runs.Sum(r => r.TotalBytes);
         bool showProgress = runs.Sum(r => r.Files.Count) > 1;
-        var progress = new ProgressRecord(Math.Abs(GetHashCode() % 10000) + 1, "Scanning event files", "Starting") { PercentComplete = 0 };
+        var progress = new ProgressRecord(ProgressId, "Scanning event files", "Starting") { PercentComplete = 0 };
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long doneBytes = 0;
