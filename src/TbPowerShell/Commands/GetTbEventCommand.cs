@@ -74,19 +74,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        foreach (var type in Type)
-        {
-            _kinds |= type switch
-            {
-                TbEventType.Scalar => EventKinds.Scalar,
-                TbEventType.Image => EventKinds.Image,
-                TbEventType.Audio => EventKinds.Audio,
-                TbEventType.Text => EventKinds.Text,
-                TbEventType.Histogram => EventKinds.Histogram,
-                TbEventType.Tensor => EventKinds.Tensor,
-                _ => EventKinds.All,
-            };
-        }
+        _kinds = KindsOf(Type);
         _shaping = new ReadShaping(MakeShape(), WriteObject);
     }
 

@@ -86,6 +86,26 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();
 
+    /// <summary>The kinds of values selected by -Type values.</summary>
+    protected static EventKinds KindsOf(IEnumerable<TbEventType> types)
+    {
+        var kinds = EventKinds.None;
+        foreach (var type in types)
+        {
+            kinds |= type switch
+            {
+                TbEventType.Scalar => EventKinds.Scalar,
+                TbEventType.Image => EventKinds.Image,
+                TbEventType.Audio => EventKinds.Audio,
+                TbEventType.Text => EventKinds.Text,
+                TbEventType.Histogram => EventKinds.Histogram,
+                TbEventType.Tensor => EventKinds.Tensor,
+                _ => EventKinds.All,
+            };
+        }
+        return kinds;
+    }
+
     /// <summary>True when a run of this name passes -Run.</summary>
     protected bool RunWanted(string name) => _runPatterns is null || _runPatterns.Any(p => p.IsMatch(name));
 

@@ -110,26 +110,6 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         _ => TbEventType.Tensor,
     };
 
-    /// <summary>The kinds of values selected by -Type values.</summary>
-    protected static EventKinds KindsOf(IEnumerable<TbEventType> types)
-    {
-        var kinds = EventKinds.None;
-        foreach (var type in types)
-        {
-            kinds |= type switch
-            {
-                TbEventType.Scalar => EventKinds.Scalar,
-                TbEventType.Image => EventKinds.Image,
-                TbEventType.Audio => EventKinds.Audio,
-                TbEventType.Text => EventKinds.Text,
-                TbEventType.Histogram => EventKinds.Histogram,
-                TbEventType.Tensor => EventKinds.Tensor,
-                _ => EventKinds.All,
-            };
-        }
-        return kinds;
-    }
-
     private void AddRun(EventRun run)
     {
         var newFiles = run.Files.Where(_files.Add).ToList();
