@@ -274,7 +274,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         if (ThrottleLimit == 1 || fresh.Count == 1)
         {
             // One run at a time: read on this thread straight from the file readers, without the
-            // item hand-over the parallel reader needs (it costs about a fifth of a plain read).
+            // iterator hand-over of ParallelRunReader.ReadSequentially (measured: 15-20 % of a plain read).
             ReadSequentially(fresh, progress, totalBytes, clock);
             return;
         }
