@@ -110,6 +110,12 @@ public sealed class EventFileReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether small buffered records take the short path (one framing check, <see cref="SimpleScalar"/> for plain scalars).
+    /// Off, every record goes through the general path; the results are the same, which tests check by reading both ways.
+    /// </summary>
+    internal bool FastPaths { get; init; } = true;
+
     /// <summary>The value counted by the last <see cref="EventReadResult.Counted"/>.</summary>
     public ValueHeader CurrentHeader { get; private set; }
 
@@ -177,6 +183,32 @@ public sealed class EventFileReader : IDisposable
             }
             _batchIndex = 0;
 
+            // The common case first: a small record already buffered, most often a scalar written the way
+            // PyTorch and TbWriter write them, decoded here without the general machinery.
+            if (FastPaths && _records.TryReadBuffered(_skim ? SkimThreshold : int.MaxValue))
+            {
+                if ((++RecordsRead & 4095) == 0)
+                {
+                    _cancellation.ThrowIfCancellationRequested();
+                }
+                var payload = _records.Payload;
+                if ((_kinds & EventKinds.Scalar) != 0 && SimpleScalar.TryDecode(payload, out var tag, out long step, out double wallTime, out float value))
+                {
+                    string tagText = _strings.Get(tag);
+                    if (Wanted(tagText))
+                    {
+                        Current = new ScalarRecord(tagText, step, wallTime, value);
+                        return EventReadResult.Scalar;
+                    }
+                    continue;
+                }
+                if (!TryDecode(payload))
+                {
+                    return EventReadResult.Error;
+                }
+                continue;
+            }
+
             if (_skim)
             {
                 var peeked = _records.Peek(HeadBytes, SkimThreshold);
@@ -214,18 +246,28 @@ public sealed class EventFileReader : IDisposable
             {
                 _cancellation.ThrowIfCancellationRequested();
             }
-            try
+            if (!TryDecode(_records.Payload))
             {
-                DecodeEvent(_records.Payload);
-            }
-            catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
-            {
-                _batch.Clear();
-                long offset = _records.RecordOffset;
-                LastError = new EventReadError(Path, offset, EventReadErrorKind.UnparsablePayload,
-                    _records.Offset - offset, _records.Offset);
                 return EventReadResult.Error;
             }
+        }
+    }
+
+    /// <summary>Decodes the record just read into the batch; false (with <see cref="LastError"/> set) when it does not parse.</summary>
+    private bool TryDecode(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            DecodeEvent(payload);
+            return true;
+        }
+        catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            _batch.Clear();
+            long offset = _records.RecordOffset;
+            LastError = new EventReadError(Path, offset, EventReadErrorKind.UnparsablePayload,
+                _records.Offset - offset, _records.Offset);
+            return false;
         }
     }
 

@@ -165,6 +165,46 @@ public sealed class RecordReader : IDisposable
     }
 
     /// <summary>
+    /// Reads the next record when it is intact, shorter than <paramref name="maxPayloadLength"/> bytes and already in the
+    /// buffer: the common case of a stream of small records, taken without a call to the file or any bookkeeping beyond
+    /// the two CRC checks. False when any of that does not hold; nothing is consumed then, and <see cref="Read"/> or
+    /// <see cref="Peek"/> handles the record (and reports its damage) as usual.
+    /// </summary>
+    public bool TryReadBuffered(int maxPayloadLength)
+    {
+        _payloadStart = -1;
+        if (_peekedLength >= 0)
+        {
+            return false;
+        }
+        long relative = _offset - _bufferStart;
+        int available = _bufferLength - (int)relative;
+        if ((ulong)relative > (ulong)_bufferLength || available < TfRecord.HeaderSize)
+        {
+            return false;
+        }
+        int at = (int)relative;
+        var header = new ReadOnlySpan<byte>(_buffer, at, TfRecord.HeaderSize);
+        ulong length = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header);
+        if (length >= (ulong)maxPayloadLength || (long)length > available - TfRecord.Overhead)
+        {
+            return false;
+        }
+        int payloadLength = (int)length;
+        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(8)) != MaskedCrc32C.ComputeMasked(header.Slice(0, 8))
+            || !TfRecord.VerifyPayload(new ReadOnlySpan<byte>(_buffer, at + TfRecord.HeaderSize, payloadLength),
+                                       new ReadOnlySpan<byte>(_buffer, at + TfRecord.HeaderSize + payloadLength, 4)))
+        {
+            return false;
+        }
+        RecordOffset = _offset;
+        _payloadStart = at + TfRecord.HeaderSize;
+        _payloadLength = payloadLength;
+        _offset += payloadLength + TfRecord.Overhead;
+        return true;
+    }
+
+    /// <summary>
     /// Reads the next record's header (length CRC checked) and at most <paramref name="headBytes"/> bytes of its
     /// payload, without reading the rest or checking the payload CRC. Then call <see cref="SkipPeeked"/> to pass
     /// the record unread, or <see cref="Read"/> to read and verify it as usual. This is how readers skip large
