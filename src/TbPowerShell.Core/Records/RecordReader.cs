@@ -49,6 +49,7 @@ public sealed class RecordReader : IDisposable
 {
     private const int MinBufferSize = 1 << 16;
     private const int ShortReadSize = 1 << 12;
+    private const int ReadGranule = 512;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -218,6 +219,7 @@ public sealed class RecordReader : IDisposable
     {
         _payloadStart = -1;
         _peekedLength = -1;
+        _peekedHeadRequest = headBytes;
         int available = Ensure(_offset, TfRecord.HeaderSize);
         if (available == 0)
         {
@@ -265,6 +267,8 @@ public sealed class RecordReader : IDisposable
     }
 
     private int _peekedHead;
+    private int _peekedHeadRequest;
+    private long _lastSkipEnd = -1;
 
     /// <summary>The first bytes of the payload found by the last <see cref="Peek"/> (unverified); valid until the next call.</summary>
     public ReadOnlySpan<byte> PeekedHead =>
@@ -283,12 +287,18 @@ public sealed class RecordReader : IDisposable
         RecordOffset = _offset;
         long end = _offset + _peekedLength + TfRecord.Overhead;
         // After a skip the next record usually starts far from what the buffer holds: read little there,
-        // doubling the reads as records are used (slow start), so that the scalars between two large
-        // payloads are read without reading most of the next payload along with them.
+        // so that the small records between two large payloads are read without most of the next payload.
+        // Logs are regular (so many scalars, then an image), so the bytes between the last two skips tell
+        // how much to read: those records and the next large one's head, in one read. Without that, read
+        // 4 kB and double the reads as records are used (slow start).
         if (end > _bufferStart + _bufferLength)
         {
-            _fillSize = ShortReadSize;
+            long gap = _lastSkipEnd >= 0 && _offset >= _lastSkipEnd ? _offset - _lastSkipEnd : -1;
+            _fillSize = gap < 0
+                ? ShortReadSize
+                : (int)Math.Clamp((gap + TfRecord.HeaderSize + _peekedHeadRequest + ReadGranule - 1) / ReadGranule * ReadGranule, ReadGranule, MinBufferSize);
         }
+        _lastSkipEnd = end;
         _offset = end;
         _peekedLength = -1;
     }
