@@ -31,6 +31,9 @@ public sealed class RunPipelineStats
     internal void Waiting(int delta) => Interlocked.Add(ref _waiting, delta);
 }
 
+/// <summary>Items handed over together: the first <see cref="Count"/> of <see cref="Items"/>, holding <see cref="Bytes"/> bytes of payload.</summary>
+internal readonly record struct RunBatch<T>(T[] Items, int Count, long Bytes);
+
 /// <summary>
 /// Runs one producer per run on a few worker threads and hands their items to the consumer in run order.
 /// Workers take runs in order and may be at most <c>window</c> runs ahead of the consumer; each run buffers at
@@ -41,7 +44,7 @@ internal static class OrderedRunPipeline
     /// <summary>Collects a run's items into batches and hands them over, waiting while the run's buffer is full.</summary>
     internal sealed class Sink<T>
     {
-        private readonly BlockingCollection<T[]> _buffer;
+        private readonly BlockingCollection<RunBatch<T>> _buffer;
         private readonly int _batchSize;
         private readonly CancellationToken _cancellation;
         private readonly RunPipelineStats _stats;
@@ -53,7 +56,7 @@ internal static class OrderedRunPipeline
         private int _count;
         private long _bytes;
 
-        internal Sink(BlockingCollection<T[]> buffer, int batchSize, CancellationToken cancellation, RunPipelineStats stats,
+        internal Sink(BlockingCollection<RunBatch<T>> buffer, int batchSize, CancellationToken cancellation, RunPipelineStats stats,
                       ConcurrentBag<T[]> pool, Func<T, long>? weigh, long maxBatchBytes, ByteBudget? budget = null)
         {
             _budget = budget;
@@ -88,17 +91,9 @@ internal static class OrderedRunPipeline
             {
                 return;
             }
-            T[] full;
-            if (_count == _batch.Length)
-            {
-                full = _batch;
-                _batch = Rent();
-            }
-            else
-            {
-                full = _batch[.._count];
-                Array.Clear(_batch, 0, _count);
-            }
+            // The batch goes as it is (the consumer reads its first Count items and gives the array back).
+            var full = new RunBatch<T>(_batch, _count, _bytes);
+            _batch = Rent();
             _count = 0;
             long bytes = _bytes;
             _bytes = 0;
@@ -167,7 +162,25 @@ internal static class OrderedRunPipeline
         }
     }
 
+    /// <summary>The items of every run, in run order, one at a time.</summary>
     public static IEnumerable<T> Run<T>(int runCount, Action<int, Sink<T>, CancellationToken> readRun, int degreeOfParallelism,
+                                        int batchSize, int batchesPerRun, int window, RunPipelineStats stats, CancellationToken cancellation)
+    {
+        foreach (var batch in RunBatches(runCount, readRun, degreeOfParallelism, batchSize, batchesPerRun, window, stats, cancellation))
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                yield return batch.Items[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The items of every run, in run order, a batch at a time: a batch is valid until the next one is asked for
+    /// (its array is then cleared and reused). Consumers on a hot path take items from the batch themselves, without
+    /// a second iterator copying each one.
+    /// </summary>
+    public static IEnumerable<RunBatch<T>> RunBatches<T>(int runCount, Action<int, Sink<T>, CancellationToken> readRun, int degreeOfParallelism,
                                         int batchSize, int batchesPerRun, int window, RunPipelineStats stats, CancellationToken cancellation,
                                         Func<T, long>? weigh = null, long maxBatchBytes = long.MaxValue, long maxRunBytes = long.MaxValue)
     {
@@ -177,10 +190,10 @@ internal static class OrderedRunPipeline
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = stop.Token;
-        var buffers = new BlockingCollection<T[]>[runCount];
+        var buffers = new BlockingCollection<RunBatch<T>>[runCount];
         for (int i = 0; i < runCount; i++)
         {
-            buffers[i] = new BlockingCollection<T[]>(new ConcurrentQueue<T[]>(), batchesPerRun);
+            buffers[i] = new BlockingCollection<RunBatch<T>>(new ConcurrentQueue<RunBatch<T>>(), batchesPerRun);
         }
         var faults = new Exception?[runCount];
         var budgets = new ByteBudget?[runCount];
@@ -258,22 +271,11 @@ internal static class OrderedRunPipeline
                 foreach (var batch in buffers[run].GetConsumingEnumerable(token))
                 {
                     stats.Buffered(-1);
-                    long batchBytes = 0;
-                    foreach (var item in batch)
-                    {
-                        if (budgets[run] is not null)
-                        {
-                            batchBytes += weigh!(item);
-                        }
-                        yield return item;
-                    }
-                    budgets[run]?.Release(batchBytes);
-                    if (batch.Length == batchSize)
-                    {
-                        // Drop the references (image bytes) before the batch waits in the pool.
-                        Array.Clear(batch);
-                        pool.Add(batch);
-                    }
+                    yield return batch;
+                    budgets[run]?.Release(batch.Bytes);
+                    // Drop the references (image bytes) before the batch waits in the pool.
+                    Array.Clear(batch.Items, 0, batch.Count);
+                    pool.Add(batch.Items);
                 }
                 if (Volatile.Read(ref faults[run]) is { } fault)
                 {

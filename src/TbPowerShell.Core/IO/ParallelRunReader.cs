@@ -93,11 +93,12 @@ public sealed class ParallelRunReader
         Stats = new RunPipelineStats();
         var states = _runs.Select(r => _options.TagStateOf?.Invoke(r) ?? new RunTagState()).ToArray();
         var options = _options;
-        var items = OrderedRunPipeline.Run<RunReadItem>(_runs.Count,
+        var batches = OrderedRunPipeline.RunBatches<RunReadItem>(_runs.Count,
             (index, sink, token) => RunFiles.Read(_runs[index], states[index], options, EventKinds.None, null, sink.Add, token),
             options.Parallelism, options.BatchSize, options.BatchesPerRun, options.Window, Stats, cancellation,
             item => item.Value switch
             {
+                null => 0,
                 ImageRecord image => image.Encoded.Length,
                 AudioRecord audio => audio.Encoded.Length,
                 TensorRecord tensor => tensor.Bytes?.Sum(b => (long)b.Length) ?? tensor.Values.Length * 8L,
@@ -105,41 +106,65 @@ public sealed class ParallelRunReader
                 _ => 0,
             },
             options.MaxBatchBytes, options.MaxBufferedBytesPerRun);
-        return WithProgress(items);
+        return new BatchItems(batches);
+    }
+
+    /// <summary>
+    /// The items of the batches with their progress, one enumerator for both: an item is copied once on its way to
+    /// the caller, not once per nested iterator.
+    /// </summary>
+    private sealed class BatchItems(IEnumerable<RunBatch<RunReadItem>> batches) : IEnumerable<RunReadItem>
+    {
+        public IEnumerator<RunReadItem> GetEnumerator() => new Enumerator(batches.GetEnumerator());
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private sealed class Enumerator(IEnumerator<RunBatch<RunReadItem>> batches) : IEnumerator<RunReadItem>
+        {
+            private RunBatch<RunReadItem> _batch;
+            private int _index;
+            private long _closedBytes;
+            private RunReadItem _current;
+
+            public RunReadItem Current => _current;
+
+            object System.Collections.IEnumerator.Current => _current;
+
+            public bool MoveNext()
+            {
+                while (_index >= _batch.Count)
+                {
+                    if (!batches.MoveNext())
+                    {
+                        _batch = default;
+                        _index = 0;
+                        return false;
+                    }
+                    _batch = batches.Current;
+                    _index = 0;
+                }
+                ref readonly var item = ref _batch.Items[_index++];
+                if (item.ClosesFile)
+                {
+                    _closedBytes += item.Offset;
+                    _current = item.WithBytesDone(_closedBytes);
+                }
+                else
+                {
+                    _current = item.WithBytesDone(_closedBytes + item.Offset);
+                }
+                return true;
+            }
+
+            public void Reset() => throw new NotSupportedException();
+
+            public void Dispose() => batches.Dispose();
+        }
     }
 
     /// <summary>
     /// Reads the runs one after another on the calling thread, lazily: the order <see cref="Read"/> reproduces,
     /// and the baseline it is measured against.
     /// </summary>
-    public IEnumerable<RunReadItem> ReadSequentially(CancellationToken cancellation = default) => WithProgress(Sequential(cancellation));
-
-    private IEnumerable<RunReadItem> Sequential(CancellationToken cancellation)
-    {
-        foreach (var run in _runs)
-        {
-            var state = _options.TagStateOf?.Invoke(run) ?? new RunTagState();
-            foreach (var item in RunFiles.Enumerate(run, state, _options, EventKinds.None, null, cancellation))
-            {
-                yield return item;
-            }
-        }
-    }
-
-    private static IEnumerable<RunReadItem> WithProgress(IEnumerable<RunReadItem> items)
-    {
-        long closedFiles = 0;
-        foreach (var item in items)
-        {
-            if (item.ClosesFile)
-            {
-                closedFiles += item.Offset;
-                yield return item.WithBytesDone(closedFiles);
-            }
-            else
-            {
-                yield return item.WithBytesDone(closedFiles + item.Offset);
-            }
-        }
-    }
+    public IEnumerable<RunReadItem> ReadSequentially(CancellationToken cancellation = default) => new SequentialRunItems(_runs, _options, cancellation);
 }

@@ -13,22 +13,13 @@ internal static class RunFiles
         void Value(ValueRecord value);
     }
 
-    /// <summary>Reads the run, handing each item to <paramref name="deliver"/> (values to <paramref name="values"/> when given).</summary>
+    /// <summary>
+    /// Reads the run, handing each item to <paramref name="deliver"/> (values to <paramref name="values"/> when given):
+    /// values, damage, and one closing item per file. An I/O failure closes its file with
+    /// <see cref="RunReadItemKind.FileFailed"/>; the next file follows.
+    /// </summary>
     public static void Read(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted, IValueSink? values,
                             Action<RunReadItem> deliver, CancellationToken cancellation)
-    {
-        foreach (var item in Enumerate(run, state, options, counted, values, cancellation))
-        {
-            deliver(item);
-        }
-    }
-
-    /// <summary>
-    /// The items of the run, lazily: values (unless <paramref name="values"/> takes them), damage, and one closing
-    /// item per file. An I/O failure closes its file with <see cref="RunReadItemKind.FileFailed"/>; the next file follows.
-    /// </summary>
-    public static IEnumerable<RunReadItem> Enumerate(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted,
-                                                    IValueSink? values, CancellationToken cancellation)
     {
         foreach (string file in run.Files)
         {
@@ -37,28 +28,41 @@ internal static class RunFiles
             var reader = Open(run, file, state, options, counted, start, cancellation, out var failure);
             if (reader is null)
             {
-                yield return failure;
+                deliver(failure);
                 continue;
             }
             using (reader)
             {
                 while (true)
                 {
-                    var item = Next(run, file, reader, values, out bool delivered);
-                    if (delivered)
+                    var result = Advance(reader, out var readFailure);
+                    switch (result)
                     {
-                        yield return item;
-                        if (item.ClosesFile)
-                        {
-                            break;
-                        }
+                        case EventReadResult.Scalar when values is null:
+                            deliver(new RunReadItem(RunReadItemKind.Scalar, run, file, reader.Current, null, reader.Offset));
+                            continue;
+                        case EventReadResult.Scalar:
+                            values.Scalar(reader.Current);
+                            continue;
+                        case EventReadResult.Value when values is not null:
+                            values.Value(reader.CurrentValue!);
+                            continue;
+                        case EventReadResult.Counted:
+                            values?.Counted(reader.CurrentHeader);
+                            continue;
+                    }
+                    var item = ItemOf(result, run, file, reader, readFailure);
+                    deliver(item);
+                    if (item.ClosesFile)
+                    {
+                        break;
                     }
                 }
             }
         }
     }
 
-    private static EventFileReader? Open(EventRun run, string file, RunTagState state, RunReadOptions options, EventKinds counted,
+    internal static EventFileReader? Open(EventRun run, string file, RunTagState state, RunReadOptions options, EventKinds counted,
                                          long start, CancellationToken cancellation, out RunReadItem failure)
     {
         failure = default;
@@ -78,47 +82,41 @@ internal static class RunFiles
         }
     }
 
-    /// <summary>The reader's next item; <paramref name="delivered"/> is false when a value went to <paramref name="values"/> instead.</summary>
-    private static RunReadItem Next(EventRun run, string file, EventFileReader reader, IValueSink? values, out bool delivered)
+    /// <summary>
+    /// Advances the reader; an I/O failure comes back as <see cref="EventReadResult.Error"/> with the exception in
+    /// <paramref name="failure"/>. A scalar stays in the reader for the caller to build its item in place.
+    /// </summary>
+    internal static EventReadResult Advance(EventFileReader reader, out Exception? failure)
     {
-        delivered = true;
+        failure = null;
         try
         {
-            var result = reader.Next();
-            long offset = reader.Offset;
-            switch (result)
-            {
-                case EventReadResult.Scalar:
-                    if (values is null)
-                    {
-                        return new RunReadItem(RunReadItemKind.Scalar, run, file, reader.Current, null, offset);
-                    }
-                    values.Scalar(reader.Current);
-                    break;
-                case EventReadResult.Value:
-                    if (values is null)
-                    {
-                        return new RunReadItem(RunReadItemKind.Value, run, file, default, reader.CurrentValue, offset);
-                    }
-                    values.Value(reader.CurrentValue!);
-                    break;
-                case EventReadResult.Counted:
-                    values?.Counted(reader.CurrentHeader);
-                    break;
-                case EventReadResult.Error:
-                    return new RunReadItem(RunReadItemKind.Damaged, run, file, default, reader.LastError, offset);
-                case EventReadResult.Truncated:
-                    return new RunReadItem(RunReadItemKind.Truncated, run, file, default, null, offset);
-                default:
-                    return new RunReadItem(RunReadItemKind.EndOfFile, run, file, default, null, offset);
-            }
-            delivered = false;
-            return default;
+            return reader.Next();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new RunReadItem(RunReadItemKind.FileFailed, run, file, default, e, Math.Max(reader.Offset, SafeLength(file)));
+            failure = e;
+            return EventReadResult.Error;
         }
+    }
+
+    /// <summary>The item for what <see cref="Advance"/> gave (not a counted value: the caller reads without counted kinds).</summary>
+    internal static RunReadItem ItemOf(EventReadResult result, EventRun run, string file, EventFileReader reader, Exception? failure)
+    {
+        if (failure is not null)
+        {
+            return new RunReadItem(RunReadItemKind.FileFailed, run, file, default, failure, Math.Max(reader.Offset, SafeLength(file)));
+        }
+        long offset = reader.Offset;
+        return result switch
+        {
+            EventReadResult.Scalar => new RunReadItem(RunReadItemKind.Scalar, run, file, reader.Current, null, offset),
+            EventReadResult.Value => new RunReadItem(RunReadItemKind.Value, run, file, default, reader.CurrentValue, offset),
+            EventReadResult.Error => new RunReadItem(RunReadItemKind.Damaged, run, file, default, reader.LastError, offset),
+            EventReadResult.Truncated => new RunReadItem(RunReadItemKind.Truncated, run, file, default, null, offset),
+            EventReadResult.EndOfData => new RunReadItem(RunReadItemKind.EndOfFile, run, file, default, null, offset),
+            _ => throw new InvalidOperationException($"A reader without counted kinds gave {result}."),
+        };
     }
 
     private static long SafeLength(string file)
