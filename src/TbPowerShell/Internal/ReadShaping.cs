@@ -57,9 +57,6 @@ internal sealed class ReadShaping
     private readonly bool _plain;
     private bool _caughtUp;
 
-    /// <summary>True when values go out unchanged, one object each, as soon as read.</summary>
-    public bool IsPlain => _plain;
-
     public ReadShaping(ReadShape shape, Action<object> write)
     {
         _shape = shape;
