@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace TbPowerShell.Core.Wire;
@@ -82,26 +83,40 @@ internal sealed class Utf8StringCache
         slots[i] = new Entry { Hash = hash, Utf8 = utf8, Text = text };
     }
 
-    /// <summary>A multiply-rotate hash of every byte, eight at a time. Not for hostile keys: a collision costs a compare.</summary>
+    /// <summary>
+    /// A multiply-mix hash of every byte, eight at a time, the last eight (or four) read where they end so that no
+    /// byte loop is needed: tags are short, and this runs once for every value read. Not for hostile keys: a
+    /// collision costs a compare.
+    /// </summary>
     private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong Prime = 0x9E3779B97F4A7C15UL;
-        ulong h = (ulong)bytes.Length * Prime;
-        int i = 0;
-        for (; i + 8 <= bytes.Length; i += 8)
+        int length = bytes.Length;
+        ref byte start = ref MemoryMarshal.GetReference(bytes);
+        ulong h = (ulong)length * Prime;
+        if (length >= 8)
         {
-            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i))) * Prime, 29);
-        }
-        if (i < bytes.Length)
-        {
-            // The last 1..7 bytes, as a little-endian number (the length is already in the hash).
-            ulong tail = 0;
-            for (int j = bytes.Length - 1; j >= i; j--)
+            int i = 0;
+            for (; i + 8 < length; i += 8)
             {
-                tail = (tail << 8) | bytes[j];
+                h = Mix(h, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
             }
-            h = BitOperations.RotateLeft((h ^ tail) * Prime, 29);
+            h = Mix(h, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)));
         }
-        return (h ^ (h >> 32)) * Prime;
+        else if (length >= 4)
+        {
+            ulong low = Unsafe.ReadUnaligned<uint>(ref start);
+            ulong high = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
+            h = Mix(h, low | (high << 32));
+        }
+        else
+        {
+            // 1 to 3 bytes: the first, the middle and the last (with the length, that tells them all apart).
+            ulong v = start | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | ((ulong)Unsafe.Add(ref start, length - 1) << 16);
+            h = Mix(h, v);
+        }
+        return (h ^ (h >> 29)) * Prime;
+
+        static ulong Mix(ulong h, ulong v) => BitOperations.RotateLeft((h ^ v) * Prime, 31);
     }
 }
