@@ -17,7 +17,8 @@ internal static class Report
     public static string Ratio(double ratio) => ratio >= 20 ? Invariant($"{ratio:0}x") : Invariant($"{ratio:0.0#}x");
 
     /// <summary>A duration in milliseconds.</summary>
-    public static string Ms(TimeSpan duration) => Invariant($"{duration.TotalMilliseconds:0} ms");
+    public static string Ms(TimeSpan duration) =>
+        duration.TotalMilliseconds < 10 ? Invariant($"{duration.TotalMilliseconds:0.0} ms") : Invariant($"{duration.TotalMilliseconds:0} ms");
 
     /// <summary>A byte count in MB (10^6 bytes).</summary>
     public static string MB(long bytes) => Invariant($"{bytes / 1e6:0.0} MB");
