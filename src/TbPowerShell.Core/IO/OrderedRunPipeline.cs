@@ -91,9 +91,20 @@ internal static class OrderedRunPipeline
             {
                 return;
             }
-            // The batch goes as it is (the consumer reads its first Count items and gives the array back).
-            var full = new RunBatch<T>(_batch, _count, _bytes);
-            _batch = Rent();
+            RunBatch<T> full;
+            if (_count * 4 >= _batch.Length)
+            {
+                // The batch goes as it is: the consumer reads its first Count items and gives the array back.
+                full = new RunBatch<T>(_batch, _count, _bytes);
+                _batch = Rent();
+            }
+            else
+            {
+                // A batch cut short (by payload bytes, or at the end of a run) goes as a copy of its own size, so
+                // that runs of large images do not each hold a batch-sized array per buffered image.
+                full = new RunBatch<T>(_batch[.._count], _count, _bytes);
+                Array.Clear(_batch, 0, _count);
+            }
             _count = 0;
             long bytes = _bytes;
             _bytes = 0;
@@ -273,9 +284,12 @@ internal static class OrderedRunPipeline
                     stats.Buffered(-1);
                     yield return batch;
                     budgets[run]?.Release(batch.Bytes);
-                    // Drop the references (image bytes) before the batch waits in the pool.
-                    Array.Clear(batch.Items, 0, batch.Count);
-                    pool.Add(batch.Items);
+                    if (batch.Items.Length == batchSize)
+                    {
+                        // Drop the references (image bytes) before the batch waits in the pool.
+                        Array.Clear(batch.Items, 0, batch.Count);
+                        pool.Add(batch.Items);
+                    }
                 }
                 if (Volatile.Read(ref faults[run]) is { } fault)
                 {
