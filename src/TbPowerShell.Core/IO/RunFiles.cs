@@ -25,7 +25,8 @@ internal static class RunFiles
         {
             cancellation.ThrowIfCancellationRequested();
             long start = options.StartOffsets is { } starts && starts.TryGetValue(file, out long at) ? at : 0;
-            var reader = Open(run, file, state, options, counted, start, cancellation, out var failure);
+            var source = new RunFile(run, file);
+            var reader = Open(source, state, options, counted, start, cancellation, out var failure);
             if (reader is null)
             {
                 deliver(failure);
@@ -39,7 +40,7 @@ internal static class RunFiles
                     switch (result)
                     {
                         case EventReadResult.Scalar when values is null:
-                            deliver(new RunReadItem(RunReadItemKind.Scalar, run, file, reader.Current, null, reader.Offset));
+                            deliver(new RunReadItem(RunReadItemKind.Scalar, source, reader.Current, null, reader.Offset));
                             continue;
                         case EventReadResult.Scalar:
                             values.Scalar(reader.Current);
@@ -51,7 +52,7 @@ internal static class RunFiles
                             values?.Counted(reader.CurrentHeader);
                             continue;
                     }
-                    var item = ItemOf(result, run, file, reader, readFailure);
+                    var item = ItemOf(result, source, reader, readFailure);
                     deliver(item);
                     if (item.ClosesFile)
                     {
@@ -62,22 +63,23 @@ internal static class RunFiles
         }
     }
 
-    internal static EventFileReader? Open(EventRun run, string file, RunTagState state, RunReadOptions options, EventKinds counted,
+    internal static EventFileReader? Open(RunFile source, RunTagState state, RunReadOptions options, EventKinds counted,
                                          long start, CancellationToken cancellation, out RunReadItem failure)
     {
         failure = default;
+        string file = source.File;
         try
         {
             if (start == 0 && !EventFileReader.LooksLikeEventFile(file))
             {
-                failure = new RunReadItem(RunReadItemKind.NotEventFile, run, file, default, null, SafeLength(file));
+                failure = new RunReadItem(RunReadItemKind.NotEventFile, source, default, null, SafeLength(source.File));
                 return null;
             }
             return new EventFileReader(file, options.TagFilter, state, start, options.Kinds, cancellation) { CountedKinds = counted };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            failure = new RunReadItem(RunReadItemKind.FileFailed, run, file, default, e, Math.Max(start, SafeLength(file)));
+            failure = new RunReadItem(RunReadItemKind.FileFailed, source, default, e, Math.Max(start, SafeLength(source.File)));
             return null;
         }
     }
@@ -101,20 +103,20 @@ internal static class RunFiles
     }
 
     /// <summary>The item for what <see cref="Advance"/> gave (not a counted value: the caller reads without counted kinds).</summary>
-    internal static RunReadItem ItemOf(EventReadResult result, EventRun run, string file, EventFileReader reader, Exception? failure)
+    internal static RunReadItem ItemOf(EventReadResult result, RunFile source, EventFileReader reader, Exception? failure)
     {
         if (failure is not null)
         {
-            return new RunReadItem(RunReadItemKind.FileFailed, run, file, default, failure, Math.Max(reader.Offset, SafeLength(file)));
+            return new RunReadItem(RunReadItemKind.FileFailed, source, default, failure, Math.Max(reader.Offset, SafeLength(source.File)));
         }
         long offset = reader.Offset;
         return result switch
         {
-            EventReadResult.Scalar => new RunReadItem(RunReadItemKind.Scalar, run, file, reader.Current, null, offset),
-            EventReadResult.Value => new RunReadItem(RunReadItemKind.Value, run, file, default, reader.CurrentValue, offset),
-            EventReadResult.Error => new RunReadItem(RunReadItemKind.Damaged, run, file, default, reader.LastError, offset),
-            EventReadResult.Truncated => new RunReadItem(RunReadItemKind.Truncated, run, file, default, null, offset),
-            EventReadResult.EndOfData => new RunReadItem(RunReadItemKind.EndOfFile, run, file, default, null, offset),
+            EventReadResult.Scalar => new RunReadItem(RunReadItemKind.Scalar, source, reader.Current, null, offset),
+            EventReadResult.Value => new RunReadItem(RunReadItemKind.Value, source, default, reader.CurrentValue, offset),
+            EventReadResult.Error => new RunReadItem(RunReadItemKind.Damaged, source, default, reader.LastError, offset),
+            EventReadResult.Truncated => new RunReadItem(RunReadItemKind.Truncated, source, default, null, offset),
+            EventReadResult.EndOfData => new RunReadItem(RunReadItemKind.EndOfFile, source, default, null, offset),
             _ => throw new InvalidOperationException($"A reader without counted kinds gave {result}."),
         };
     }

@@ -36,12 +36,12 @@ public enum RunReadItemKind
 public readonly struct RunReadItem
 {
     private readonly object? _payload;
+    private readonly RunFile _source;
 
-    internal RunReadItem(RunReadItemKind kind, EventRun run, string file, ScalarRecord scalar, object? payload, long offset, long bytesDone = 0)
+    internal RunReadItem(RunReadItemKind kind, RunFile source, ScalarRecord scalar, object? payload, long offset, long bytesDone = 0)
     {
         Kind = kind;
-        Run = run;
-        File = file;
+        _source = source;
         Scalar = scalar;
         _payload = payload;
         Offset = offset;
@@ -52,10 +52,10 @@ public readonly struct RunReadItem
     public RunReadItemKind Kind { get; }
 
     /// <summary>The run (with the name the caller gave it).</summary>
-    public EventRun Run { get; }
+    public EventRun Run => _source.Run;
 
     /// <summary>The event file's full path (the run's directory for <see cref="RunReadItemKind.Summary"/>).</summary>
-    public string File { get; }
+    public string File => _source.File;
 
     /// <summary>The scalar, for <see cref="RunReadItemKind.Scalar"/>.</summary>
     public ScalarRecord Scalar { get; }
@@ -84,5 +84,11 @@ public readonly struct RunReadItem
     /// <summary>True for the items that close a file.</summary>
     public bool ClosesFile => Kind is RunReadItemKind.EndOfFile or RunReadItemKind.Truncated or RunReadItemKind.NotEventFile or RunReadItemKind.FileFailed;
 
-    internal RunReadItem WithBytesDone(long bytesDone) => new(Kind, Run, File, Scalar, _payload, Offset, bytesDone);
+    internal RunReadItem WithBytesDone(long bytesDone) => new(Kind, _source, Scalar, _payload, Offset, bytesDone);
 }
+
+/// <summary>
+/// A run and one of its files: what every item read from that file shares, held once (items are copied between
+/// threads by the million, and one reference is cheaper to copy than two).
+/// </summary>
+internal sealed record RunFile(EventRun Run, string File);

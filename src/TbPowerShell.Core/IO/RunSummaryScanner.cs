@@ -61,7 +61,7 @@ public sealed class RunSummaryScanner
                     }
                     sink.Add(item);
                 }, token);
-                sink.Add(new RunReadItem(RunReadItemKind.Summary, run, run.Directory, default, builder.Build(run, damaged, unreadable), run.TotalBytes));
+                sink.Add(new RunReadItem(RunReadItemKind.Summary, new RunFile(run, run.Directory), default, builder.Build(run, damaged, unreadable), run.TotalBytes));
             },
             _options.Parallelism, _options.BatchSize, _options.BatchesPerRun, _options.Window, Stats, cancellation);
     }

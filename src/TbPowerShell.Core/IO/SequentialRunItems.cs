@@ -31,6 +31,7 @@ internal sealed class SequentialRunItems : IEnumerable<RunReadItem>
         private int _run;
         private int _file = -1;
         private RunTagState? _state;
+        private RunFile? _source;
         private EventFileReader? _reader;
         private long _closedBytes;
         private RunReadItem _current;
@@ -52,17 +53,15 @@ internal sealed class SequentialRunItems : IEnumerable<RunReadItem>
             {
                 if (_reader is not null)
                 {
-                    var run = _runs[_run];
-                    string file = run.Files[_file];
                     var result = RunFiles.Advance(_reader, out var readFailure);
                     if (result == EventReadResult.Scalar)
                     {
                         // The common case, built in place: one copy of the item, not three.
                         long offset = _reader.Offset;
-                        _current = new RunReadItem(RunReadItemKind.Scalar, run, file, _reader.Current, null, offset, _closedBytes + offset);
+                        _current = new RunReadItem(RunReadItemKind.Scalar, _source!, _reader.Current, null, offset, _closedBytes + offset);
                         return true;
                     }
-                    var item = RunFiles.ItemOf(result, run, file, _reader, readFailure);
+                    var item = RunFiles.ItemOf(result, _source!, _reader, readFailure);
                     if (item.ClosesFile)
                     {
                         _closedBytes += item.Offset;
@@ -107,7 +106,8 @@ internal sealed class SequentialRunItems : IEnumerable<RunReadItem>
                 _cancellation.ThrowIfCancellationRequested();
                 string file = run.Files[_file];
                 long start = _options.StartOffsets is { } starts && starts.TryGetValue(file, out long at) ? at : 0;
-                _reader = RunFiles.Open(run, file, _state, _options, EventKinds.None, start, _cancellation, out failure);
+                _source = new RunFile(run, file);
+                _reader = RunFiles.Open(_source, _state, _options, EventKinds.None, start, _cancellation, out failure);
                 return true;
             }
             return false;
