@@ -10,51 +10,6 @@ public sealed class SkimReadCountTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Counts the reads a reader makes of its stream and the bytes they return.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public int Reads { get; private set; }
-
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int read = inner.Read(buffer, offset, count);
-            Reads++;
-            BytesRead += read;
-            return read;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
-    }
-
     [Fact]
     public void ScalarsBetweenSkippedImagesTakeOneReadEach()
     {
