@@ -313,4 +313,14 @@ public sealed class ParallelRunReaderTests : IDisposable
             Assert.Equal(kinds == EventKinds.All, parallel.Any(line => line.StartsWith("V ", StringComparison.Ordinal)));
         }
     }
+
+    [Fact]
+    public void ADefaultItemHasNoRunOrFileAndDoesNotThrow()
+    {
+        var item = default(RunReadItem);
+        Assert.Null(item.Run);
+        Assert.Null(item.File);
+        Assert.Null(item.Value);
+        Assert.False(item.ClosesFile);
+    }
 }

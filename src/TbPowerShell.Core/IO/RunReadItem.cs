@@ -52,10 +52,10 @@ public readonly struct RunReadItem
     public RunReadItemKind Kind { get; }
 
     /// <summary>The run (with the name the caller gave it).</summary>
-    public EventRun Run => _source.Run;
+    public EventRun Run => _source?.Run!;
 
     /// <summary>The event file's full path (the run's directory for <see cref="RunReadItemKind.Summary"/>).</summary>
-    public string File => _source.File;
+    public string File => _source?.File!;
 
     /// <summary>The scalar, for <see cref="RunReadItemKind.Scalar"/>.</summary>
     public ScalarRecord Scalar { get; }
