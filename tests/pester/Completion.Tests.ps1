@@ -3,9 +3,6 @@
 # session's current location, not the process's), matching the prefix, quoted and wildcard-escaped.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     $Pytorch = Join-Path $FixtureRoot 'pytorch'

@@ -4,9 +4,6 @@
 # piping the objects directly keeps wall times exactly.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     $values = @([double]::NaN, [double]::PositiveInfinity, [double]::NegativeInfinity, -0.0, 0.0, 1e-30,

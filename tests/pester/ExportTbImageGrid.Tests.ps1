@@ -3,9 +3,6 @@
 # with the same pixels Add-TbImage logs; -PassThru, -WhatIf, -NoClobber, and terminating errors.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'MediaTestHelpers.ps1')
 

@@ -4,9 +4,6 @@
 # tag, the wide table (-Pivot) and the errors for options that cannot be combined.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     function Get-TensorBoardSmoothed([double[]] $Values, [double] $Weight) {

@@ -4,11 +4,8 @@
 # (Stop, as Ctrl+C does, and Select-Object -First).
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
-    $ModuleFullPath = (Get-Module TbPowerShell).Path
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $ModuleFullPath = (Get-Module TbPowerShell).Path
 
     function Start-Follower([string] $Script) {
         # Runs $Script in a runspace of its own (as another console would), collecting its output.

@@ -5,16 +5,11 @@
 
 BeforeDiscovery {
     # One block of tests per exported cmdlet, so the module is loaded at discovery too.
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $cmdletCases = @((Get-Command -Module TbPowerShell).Name | Sort-Object | ForEach-Object { @{ Name = $_ } })
 }
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $module = Get-Module TbPowerShell
 }

@@ -4,9 +4,6 @@
 # run in a child pwsh; the parent reads what the child left on disk.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $ModuleFile = [System.IO.Path]::GetFullPath($modulePath)
 

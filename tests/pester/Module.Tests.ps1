@@ -4,9 +4,7 @@
 
 BeforeDiscovery {
     # The per-cmdlet tests are generated from the assembly, so it is loaded at discovery too.
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $cmdletCases = @(
         (Get-Module TbPowerShell).ImplementingAssembly.GetTypes() |
             Where-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).Count -gt 0 } |
@@ -16,9 +14,6 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     $module = Get-Module TbPowerShell

@@ -4,9 +4,7 @@
 # pipelines from Test-TbEventFile and Get-ChildItem, warnings and error ids.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $Fixtures = Join-Path $PSScriptRoot '../fixtures'
     $Damaged = Join-Path $Fixtures 'damaged'
     $Id = 'TbPowerShell.Commands.RepairTbEventFileCommand'

@@ -1,10 +1,16 @@
 <#
 .SYNOPSIS
-    Helpers shared by the Pester suites: dot-source in BeforeAll, after importing the module.
+    Helpers shared by the Pester suites: dot-source first thing in BeforeAll (or BeforeDiscovery).
 .DESCRIPTION
+    Dot-sourcing imports the module under test ($modulePath: $env:TBPOWERSHELL_MODULE, which the
+    suite runner sets, else the build's output) into the caller's session.
     Nothing here uses the module under test to check the module under test: event files are parsed
     by hand (TFRecord framing, CRC-32C, protobuf fields), expectations come from the fixtures.
 #>
+
+$modulePath = $env:TBPOWERSHELL_MODULE
+if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
+Import-Module $modulePath -ErrorAction Stop
 
 # The reference files copied from the shared fixtures (tests never read /work/shared).
 $FixtureRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../fixtures'))

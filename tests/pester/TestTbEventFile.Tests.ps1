@@ -3,9 +3,7 @@
 # intact records, healthy files, directories, pipeline input and errors.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $Fixtures = Join-Path $PSScriptRoot '../fixtures'
     $Damaged = Join-Path $Fixtures 'damaged'
     $TestId = 'TbPowerShell.Commands.TestTbEventFileCommand'

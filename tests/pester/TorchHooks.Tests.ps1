@@ -5,9 +5,6 @@
 # import that does not load TorchSharp.
 
 BeforeAll {
-    $modulePath = $env:TBPOWERSHELL_MODULE
-    if (-not $modulePath) { $modulePath = Join-Path $PSScriptRoot '../../out/TbPowerShell/TbPowerShell.psd1' }
-    Import-Module $modulePath -ErrorAction Stop
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     # Building a demo model is the first torch feature used: it loads TorchSharp and libtorch.
