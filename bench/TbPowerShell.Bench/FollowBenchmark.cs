@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Bench;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Bench;
 

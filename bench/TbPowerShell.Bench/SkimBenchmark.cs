@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 using TbPowerShell.Core.Summaries;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
 using TbPowerShell.Core.Audio;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;

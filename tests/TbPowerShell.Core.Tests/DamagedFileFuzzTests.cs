@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Repair;
 using Xunit.Abstractions;
 
 namespace TbPowerShell.Core.Tests;

@@ -1,5 +1,7 @@
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Repair;
 
 namespace TbPowerShell.Core.Tests;
 

@@ -1,4 +1,7 @@
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;
 

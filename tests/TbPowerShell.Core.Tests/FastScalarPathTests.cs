@@ -1,7 +1,8 @@
 using System.Text;
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Wire;
@@ -267,7 +268,7 @@ public sealed class FastScalarPathTests : IDisposable
     {
         foreach (string dir in Directory.GetDirectories(Fixtures.Path("pytorch")))
         {
-            foreach (string file in Directory.GetFiles(dir).Where(f => LogDirectory.IsEventFileName(System.IO.Path.GetFileName(f))))
+            foreach (string file in Directory.GetFiles(dir).Where(f => EventFileName.IsEventFileName(System.IO.Path.GetFileName(f))))
             {
                 AssertSameBothWays(file);
             }

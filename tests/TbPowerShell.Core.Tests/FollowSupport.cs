@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Following;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;
 

@@ -1,11 +1,12 @@
-using TbPowerShell.Tests.Shared;
-using SixLabors.ImageSharp;
+using ImageFormatException = TbPowerShell.Core.Imaging.ImageFormatException;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using TbPowerShell.Core.Imaging;
-using TbPowerShell.Core.IO;
-using ImageFormatException = TbPowerShell.Core.Imaging.ImageFormatException;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Summaries;
+using TbPowerShell.Tests.Shared;
 
 namespace TbPowerShell.Core.Tests;
 

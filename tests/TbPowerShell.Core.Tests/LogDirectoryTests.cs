@@ -1,4 +1,5 @@
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Core.Tests;
 
@@ -120,7 +121,7 @@ public class LogDirectoryTests
     [InlineData("events.out", false)]
     public void EventFileNamesContainTfevents(string name, bool expected)
     {
-        Assert.Equal(expected, LogDirectory.IsEventFileName(name));
+        Assert.Equal(expected, EventFileName.IsEventFileName(name));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using TbPowerShell.Core.IO;
-using TbPowerShell.Core.Proto;
 using HP = TbPowerShell.Core.Proto.HParams;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Proto;
 
 namespace TbPowerShell.Core.Tests;
 

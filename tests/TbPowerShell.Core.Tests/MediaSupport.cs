@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Core.Tests;
 

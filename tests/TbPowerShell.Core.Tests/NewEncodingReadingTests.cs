@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;
 

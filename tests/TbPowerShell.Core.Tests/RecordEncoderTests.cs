@@ -1,8 +1,12 @@
 using System.Collections;
 using System.Reflection;
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Audio;
+using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;
@@ -256,7 +260,7 @@ public sealed class RecordEncoderTests
     private static List<object> ReadRun(string dir)
     {
         var state = new RunTagState();
-        var files = Directory.GetFiles(dir).Where(f => LogDirectory.IsEventFileName(Path.GetFileName(f)))
+        var files = Directory.GetFiles(dir).Where(f => EventFileName.IsEventFileName(Path.GetFileName(f)))
             .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal);
         return files.SelectMany(f => ReadValues.File(f, EventKinds.All, state)).ToList();
     }

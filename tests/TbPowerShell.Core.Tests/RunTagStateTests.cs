@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Core.Tests;
 

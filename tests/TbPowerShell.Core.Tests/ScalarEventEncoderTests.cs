@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using TbPowerShell.Core.Events;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;

@@ -1,4 +1,5 @@
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;

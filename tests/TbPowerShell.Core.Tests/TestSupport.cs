@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Core.Tests;
 
@@ -42,7 +44,7 @@ internal static class Fixtures
     /// <summary>The single event file of a fixture directory.</summary>
     public static string EventFile(params string[] dirParts)
     {
-        var files = Directory.GetFiles(Path(dirParts)).Where(f => LogDirectory.IsEventFileName(System.IO.Path.GetFileName(f))).ToArray();
+        var files = Directory.GetFiles(Path(dirParts)).Where(f => EventFileName.IsEventFileName(System.IO.Path.GetFileName(f))).ToArray();
         Assert.Single(files);
         return files[0];
     }

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Summaries;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Core.Tests;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Repair;
 using Xunit.Abstractions;
 
 namespace TbPowerShell.Core.Tests;

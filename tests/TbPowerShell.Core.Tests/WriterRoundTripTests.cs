@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using TbPowerShell.Core.Events;
-using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Core.Tests;
@@ -171,7 +170,7 @@ public class WriterRoundTripTests
         Assert.Equal(EventFileName.HostName, match.Groups[2].Value);
         Assert.Equal(Environment.ProcessId.ToString(), match.Groups[3].Value);
         Assert.True(File.Exists(writer.Path));
-        Assert.True(LogDirectory.IsEventFileName(name));
+        Assert.True(EventFileName.IsEventFileName(name));
     }
 
     [Fact]

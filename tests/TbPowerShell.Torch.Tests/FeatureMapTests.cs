@@ -1,3 +1,4 @@
+using TbPowerShell.Core.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 

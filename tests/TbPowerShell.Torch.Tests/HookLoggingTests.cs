@@ -1,3 +1,4 @@
+using TbPowerShell.Core.Imaging;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Torch.Demo;
 using TorchSharp;

@@ -1,3 +1,5 @@
+using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Summaries;
 using TbPowerShell.Torch.Demo;
 using TorchSharp;
 using static TorchSharp.torch;

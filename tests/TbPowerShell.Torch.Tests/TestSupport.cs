@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -95,7 +98,7 @@ internal sealed class WrittenRun
 {
     private WrittenRun(string dir)
     {
-        foreach (string file in Directory.GetFiles(dir).Where(f => LogDirectory.IsEventFileName(System.IO.Path.GetFileName(f))).Order(StringComparer.Ordinal))
+        foreach (string file in Directory.GetFiles(dir).Where(f => EventFileName.IsEventFileName(System.IO.Path.GetFileName(f))).Order(StringComparer.Ordinal))
         {
             using var reader = new EventFileReader(file, kinds: EventKinds.All);
             while (true)

@@ -22,43 +22,6 @@ public static class CustomScalarLayouts
         return new Layout { Category = { category } };
     }
 
-    /// <summary>
-    /// The main tags of the grouped-scalars charts in the last layout already written to the event
-    /// files of <paramref name="logDir"/> (other than <paramref name="exceptFile"/>), so that a new
-    /// writer on the run extends the layout TensorBoard shows instead of replacing it.
-    /// </summary>
-    public static IReadOnlyList<string> ReadGroupedTags(string logDir, string? exceptFile)
-    {
-        Layout? last = null;
-        if (!Directory.Exists(logDir))
-        {
-            return Array.Empty<string>();
-        }
-        var files = Directory.EnumerateFiles(logDir)
-            .Where(f => IO.LogDirectory.IsEventFileName(Path.GetFileName(f)) && f != exceptFile)
-            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal);
-        foreach (string file in files)
-        {
-            try
-            {
-                using var reader = new IO.EventFileReader(file, t => t == SummaryValues.CustomScalarsLayoutTag, null, 0, IO.EventKinds.Tensor);
-                while (reader.Next() is var result && result is not (IO.EventReadResult.EndOfData or IO.EventReadResult.Truncated))
-                {
-                    if (result == IO.EventReadResult.Value && reader.CurrentValue is IO.TensorRecord { Bytes: { Length: > 0 } bytes })
-                    {
-                        last = Layout.Parser.ParseFrom(bytes[0]);
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Google.Protobuf.InvalidProtocolBufferException)
-            {
-                // an unreadable file contributes no layout
-            }
-        }
-        return last?.Category.Where(c => c.Title == GroupedCategory).SelectMany(c => c.Chart).Select(c => c.Title).ToList()
-            ?? (IReadOnlyList<string>)Array.Empty<string>();
-    }
-
     /// <summary>Escapes a tag for the Python regular expressions TensorBoard matches chart tags with.</summary>
     public static string EscapeRegex(string text)
     {

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using TbPowerShell.Core.Audio;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Core.Summaries;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Internal;
 

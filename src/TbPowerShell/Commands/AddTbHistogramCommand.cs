@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Internal;
 

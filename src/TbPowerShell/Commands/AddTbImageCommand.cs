@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Core.Imaging;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Internal;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Internal;
 
@@ -92,7 +93,7 @@ public sealed class AddTbModelHistogramCommand : PSCmdlet
             if (PassThru)
             {
                 WriteObject(new TbHistogramEvent(".", Writer.Path,
-                    Core.IO.ValueDecoder.FromProto(tag, step, wallTime.UnixSeconds, histogram)));
+                    ValueDecoder.FromProto(tag, step, wallTime.UnixSeconds, histogram)));
             }
         }
     }

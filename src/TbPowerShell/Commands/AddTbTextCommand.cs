@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Commands;

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Analysis;
+using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Commands;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Commands;
 

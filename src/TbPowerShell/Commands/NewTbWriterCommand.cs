@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using TbPowerShell.Core.Events;
+using TbPowerShell.Core.Records;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;

@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using TbPowerShell.Core.IO;
 
 using TbPowerShell.Internal;
+using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Repair;
 
 namespace TbPowerShell.Commands;
 

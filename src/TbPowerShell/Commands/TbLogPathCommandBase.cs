@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using TbPowerShell.Completion;
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;

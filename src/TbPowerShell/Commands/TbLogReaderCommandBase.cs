@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using TbPowerShell.Completion;
-using TbPowerShell.Core.IO;
 
 using TbPowerShell.Internal;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Commands;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TbPowerShell.Core.Imaging;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;

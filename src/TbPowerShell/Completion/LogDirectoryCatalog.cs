@@ -1,8 +1,10 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using System.Management.Automation;
+using System.Collections;
 using System.Management.Automation.Language;
-using TbPowerShell.Core.IO;
+using System.Management.Automation;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Completion;
 
@@ -33,7 +35,7 @@ internal static class LogDirectoryCatalog
                         runs.Add(namingRoot == path ? run : run with { Name = LogDirectory.RelativeName(namingRoot, run.Directory) });
                     }
                 }
-                else if (File.Exists(path) && LogDirectory.IsEventFileName(Path.GetFileName(path)))
+                else if (File.Exists(path) && EventFileName.IsEventFileName(Path.GetFileName(path)))
                 {
                     string dir = Path.GetDirectoryName(path)!;
                     runs.Add(new EventRun(LogDirectory.RelativeName(namingRoot, dir), dir, new[] { path }));

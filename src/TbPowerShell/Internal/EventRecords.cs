@@ -1,4 +1,4 @@
-using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 
 namespace TbPowerShell.Internal;
 

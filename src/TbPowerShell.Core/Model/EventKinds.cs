@@ -1,0 +1,30 @@
+namespace TbPowerShell.Core.Model;
+
+/// <summary>Kinds of values a reader produces.</summary>
+[Flags]
+public enum EventKinds
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>Scalars (<c>simple_value</c>, or rank-0 tensors of the scalars plugin).</summary>
+    Scalar = 1,
+
+    /// <summary>Images (<c>Summary.Image</c>, or string tensors of the images plugin).</summary>
+    Image = 2,
+
+    /// <summary>Audio (<c>Summary.Audio</c>, or string tensors of the audio plugin).</summary>
+    Audio = 4,
+
+    /// <summary>Text (string tensors of the text plugin).</summary>
+    Text = 8,
+
+    /// <summary>Histograms (<c>HistogramProto</c>, or k×3 tensors of the histograms plugin).</summary>
+    Histogram = 16,
+
+    /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
+    Tensor = 32,
+
+    /// <summary>Every kind.</summary>
+    All = Scalar | Image | Audio | Text | Histogram | Tensor,
+}

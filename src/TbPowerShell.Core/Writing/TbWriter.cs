@@ -1,0 +1,340 @@
+using System.Text;
+using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Summaries;
+using TbPowerShell.Core.Writing;
+
+namespace TbPowerShell;
+
+/// <summary>
+/// Writes one run: PyTorch's <c>SummaryWriter</c> for .NET. Values go to an event file that a background
+/// thread writes every <see cref="TbWriterOptions.FlushInterval"/>, or as soon as
+/// <see cref="TbWriterOptions.MaxQueue"/> events are pending; the file is opened once and stays readable
+/// by others. A failure in the background is thrown at the next call (or by <see cref="Close"/>), and the
+/// events it could not write are kept and retried. Plugin metadata goes with the first value of each tag;
+/// <see cref="AddScalars"/> follows PyTorch's <c>add_scalars</c> (a sub-run per series) or draws the series
+/// in one chart. Every open writer is closed when the module unloads or the process exits. Thread-safe.
+/// </summary>
+public sealed class TbWriter : IDisposable
+{
+    /// <summary>The <c>source_metadata.writer</c> recorded in every file.</summary>
+    public const string WriterName = "tbpowershell";
+
+    private readonly object _gate = new(); // tags with metadata, sub-writers
+    private readonly Func<string, Stream> _openFile;
+    private readonly TbWriterOptions _options;
+    private readonly EventFileWriter _file;
+    private readonly FeedErrorMailbox _feedErrors = new();
+    private readonly HashSet<string> _tagsWithMetadata = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TbWriter> _subWriters = new(StringComparer.Ordinal);
+    private readonly GroupedScalarsLayout _groupedScalars;
+    private long _globalStep;
+
+    /// <summary>Opens a new event file in <paramref name="logDir"/> (created if missing).</summary>
+    public TbWriter(string logDir, TbWriterOptions? options = null)
+        : this(logDir, options, EventFileWriter.OpenEventFile)
+    {
+    }
+
+    internal TbWriter(string logDir, TbWriterOptions? options, Func<string, Stream> openFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        _options = options ?? new TbWriterOptions();
+        _options.Validate();
+        _openFile = openFile;
+        LogDir = System.IO.Path.GetFullPath(logDir);
+        _globalStep = _options.GlobalStep;
+
+        _file = new EventFileWriter(LogDir, _options, WriterName, openFile);
+        if (_options.PurgeStep is long purge)
+        {
+            // What PyTorch writes for purge_step: a file_version event and a SessionLog START,
+            // both at the purge step; TensorBoard drops earlier sessions' values from that step on.
+            AddEvent(new Event { WallTime = TbTimestamp.Now.UnixSeconds, Step = purge, FileVersion = EventFileWriter.FileVersion });
+            AddEvent(new Event
+            {
+                WallTime = TbTimestamp.Now.UnixSeconds,
+                Step = purge,
+                SessionLog = new SessionLog { Status = SessionLog.Types.SessionStatus.Start },
+            });
+        }
+        _groupedScalars = new GroupedScalarsLayout(LogDir, () => _file.FilePath);
+        _file.Start();
+        WriterRegistry.Add(this);
+    }
+
+    /// <summary>The run directory (full path).</summary>
+    public string LogDir { get; }
+
+    /// <summary>The event file being written (full path).</summary>
+    public string Path => _file.FilePath;
+
+    /// <summary>Events written to the file so far (the first <c>file_version</c> event not counted).</summary>
+    public long EventsWritten => _file.EventsWritten;
+
+    /// <summary>Events accepted but not yet written to the file.</summary>
+    public int Pending => _file.Pending;
+
+    /// <summary>The step used when a value is added without one. Set it, or advance it with <see cref="NextStep"/>.</summary>
+    public long GlobalStep
+    {
+        get => Interlocked.Read(ref _globalStep);
+        set => Interlocked.Exchange(ref _globalStep, value);
+    }
+
+    /// <summary>True once <see cref="Close"/> has been called.</summary>
+    public bool IsClosed => _file.IsClosed;
+
+    /// <summary>
+    /// Raised once when <see cref="Close"/> starts, before the last write: whatever feeds the writer
+    /// from elsewhere (model hooks) adds its last values and detaches. The writer is still open.
+    /// </summary>
+    public event EventHandler? Closing;
+
+    /// <summary>
+    /// Reports a failure of something that feeds this writer from another thread (a model hook):
+    /// it is handed to the next caller of <see cref="TakeFeedErrors"/> (the next cmdlet call, or close).
+    /// </summary>
+    public void ReportFeedError(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _feedErrors.Post(error);
+    }
+
+    /// <summary>The failures reported with <see cref="ReportFeedError"/> since the last call; each is handed out once.</summary>
+    public IReadOnlyList<Exception> TakeFeedErrors() => _feedErrors.TakeAll();
+
+    /// <summary>The background write interval.</summary>
+    public TimeSpan FlushInterval => _options.FlushInterval;
+
+    /// <summary>Pending events that trigger a background write.</summary>
+    public int MaxQueue => _options.MaxQueue;
+
+    /// <summary>Adds <paramref name="by"/> to <see cref="GlobalStep"/> and returns the new step.</summary>
+    public long NextStep(long by = 1) => Interlocked.Add(ref _globalStep, by);
+
+    /// <summary>Every writer of this process that is still open.</summary>
+    public static IReadOnlyList<TbWriter> OpenWriters => WriterRegistry.Open;
+
+    /// <summary>
+    /// Logs a scalar as PyTorch's <c>add_scalar</c> does (a float32 <c>simple_value</c>).
+    /// </summary>
+    /// <param name="tag">The series name; not empty.</param>
+    /// <param name="value">The value; stored as float32 (NaN, infinities and -0.0 kept).</param>
+    /// <param name="step">The step; <see cref="GlobalStep"/> when null.</param>
+    /// <param name="wallTime">The time; now when null.</param>
+    public void AddScalar(string tag, double value, long? step = null, TbTimestamp? wallTime = null)
+    {
+        if (string.IsNullOrEmpty(tag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(tag));
+        }
+        double seconds = CheckWallTime(wallTime);
+        _file.AppendScalar(tag, Encoding.UTF8.GetByteCount(tag), seconds, step ?? GlobalStep, (float)value);
+    }
+
+    /// <summary>Logs any event; a missing wall time is set to now.</summary>
+    public void AddEvent(Event e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.WallTime == 0)
+        {
+            e.WallTime = TbTimestamp.Now.UnixSeconds;
+        }
+        CheckWallTime(new TbTimestamp(e.WallTime));
+        _file.AppendEvent(e);
+    }
+
+    /// <summary>
+    /// Logs one summary value. Plugin metadata is written with the first value of each tag only,
+    /// as TensorBoard reads it from there (later copies are dropped to save space); a value that is
+    /// only metadata (hparams writes these) keeps it.
+    /// </summary>
+    public void AddValue(Summary.Types.Value value, long? step = null, TbTimestamp? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (string.IsNullOrEmpty(value.Tag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(value));
+        }
+        double seconds = CheckWallTime(wallTime);
+        if (value.Metadata is not null)
+        {
+            lock (_gate)
+            {
+                if (!_tagsWithMetadata.Add(value.Tag) && value.ValueCase != Summary.Types.Value.ValueOneofCase.None)
+                {
+                    value = value.Clone();
+                    value.Metadata = null;
+                }
+            }
+        }
+        var e = new Event { WallTime = seconds, Step = step ?? GlobalStep, Summary = new Summary() };
+        e.Summary.Value.Add(value);
+        AddEvent(e);
+    }
+
+    /// <summary>
+    /// Several named series at one step. By default as PyTorch's <c>add_scalars</c>: each series
+    /// in its own sub-run <c>&lt;LogDir&gt;/&lt;mainTag with '/' as '_'&gt;_&lt;name&gt;</c> under the tag
+    /// <paramref name="mainTag"/>. With <paramref name="oneRun"/>: every series in this run as
+    /// <c>&lt;mainTag&gt;/&lt;name&gt;</c>, drawn together in one custom-scalars chart.
+    /// </summary>
+    public void AddScalars(string mainTag, IEnumerable<KeyValuePair<string, double>> values, long? step = null,
+                           TbTimestamp? wallTime = null, bool oneRun = false)
+    {
+        if (string.IsNullOrEmpty(mainTag))
+        {
+            throw new ArgumentException("A tag must not be empty.", nameof(mainTag));
+        }
+        ArgumentNullException.ThrowIfNull(values);
+        var time = wallTime ?? TbTimestamp.Now;
+        long s = step ?? GlobalStep;
+        foreach (var (name, value) in values)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException($"A series of '{mainTag}' has an empty name.", nameof(values));
+            }
+            if (oneRun)
+            {
+                AddScalar(mainTag + "/" + name, value, s, time);
+            }
+            else
+            {
+                SubWriter(mainTag.Replace('/', '_') + "_" + name).AddScalar(mainTag, value, s, time);
+            }
+        }
+        if (oneRun && _groupedScalars.Add(mainTag) is { } layout)
+        {
+            // TensorBoard reads the run's last layout: write all charts so far, at step 0.
+            AddValue(SummaryValues.CustomScalarsLayout(layout), 0, time);
+        }
+    }
+
+    /// <summary>
+    /// The writer of a sub-directory of this run (opened on first use with the same options),
+    /// flushed and closed with this one.
+    /// </summary>
+    public TbWriter SubWriter(string relativeDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(relativeDirectory);
+        lock (_gate)
+        {
+            _file.ThrowIfClosed();
+            if (_subWriters.TryGetValue(relativeDirectory, out var existing))
+            {
+                return existing;
+            }
+            string dir = System.IO.Path.GetFullPath(System.IO.Path.Combine(LogDir, relativeDirectory));
+            string relative = System.IO.Path.GetRelativePath(LogDir, dir);
+            if (System.IO.Path.IsPathRooted(relativeDirectory) || relative == "." || relative == ".."
+                || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The sub-run '{relativeDirectory}' is not a folder inside '{LogDir}'.", nameof(relativeDirectory));
+            }
+            var sub = new TbWriter(dir, new TbWriterOptions
+            {
+                FlushInterval = _options.FlushInterval,
+                MaxQueue = _options.MaxQueue,
+                FilenameSuffix = _options.FilenameSuffix,
+                GlobalStep = GlobalStep,
+            }, _openFile);
+            _subWriters.Add(relativeDirectory, sub);
+            return sub;
+        }
+    }
+
+    /// <summary>
+    /// A barrier: every event added before the call is in the file and on disk when it returns.
+    /// </summary>
+    /// <exception cref="TbWriterException">Writing failed, now or in the background; the events are kept and retried.</exception>
+    public void Flush()
+    {
+        _file.Flush();
+        foreach (var sub in SubWriters())
+        {
+            sub.Flush();
+        }
+    }
+
+    private TbWriter[] SubWriters()
+    {
+        lock (_gate)
+        {
+            return _subWriters.Values.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Writes every pending event, flushes the file to disk and closes it. Safe to call twice.
+    /// Throws when events could not be written (they were not silently dropped).
+    /// </summary>
+    public void Close()
+    {
+        if (!_file.TryBeginClose())
+        {
+            return;
+        }
+        // Let what feeds this writer (model hooks, say) write its last values first.
+        try
+        {
+            Closing?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A failing listener must not stop the close; what it could not write is its own error.
+        }
+
+        Exception? error = _file.Stop();
+        foreach (var sub in SubWriters())
+        {
+            try
+            {
+                sub.Close();
+            }
+            catch (TbWriterException e)
+            {
+                error ??= e;
+            }
+        }
+        try
+        {
+            error = _file.WriteRemainingAndClose() is { } writeError && error is null ? writeError : error;
+        }
+        finally
+        {
+            WriterRegistry.Remove(this);
+        }
+        if (error is not null)
+        {
+            int lost = Pending;
+            throw new TbWriterException(lost > 0
+                ? $"Closing the writer of '{Path}' failed: {error.Message} {lost} events could not be written."
+                : $"Writing to '{Path}' failed in the background earlier ({error.Message}); the retry at close wrote every event.", error);
+        }
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    /// <summary>Closes every open writer of this process (module unload, process exit). Never throws.</summary>
+    /// <returns>The errors of writers that could not write everything.</returns>
+    public static IReadOnlyList<Exception> CloseAll() => WriterRegistry.CloseAll();
+
+    /// <inheritdoc />
+    public override string ToString() => Path;
+
+    private static double CheckWallTime(TbTimestamp? wallTime)
+    {
+        if (wallTime is null)
+        {
+            return TbTimestamp.Now.UnixSeconds;
+        }
+        double seconds = wallTime.Value.UnixSeconds;
+        if (!double.IsFinite(seconds) || seconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(wallTime), seconds, "A wall time must be a finite time after 1970-01-01.");
+        }
+        return seconds;
+    }
+}

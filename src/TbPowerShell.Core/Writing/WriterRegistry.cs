@@ -1,0 +1,66 @@
+namespace TbPowerShell.Core.Writing;
+
+/// <summary>
+/// The writers of this process that are still open, so that none is left unflushed: the module's
+/// unload closes them all, and so does the process's exit (hooked once, on the first writer).
+/// </summary>
+internal static class WriterRegistry
+{
+    private static readonly object s_gate = new();
+    private static readonly HashSet<TbWriter> s_open = new();
+    private static bool s_exitHooked;
+
+    /// <summary>A snapshot of the open writers.</summary>
+    public static TbWriter[] Open
+    {
+        get
+        {
+            lock (s_gate)
+            {
+                return s_open.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Records an opened writer (and hooks the process's exit on the first one).</summary>
+    public static void Add(TbWriter writer)
+    {
+        lock (s_gate)
+        {
+            s_open.Add(writer);
+            if (!s_exitHooked)
+            {
+                s_exitHooked = true;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseAll();
+            }
+        }
+    }
+
+    /// <summary>Forgets a closed writer.</summary>
+    public static void Remove(TbWriter writer)
+    {
+        lock (s_gate)
+        {
+            s_open.Remove(writer);
+        }
+    }
+
+    /// <summary>Closes every open writer; never throws.</summary>
+    /// <returns>The errors of writers that could not write everything.</returns>
+    public static IReadOnlyList<Exception> CloseAll()
+    {
+        var errors = new List<Exception>();
+        foreach (var writer in Open)
+        {
+            try
+            {
+                writer.Close();
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        }
+        return errors;
+    }
+}
