@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Bench;
@@ -95,12 +96,12 @@ internal static class FollowBenchmark
         watchdog.Start();
         foreach (var item in follower)
         {
-            if (item.Kind == FollowItemKind.Scalar)
+            if (item.Kind == ReadItemKind.Scalar)
             {
                 Interlocked.Increment(ref followed);
                 stepSum += item.Scalar.Step;
             }
-            else if (item.Kind is not FollowItemKind.CaughtUp)
+            else if (item.Kind is not ReadItemKind.CaughtUp)
             {
                 throw new InvalidOperationException($"The follower reported {item}");
             }
@@ -181,11 +182,11 @@ internal static class FollowBenchmark
         long count = 0;
         foreach (var item in new EventFollower(root, new EventFollowerOptions { WakeOnChange = false }, stop.Token))
         {
-            if (item.Kind == FollowItemKind.Scalar)
+            if (item.Kind == ReadItemKind.Scalar)
             {
                 count++;
             }
-            else if (item.Kind == FollowItemKind.CaughtUp)
+            else if (item.Kind == ReadItemKind.CaughtUp)
             {
                 stop.Cancel();
             }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell.Bench;
@@ -73,7 +74,7 @@ internal static class RunsBenchmark
         double sum = 0;
         foreach (var item in items)
         {
-            if (item.Kind == RunReadItemKind.Scalar)
+            if (item.Kind == ReadItemKind.Scalar)
             {
                 count++;
                 sum += item.Scalar.Value;
@@ -85,7 +86,7 @@ internal static class RunsBenchmark
 
     private static void Scan(IEnumerable<RunReadItem> items, long expected)
     {
-        long values = items.Where(i => i.Kind == RunReadItemKind.Summary).Sum(i => i.Summary!.Values);
+        long values = items.Where(i => i.Kind == ReadItemKind.Summary).Sum(i => i.Summary!.Values);
         if (values != expected)
         {
             throw new InvalidOperationException($"The scan counted {values} values; {expected} were written.");

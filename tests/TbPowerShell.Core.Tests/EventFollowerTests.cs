@@ -89,18 +89,18 @@ public class EventFollowerTests
 
         int totalA = 300 + filesA * perFile;
         int expectedCount = totalA + (totalA - 300) + countB;
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) >= expectedCount, $"{expectedCount} scalars");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) >= expectedCount, $"{expectedCount} scalars");
         // A few more polls: nothing may come twice.
         Thread.Sleep(300);
         recorder.Stop();
 
         var items = recorder.Items;
-        Assert.Equal(1, items.Count(i => i.Kind == FollowItemKind.CaughtUp));
-        Assert.DoesNotContain(items, i => i.Kind is FollowItemKind.Damage or FollowItemKind.FileRestarted or FollowItemKind.Unreadable or FollowItemKind.NotAnEventFile);
+        Assert.Equal(1, items.Count(i => i.Kind == ReadItemKind.CaughtUp));
+        Assert.DoesNotContain(items, i => i.Kind is ReadItemKind.Damaged or ReadItemKind.FileRestarted or ReadItemKind.Unreadable or ReadItemKind.NotEventFile);
         var scalars = recorder.Scalars;
         Assert.Equal(expectedCount, scalars.Count);
         // Steps 0..299 of "a" (one tag) are in the catch-up, before the caught-up item.
-        int caughtUpAt = items.FindIndex(i => i.Kind == FollowItemKind.CaughtUp);
+        int caughtUpAt = items.FindIndex(i => i.Kind == ReadItemKind.CaughtUp);
         Assert.True(caughtUpAt >= 300);
         Assert.Equal(filesA + 1, scalars.Where(s => s.Run == "a").Select(s => s.File).Distinct().Count());
         Assert.Equal(LogDirectory.FindRuns(temp.Path).Select(r => r.Name), new[] { "a", "b/nested" });
@@ -129,13 +129,13 @@ public class EventFollowerTests
         Assert.Single(recorder.Scalars);
 
         Records.Append(path, second.AsSpan(20));
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 2, "the completed second record");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 2, "the completed second record");
 
         Records.Append(path, third.AsSpan(0, 5)); // inside the header
         Thread.Sleep(200);                         // several polls see the partial header
-        Assert.Equal(2, recorder.Count(FollowItemKind.Scalar));
+        Assert.Equal(2, recorder.Count(ReadItemKind.Scalar));
         Records.Append(path, third.AsSpan(5));
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 3, "the completed third record");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 3, "the completed third record");
         Thread.Sleep(200);
         recorder.Stop();
 
@@ -144,7 +144,7 @@ public class EventFollowerTests
         Assert.Equal([0L, 1, 2], recorder.Scalars.Select(s => s.Scalar.Step));
         Assert.All(recorder.Scalars, s => Assert.Equal(".", s.Run));
         Assert.All(recorder.Scalars, s => Assert.Equal(path, s.File));
-        Assert.DoesNotContain(items, i => i.Kind == FollowItemKind.Damage);
+        Assert.DoesNotContain(items, i => i.Kind == ReadItemKind.Damaged);
     }
 
     [Fact]
@@ -160,29 +160,29 @@ public class EventFollowerTests
         }
         using var recorder = new FollowRecorder(temp.Path);
         recorder.WaitCaughtUp();
-        Assert.Equal(10, recorder.Count(FollowItemKind.Scalar));
+        Assert.Equal(10, recorder.Count(ReadItemKind.Scalar));
 
         // Replaced by a shorter file (a restarted run rewriting the same name).
         string replacement = temp.Sub("replacement.bin");
         File.WriteAllBytes(replacement, [.. Records.FileVersion(), .. Records.Scalar("s", 100, 100), .. Records.Scalar("s", 101, 101)]);
         File.Copy(replacement, path, overwrite: true);
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 12, "the two values of the replacement");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 12, "the two values of the replacement");
 
         // Truncated in place to its first record, then written again.
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
         {
             stream.SetLength(Records.FileVersion().Length);
         }
-        recorder.WaitUntil(r => r.Count(FollowItemKind.FileRestarted) == 2, "the second restart");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.FileRestarted) == 2, "the second restart");
         Records.Append(path, Records.Scalar("s", 200, 200));
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 13, "the value written after the truncation");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 13, "the value written after the truncation");
         recorder.Stop();
 
-        var items = recorder.Items.Where(i => i.Kind != FollowItemKind.CaughtUp).ToList();
+        var items = recorder.Items.Where(i => i.Kind != ReadItemKind.CaughtUp).ToList();
         Assert.Equal(
             [.. Enumerable.Repeat("Scalar", 10), "FileRestarted", "Scalar", "Scalar", "FileRestarted", "Scalar"],
             items.Select(i => i.Kind.ToString()));
-        Assert.Equal([100.0, 101.0, 200.0], items.Skip(10).Where(i => i.Kind == FollowItemKind.Scalar).Select(i => i.Scalar.Value));
+        Assert.Equal([100.0, 101.0, 200.0], items.Skip(10).Where(i => i.Kind == ReadItemKind.Scalar).Select(i => i.Scalar.Value));
         var restart = items[10];
         Assert.Equal(path, restart.File);
         Assert.Equal("run", restart.Run);
@@ -246,7 +246,7 @@ public class EventFollowerTests
         }
         using var recorder = new FollowRecorder(temp.Path);
         recorder.WaitCaughtUp();
-        Assert.Equal(3, recorder.Count(FollowItemKind.Scalar));
+        Assert.Equal(3, recorder.Count(ReadItemKind.Scalar));
 
         // A run folder deleted while a writer still writes into it, and a file deleted.
         var live = new TbWriter(temp.Sub("gone", "deep"), Fast);
@@ -277,7 +277,7 @@ public class EventFollowerTests
         recorder.Stop();
 
         var items = recorder.Items;
-        Assert.DoesNotContain(items, i => i.Kind is FollowItemKind.Damage or FollowItemKind.Unreadable or FollowItemKind.FileRestarted);
+        Assert.DoesNotContain(items, i => i.Kind is ReadItemKind.Damaged or ReadItemKind.Unreadable or ReadItemKind.FileRestarted);
         var steps = recorder.Scalars.Select(s => s.Scalar.Step).ToList();
         Assert.Equal(steps.Distinct().Count(), steps.Count);
         Assert.Contains(keepFile, recorder.Scalars.Select(s => s.File));
@@ -315,13 +315,13 @@ public class EventFollowerTests
         lateRecorder.WaitCaughtUp();
         Directory.CreateDirectory(temp.Sub("late"));
         Records.Append(late, [.. Records.FileVersion(), .. Records.Scalar("t", 7, 7)]);
-        lateRecorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 1, "the value of a file made after following started");
+        lateRecorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 1, "the value of a file made after following started");
         lateRecorder.Stop();
         recorder.Stop();
 
         var scalar = Assert.Single(recorder.Scalars);
         Assert.Equal(("runs/a", "train/loss", 1.0), (scalar.Run, scalar.Scalar.Tag, scalar.Scalar.Value));
-        var notice = Assert.Single(recorder.Items, i => i.Kind == FollowItemKind.NotAnEventFile);
+        var notice = Assert.Single(recorder.Items, i => i.Kind == ReadItemKind.NotEventFile);
         Assert.Equal(temp.Sub("runs", "a", "events.out.tfevents.notes"), notice.File);
         var lateScalar = Assert.Single(lateRecorder.Scalars);
         Assert.Equal((".", 7L), (lateScalar.Run, lateScalar.Scalar.Step));
@@ -340,19 +340,19 @@ public class EventFollowerTests
         }
         using var recorder = new FollowRecorder(new[] { FollowTarget.Directory(temp.Path) },
             new EventFollowerOptions { PollInterval = TimeSpan.FromMilliseconds(40), WakeOnChange = false, Kinds = EventKinds.Scalar | EventKinds.Text });
-        recorder.WaitUntil(r => r.Items.Count(i => i.Kind is FollowItemKind.Scalar or FollowItemKind.Value) == 2, "a scalar and a text value");
+        recorder.WaitUntil(r => r.Items.Count(i => i.Kind is ReadItemKind.Scalar or ReadItemKind.Value) == 2, "a scalar and a text value");
 
         // A record whose payload CRC fails, then a good one.
         byte[] bad = Records.Scalar("s", 1, 2);
         bad[^1] ^= 0xFF;
         Records.Append(path, bad);
         Records.Append(path, Records.Scalar("s", 2, 3));
-        recorder.WaitUntil(r => r.Count(FollowItemKind.Scalar) == 2, "the value after the damaged record");
+        recorder.WaitUntil(r => r.Count(ReadItemKind.Scalar) == 2, "the value after the damaged record");
         recorder.Stop();
 
-        var text = Assert.IsType<TextRecord>(Assert.Single(recorder.Items, i => i.Kind == FollowItemKind.Value).Value);
+        var text = Assert.IsType<TextRecord>(Assert.Single(recorder.Items, i => i.Kind == ReadItemKind.Value).Value);
         Assert.Equal(["hello"], text.Strings);
-        var damage = Assert.Single(recorder.Items, i => i.Kind == FollowItemKind.Damage);
+        var damage = Assert.Single(recorder.Items, i => i.Kind == ReadItemKind.Damaged);
         Assert.Equal(EventReadErrorKind.DataCrc, damage.Error!.Kind);
         Assert.Equal(path, damage.File);
         Assert.Equal(3.0, recorder.Scalars[^1].Scalar.Value);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;
 
@@ -56,9 +57,9 @@ internal sealed class FollowRecorder : IDisposable
         }
     }
 
-    public List<FollowItem> Scalars => Items.Where(i => i.Kind == FollowItemKind.Scalar).ToList();
+    public List<FollowItem> Scalars => Items.Where(i => i.Kind == ReadItemKind.Scalar).ToList();
 
-    public int Count(FollowItemKind kind)
+    public int Count(ReadItemKind kind)
     {
         lock (_items)
         {
@@ -75,7 +76,7 @@ internal sealed class FollowRecorder : IDisposable
                          string.Join(", ", Items.TakeLast(5)));
     }
 
-    public void WaitCaughtUp() => WaitUntil(r => r.Count(FollowItemKind.CaughtUp) == 1, "the caught-up item");
+    public void WaitCaughtUp() => WaitUntil(r => r.Count(ReadItemKind.CaughtUp) == 1, "the caught-up item");
 
     /// <summary>Cancels and asserts the enumeration ended (well before any poll interval would have).</summary>
     public void Stop()

@@ -41,10 +41,10 @@ public sealed class ParallelRunReaderTests : IDisposable
 
     private static string Describe(RunReadItem item) => item.Kind switch
     {
-        RunReadItemKind.Scalar => $"S {item.Run.Name} {Path.GetFileName(item.File)} {item.Scalar} @{item.Offset} {item.BytesDone}",
-        RunReadItemKind.Value => $"V {item.Run.Name} {Path.GetFileName(item.File)} {item.Value!.GetType().Name} {item.Value.Tag} {item.Value.Step} {item.Value.WallTime} @{item.Offset}",
-        RunReadItemKind.Damaged => $"D {item.Run.Name} {item.Error!.Message}",
-        RunReadItemKind.FileFailed => $"F {item.Run.Name} {Path.GetFileName(item.File)} {item.Exception!.GetType().Name}",
+        ReadItemKind.Scalar => $"S {item.Run.Name} {Path.GetFileName(item.File)} {item.Scalar} @{item.Offset} {item.BytesDone}",
+        ReadItemKind.Value => $"V {item.Run.Name} {Path.GetFileName(item.File)} {item.Value!.GetType().Name} {item.Value.Tag} {item.Value.Step} {item.Value.WallTime} @{item.Offset}",
+        ReadItemKind.Damaged => $"D {item.Run.Name} {item.Error!.Message}",
+        ReadItemKind.Unreadable => $"F {item.Run.Name} {Path.GetFileName(item.File)} {item.Exception!.GetType().Name}",
         _ => $"{item.Kind} {item.Run.Name} {Path.GetFileName(item.File)} @{item.Offset} {item.BytesDone}",
     };
 
@@ -85,10 +85,10 @@ public sealed class ParallelRunReaderTests : IDisposable
 
     private static string Short(RunReadItem item) => item.Kind switch
     {
-        RunReadItemKind.Scalar => $"S {item.Run.Name} {item.Scalar}",
-        RunReadItemKind.Value => $"V {item.Run.Name} {item.Value!.GetType().Name} {item.Value.Tag} {item.Value.Step}",
-        RunReadItemKind.Damaged => $"D {item.Run.Name} {item.Error!.Message}",
-        _ => $"end {item.Run.Name} {Path.GetFileName(item.File)} {(item.Kind == RunReadItemKind.EndOfFile ? "EndOfData" : item.Kind.ToString())} @{item.Offset}",
+        ReadItemKind.Scalar => $"S {item.Run.Name} {item.Scalar}",
+        ReadItemKind.Value => $"V {item.Run.Name} {item.Value!.GetType().Name} {item.Value.Tag} {item.Value.Step}",
+        ReadItemKind.Damaged => $"D {item.Run.Name} {item.Error!.Message}",
+        _ => $"end {item.Run.Name} {Path.GetFileName(item.File)} {(item.Kind == ReadItemKind.EndOfFile ? "EndOfData" : item.Kind.ToString())} @{item.Offset}",
     };
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         var items = reader.Read().ToList();
         Assert.Equal(reader.TotalBytes, items[^1].BytesDone);
         Assert.True(items.Zip(items.Skip(1)).All(p => p.First.BytesDone <= p.Second.BytesDone));
-        Assert.Equal(runs.Sum(r => (300 + int.Parse(r.Name[3..]) * 37) * r.Files.Count), items.Count(i => i.Kind == RunReadItemKind.Scalar));
+        Assert.Equal(runs.Sum(r => (300 + int.Parse(r.Name[3..]) * 37) * r.Files.Count), items.Count(i => i.Kind == ReadItemKind.Scalar));
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         int peakWhilePaused = 0;
         foreach (var item in reader.Read())
         {
-            if (item.Kind == RunReadItemKind.Value && ++images == 1)
+            if (item.Kind == ReadItemKind.Value && ++images == 1)
             {
                 // Stop consuming for a while: the workers fill what the budget lets them.
                 Thread.Sleep(700);
@@ -231,12 +231,12 @@ public sealed class ParallelRunReaderTests : IDisposable
         var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 16 });
         var items = reader.Read().ToList();
 
-        var failed = Assert.Single(items, i => i.Kind == RunReadItemKind.FileFailed);
+        var failed = Assert.Single(items, i => i.Kind == ReadItemKind.Unreadable);
         Assert.Equal(gone, failed.File);
         Assert.IsAssignableFrom<IOException>(failed.Exception);
         int at = items.IndexOf(failed);
         Assert.Equal("run01", items[at - 1].Run.Name);
-        Assert.Equal(RunReadItemKind.EndOfFile, items[at - 1].Kind);
+        Assert.Equal(ReadItemKind.EndOfFile, items[at - 1].Kind);
         Assert.Equal("run02", items[at + 1].Run.Name);
         Assert.Equal(items.Select(Describe), reader.ReadSequentially().Select(Describe));
     }
@@ -268,7 +268,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     {
         var runs = WriteRuns(3, 100);
         var first = new ParallelRunReader(runs).Read().ToList();
-        var ends = first.Where(i => i.Kind == RunReadItemKind.EndOfFile).ToDictionary(i => i.File, i => i.Offset);
+        var ends = first.Where(i => i.Kind == ReadItemKind.EndOfFile).ToDictionary(i => i.File, i => i.Offset);
         Assert.Equal(runs.Sum(r => r.Files.Count), ends.Count);
 
         // A run grows: only the new values are read from where the last read ended.
@@ -278,7 +278,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         }
         var again = LogDirectory.FindRuns(_dir.Sub("logs"));
         var second = new ParallelRunReader(again, new RunReadOptions { StartOffsets = ends }).Read().ToList();
-        var scalar = Assert.Single(second, i => i.Kind == RunReadItemKind.Scalar);
+        var scalar = Assert.Single(second, i => i.Kind == ReadItemKind.Scalar);
         Assert.Equal(("run01", "late", 999L), (scalar.Run.Name, scalar.Scalar.Tag, scalar.Scalar.Step));
         Assert.All(second.Where(i => i.File != scalar.File), i => Assert.Equal(ends[i.File], i.Offset));
     }

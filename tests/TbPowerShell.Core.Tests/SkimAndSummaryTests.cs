@@ -197,7 +197,7 @@ public sealed class SkimAndSummaryTests : IDisposable
             }
         }
         var summary = new RunSummaryScanner(LogDirectory.FindRuns(dir), kinds: EventKinds.Scalar).Scan()
-            .Single(i => i.Kind == RunReadItemKind.Summary).Summary!;
+            .Single(i => i.Kind == ReadItemKind.Summary).Summary!;
         var constant = summary.Tags.ToDictionary(t => t.Tag, t => t.IsConstant);
         Assert.Equal(new Dictionary<string, bool>
         {
@@ -213,7 +213,7 @@ public sealed class SkimAndSummaryTests : IDisposable
         var runs = LogDirectory.FindRuns(_dir.Path).Concat(LogDirectory.FindRuns(Fixtures.Path("pytorch"))).ToList();
         var scanner = new RunSummaryScanner(runs, new RunReadOptions { MaxDegreeOfParallelism = 2 });
         var items = scanner.Scan().ToList();
-        var summaries = items.Where(i => i.Kind == RunReadItemKind.Summary).Select(i => i.Summary!).ToList();
+        var summaries = items.Where(i => i.Kind == ReadItemKind.Summary).Select(i => i.Summary!).ToList();
         Assert.Equal(runs.Select(r => r.Name), summaries.Select(s => s.Run.Name));
         Assert.Equal(items.Select(i => i.Kind + i.Run.Name), scanner.ScanSequentially().Select(i => i.Kind + i.Run.Name));
 
@@ -260,8 +260,8 @@ public sealed class SkimAndSummaryTests : IDisposable
         var runs = LogDirectory.FindRuns(Fixtures.Path("damaged"));
         var items = new RunSummaryScanner(runs).Scan().ToList();
         var crc = items.Where(i => i.Run.Name == "crc_middle").ToList();
-        Assert.Equal(RunReadItemKind.Damaged, crc[0].Kind);
-        Assert.Equal(RunReadItemKind.Summary, crc[^1].Kind);
+        Assert.Equal(ReadItemKind.Damaged, crc[0].Kind);
+        Assert.Equal(ReadItemKind.Summary, crc[^1].Kind);
         Assert.Equal(1, crc[^1].Summary!.DamagedRegions);
         Assert.True(crc[^1].Summary!.Values > 0);
     }

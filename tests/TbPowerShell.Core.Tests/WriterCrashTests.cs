@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using TbPowerShell.Core.Following;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Repair;
 using Xunit.Abstractions;
@@ -112,7 +112,7 @@ public class WriterCrashTests(ITestOutputHelper log)
                 recorder.WaitCaughtUp();
                 recorder.Stop();
                 Assert.Equal(steps, recorder.Scalars.Where(s => s.File == file).Select(s => s.Scalar.Step));
-                Assert.DoesNotContain(recorder.Items, i => i.Kind == FollowItemKind.Damage);
+                Assert.DoesNotContain(recorder.Items, i => i.Kind == ReadItemKind.Damaged);
             }
 
             // A new writer on the same directory works beside the crashed file.

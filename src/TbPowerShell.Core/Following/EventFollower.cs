@@ -1,4 +1,5 @@
 using System.Collections;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 
@@ -11,7 +12,7 @@ namespace TbPowerShell.Core.Following;
 /// files, new files in known runs and new runs under the followed directories. Every value comes
 /// exactly once and in file order; a record half-written at one look is read once it is complete;
 /// a file that became shorter is read again from the start (reported as
-/// <see cref="FollowItemKind.FileRestarted"/>); deleted files are forgotten.
+/// <see cref="ReadItemKind.FileRestarted"/>); deleted files are forgotten.
 /// </summary>
 /// <remarks>
 /// Enumerate it on the thread that consumes the items: <c>MoveNext</c> blocks while there is
@@ -179,7 +180,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 if (!_caughtUp)
                 {
                     _caughtUp = true;
-                    Current = new FollowItem(FollowItemKind.CaughtUp, string.Empty, string.Empty);
+                    Current = new FollowItem(ReadItemKind.CaughtUp, string.Empty, string.Empty);
                     return true;
                 }
                 if (!Wait())
@@ -247,7 +248,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 // A directory deleted while being listed is simply gone; others are reported once.
                 if (e is not DirectoryNotFoundException && _unreadableDirectories.Add(dir))
                 {
-                    _notices.Enqueue(new FollowItem(FollowItemKind.Unreadable, target.RunName(dir), dir,
+                    _notices.Enqueue(new FollowItem(ReadItemKind.Unreadable, target.RunName(dir), dir,
                         message: $"The directory '{dir}' cannot be listed: {e.Message}", failure: e));
                 }
             });
@@ -357,7 +358,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             file.Failed = false;
             if (length < file.Offset)
             {
-                _notices.Enqueue(new FollowItem(FollowItemKind.FileRestarted, file.Run.Name, file.Path,
+                _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, file.Run.Name, file.Path,
                     message: $"'{file.Path}' is now {length} bytes long, shorter than the {file.Offset} bytes already read: it was truncated or replaced, and is read again from the start."));
                 file.Offset = 0;
                 file.Verified = false;
@@ -370,7 +371,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                     {
                         file.NotEventFile = true;
                         file.LengthRead = length;
-                        _notices.Enqueue(new FollowItem(FollowItemKind.NotAnEventFile, file.Run.Name, file.Path,
+                        _notices.Enqueue(new FollowItem(ReadItemKind.NotEventFile, file.Run.Name, file.Path,
                             message: $"'{file.Path}' is not an event file (its first record header does not verify); skipped."));
                         return;
                     }
@@ -404,7 +405,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             if (!file.Failed)
             {
                 file.Failed = true;
-                _notices.Enqueue(new FollowItem(FollowItemKind.Unreadable, file.Run.Name, file.Path,
+                _notices.Enqueue(new FollowItem(ReadItemKind.Unreadable, file.Run.Name, file.Path,
                     message: $"'{file.Path}' cannot be read: {e.Message}", failure: e));
             }
         }
@@ -428,14 +429,14 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             switch (result)
             {
                 case EventReadResult.Scalar:
-                    Current = new FollowItem(FollowItemKind.Scalar, file.Run.Name, file.Path, scalar: _reader.Current);
+                    Current = new FollowItem(ReadItemKind.Scalar, file.Run.Name, file.Path, scalar: _reader.Current);
                     return true;
                 case EventReadResult.Value:
-                    Current = new FollowItem(FollowItemKind.Value, file.Run.Name, file.Path, value: _reader.CurrentValue);
+                    Current = new FollowItem(ReadItemKind.Value, file.Run.Name, file.Path, value: _reader.CurrentValue);
                     return true;
                 case EventReadResult.Error:
                     var error = _reader.LastError!;
-                    Current = new FollowItem(FollowItemKind.Damage, file.Run.Name, file.Path, error: error, message: error.Message);
+                    Current = new FollowItem(ReadItemKind.Damaged, file.Run.Name, file.Path, error: error, message: error.Message);
                     return true;
                 default:
                     // Truncated: the offset is where the half-written record starts; read it once complete.

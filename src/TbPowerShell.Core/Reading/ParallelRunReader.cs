@@ -13,7 +13,7 @@ public sealed class RunReadOptions
 
     /// <summary>
     /// Where to start reading some files (full path to offset, such as the <see cref="RunReadItem.Offset"/> of an earlier
-    /// read's <see cref="RunReadItemKind.EndOfFile"/> or <see cref="RunReadItemKind.Truncated"/>); other files start at 0.
+    /// read's <see cref="ReadItemKind.EndOfFile"/> or <see cref="ReadItemKind.Truncated"/>); other files start at 0.
     /// Read from worker threads: do not change it during a read.
     /// </summary>
     public IReadOnlyDictionary<string, long>? StartOffsets { get; init; }
@@ -67,7 +67,7 @@ public sealed class RunReadOptions
 /// order a sequential read gives: run by run, file by file, record by record. The files of one run are read in
 /// order by one worker, sharing one <see cref="RunTagState"/>. Later runs are read ahead into bounded buffers.
 /// Cancelling the token, or disposing the enumerator, stops the workers promptly; a failure other than a
-/// file's I/O error (which becomes a <see cref="RunReadItemKind.FileFailed"/> item) is rethrown to the consumer
+/// file's I/O error (which becomes a <see cref="ReadItemKind.Unreadable"/> item) is rethrown to the consumer
 /// once the items before it have been delivered.
 /// </summary>
 public sealed class ParallelRunReader

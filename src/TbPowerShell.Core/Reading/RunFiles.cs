@@ -18,7 +18,7 @@ internal static class RunFiles
     /// <summary>
     /// Reads the run, handing each item to <paramref name="deliver"/> (values to <paramref name="values"/> when given):
     /// values, damage, and one closing item per file. An I/O failure closes its file with
-    /// <see cref="RunReadItemKind.FileFailed"/>; the next file follows.
+    /// <see cref="ReadItemKind.Unreadable"/>; the next file follows.
     /// </summary>
     public static void Read(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted, IValueSink? values,
                             Action<RunReadItem> deliver, CancellationToken cancellation)
@@ -42,7 +42,7 @@ internal static class RunFiles
                     switch (result)
                     {
                         case EventReadResult.Scalar when values is null:
-                            deliver(new RunReadItem(RunReadItemKind.Scalar, source, reader.Current, null, reader.Offset));
+                            deliver(new RunReadItem(ReadItemKind.Scalar, source, reader.Current, null, reader.Offset));
                             continue;
                         case EventReadResult.Scalar:
                             values.Scalar(reader.Current);
@@ -74,14 +74,14 @@ internal static class RunFiles
         {
             if (start == 0 && !EventFileReader.LooksLikeEventFile(file))
             {
-                failure = new RunReadItem(RunReadItemKind.NotEventFile, source, default, null, SafeLength(source.File));
+                failure = new RunReadItem(ReadItemKind.NotEventFile, source, default, null, SafeLength(source.File));
                 return null;
             }
             return new EventFileReader(file, options.TagFilter, state, start, options.Kinds, cancellation) { CountedKinds = counted };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            failure = new RunReadItem(RunReadItemKind.FileFailed, source, default, e, Math.Max(start, SafeLength(source.File)));
+            failure = new RunReadItem(ReadItemKind.Unreadable, source, default, e, Math.Max(start, SafeLength(source.File)));
             return null;
         }
     }
@@ -109,16 +109,16 @@ internal static class RunFiles
     {
         if (failure is not null)
         {
-            return new RunReadItem(RunReadItemKind.FileFailed, source, default, failure, Math.Max(reader.Offset, SafeLength(source.File)));
+            return new RunReadItem(ReadItemKind.Unreadable, source, default, failure, Math.Max(reader.Offset, SafeLength(source.File)));
         }
         long offset = reader.Offset;
         return result switch
         {
-            EventReadResult.Scalar => new RunReadItem(RunReadItemKind.Scalar, source, reader.Current, null, offset),
-            EventReadResult.Value => new RunReadItem(RunReadItemKind.Value, source, default, reader.CurrentValue, offset),
-            EventReadResult.Error => new RunReadItem(RunReadItemKind.Damaged, source, default, reader.LastError, offset),
-            EventReadResult.Truncated => new RunReadItem(RunReadItemKind.Truncated, source, default, null, offset),
-            EventReadResult.EndOfData => new RunReadItem(RunReadItemKind.EndOfFile, source, default, null, offset),
+            EventReadResult.Scalar => new RunReadItem(ReadItemKind.Scalar, source, reader.Current, null, offset),
+            EventReadResult.Value => new RunReadItem(ReadItemKind.Value, source, default, reader.CurrentValue, offset),
+            EventReadResult.Error => new RunReadItem(ReadItemKind.Damaged, source, default, reader.LastError, offset),
+            EventReadResult.Truncated => new RunReadItem(ReadItemKind.Truncated, source, default, null, offset),
+            EventReadResult.EndOfData => new RunReadItem(ReadItemKind.EndOfFile, source, default, null, offset),
             _ => throw new InvalidOperationException($"A reader without counted kinds gave {result}."),
         };
     }

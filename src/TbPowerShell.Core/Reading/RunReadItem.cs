@@ -2,45 +2,17 @@ using TbPowerShell.Core.Model;
 
 namespace TbPowerShell.Core.Reading;
 
-/// <summary>What a <see cref="RunReadItem"/> carries.</summary>
-public enum RunReadItemKind
-{
-    /// <summary>A scalar value, in <see cref="RunReadItem.Scalar"/>.</summary>
-    Scalar,
-
-    /// <summary>A non-scalar value, in <see cref="RunReadItem.Value"/>.</summary>
-    Value,
-
-    /// <summary>A damaged region that was skipped, in <see cref="RunReadItem.Error"/>; reading of the file goes on.</summary>
-    Damaged,
-
-    /// <summary>The file ends inside a record (a writer may be mid-write); <see cref="RunReadItem.Offset"/> is where to resume. Ends the file.</summary>
-    Truncated,
-
-    /// <summary>The file ends cleanly at <see cref="RunReadItem.Offset"/> (where to resume when it grows). Ends the file.</summary>
-    EndOfFile,
-
-    /// <summary>The file's first record header does not verify: it is not an event file and was not read. Ends the file.</summary>
-    NotEventFile,
-
-    /// <summary>Opening or reading the file failed (<see cref="RunReadItem.Exception"/>, an IOException or UnauthorizedAccessException); the values before it were delivered. Ends the file.</summary>
-    FileFailed,
-
-    /// <summary>The summary of a whole run, in <see cref="RunReadItem.Summary"/> (from <see cref="RunSummaryScanner"/> only); the run's last item.</summary>
-    Summary,
-}
-
 /// <summary>
 /// One item of a multi-run read: a value, a damaged region, or the end of a file, with the run and file it
-/// belongs to. Every file of a run gives exactly one closing item (<see cref="RunReadItemKind.EndOfFile"/>,
-/// <see cref="RunReadItemKind.Truncated"/>, <see cref="RunReadItemKind.NotEventFile"/> or <see cref="RunReadItemKind.FileFailed"/>).
+/// belongs to. Every file of a run gives exactly one closing item (<see cref="ReadItemKind.EndOfFile"/>,
+/// <see cref="ReadItemKind.Truncated"/>, <see cref="ReadItemKind.NotEventFile"/> or <see cref="ReadItemKind.Unreadable"/>).
 /// </summary>
 public readonly struct RunReadItem
 {
     private readonly object? _payload;
     private readonly RunFile _source;
 
-    internal RunReadItem(RunReadItemKind kind, RunFile source, ScalarRecord scalar, object? payload, long offset, long bytesDone = 0)
+    internal RunReadItem(ReadItemKind kind, RunFile source, ScalarRecord scalar, object? payload, long offset, long bytesDone = 0)
     {
         Kind = kind;
         _source = source;
@@ -51,32 +23,32 @@ public readonly struct RunReadItem
     }
 
     /// <summary>What this item carries.</summary>
-    public RunReadItemKind Kind { get; }
+    public ReadItemKind Kind { get; }
 
     /// <summary>The run (with the name the caller gave it).</summary>
     public EventRun Run => _source?.Run!;
 
-    /// <summary>The event file's full path (the run's directory for <see cref="RunReadItemKind.Summary"/>).</summary>
+    /// <summary>The event file's full path (the run's directory for <see cref="ReadItemKind.Summary"/>).</summary>
     public string File => _source?.File!;
 
-    /// <summary>The scalar, for <see cref="RunReadItemKind.Scalar"/>.</summary>
+    /// <summary>The scalar, for <see cref="ReadItemKind.Scalar"/>.</summary>
     public ScalarRecord Scalar { get; }
 
-    /// <summary>The value, for <see cref="RunReadItemKind.Value"/>.</summary>
+    /// <summary>The value, for <see cref="ReadItemKind.Value"/>.</summary>
     public ValueRecord? Value => _payload as ValueRecord;
 
-    /// <summary>The damage, for <see cref="RunReadItemKind.Damaged"/>.</summary>
+    /// <summary>The damage, for <see cref="ReadItemKind.Damaged"/>.</summary>
     public EventReadError? Error => _payload as EventReadError;
 
-    /// <summary>Why the file could not be read, for <see cref="RunReadItemKind.FileFailed"/>.</summary>
+    /// <summary>Why the file could not be read, for <see cref="ReadItemKind.Unreadable"/>.</summary>
     public Exception? Exception => _payload as Exception;
 
-    /// <summary>The run's summary, for <see cref="RunReadItemKind.Summary"/>.</summary>
+    /// <summary>The run's summary, for <see cref="ReadItemKind.Summary"/>.</summary>
     public RunSummary? Summary => _payload as RunSummary;
 
     /// <summary>
-    /// The reader's position in <see cref="File"/> after this item; for <see cref="RunReadItemKind.Truncated"/> and
-    /// <see cref="RunReadItemKind.EndOfFile"/> where to resume reading later; for the other closing items the file's length.
+    /// The reader's position in <see cref="File"/> after this item; for <see cref="ReadItemKind.Truncated"/> and
+    /// <see cref="ReadItemKind.EndOfFile"/> where to resume reading later; for the other closing items the file's length.
     /// </summary>
     public long Offset { get; }
 
@@ -84,7 +56,7 @@ public readonly struct RunReadItem
     public long BytesDone { get; }
 
     /// <summary>True for the items that close a file.</summary>
-    public bool ClosesFile => Kind is RunReadItemKind.EndOfFile or RunReadItemKind.Truncated or RunReadItemKind.NotEventFile or RunReadItemKind.FileFailed;
+    public bool ClosesFile => Kind is ReadItemKind.EndOfFile or ReadItemKind.Truncated or ReadItemKind.NotEventFile or ReadItemKind.Unreadable;
 
     internal RunReadItem WithBytesDone(long bytesDone) => new(Kind, _source, Scalar, _payload, Offset, bytesDone);
 }

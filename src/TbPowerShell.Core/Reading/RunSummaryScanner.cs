@@ -6,7 +6,7 @@ namespace TbPowerShell.Core.Reading;
 /// Summarizes many runs at once: per run, its tags with counts, first and last steps and wall times, and the
 /// last, smallest and largest value of scalars. Scalars are decoded; every other value is only counted (large
 /// payloads are passed over with a seek). Runs are scanned in parallel and delivered in order: each run's
-/// damaged regions and file endings, then one <see cref="RunReadItemKind.Summary"/> item.
+/// damaged regions and file endings, then one <see cref="ReadItemKind.Summary"/> item.
 /// </summary>
 public sealed class RunSummaryScanner
 {
@@ -53,17 +53,17 @@ public sealed class RunSummaryScanner
                 int damaged = 0, unreadable = 0;
                 RunFiles.Read(run, states[index], _options, counted, builder, item =>
                 {
-                    if (item.Kind == RunReadItemKind.Damaged)
+                    if (item.Kind == ReadItemKind.Damaged)
                     {
                         damaged++;
                     }
-                    else if (item.Kind is RunReadItemKind.FileFailed or RunReadItemKind.NotEventFile)
+                    else if (item.Kind is ReadItemKind.Unreadable or ReadItemKind.NotEventFile)
                     {
                         unreadable++;
                     }
                     sink.Add(item);
                 }, token);
-                sink.Add(new RunReadItem(RunReadItemKind.Summary, new RunFile(run, run.Directory), default, builder.Build(run, damaged, unreadable), run.TotalBytes));
+                sink.Add(new RunReadItem(ReadItemKind.Summary, new RunFile(run, run.Directory), default, builder.Build(run, damaged, unreadable), run.TotalBytes));
             },
             _options.Parallelism, _options.BatchSize, _options.BatchesPerRun, _options.Window, Stats, cancellation);
     }

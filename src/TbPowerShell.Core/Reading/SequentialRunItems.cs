@@ -60,7 +60,7 @@ internal sealed class SequentialRunItems : IEnumerable<RunReadItem>
                     {
                         // The common case, built in place: one copy of the item, not three.
                         long offset = _reader.Offset;
-                        _current = new RunReadItem(RunReadItemKind.Scalar, _source!, _reader.Current, null, offset, _closedBytes + offset);
+                        _current = new RunReadItem(ReadItemKind.Scalar, _source!, _reader.Current, null, offset, _closedBytes + offset);
                         return true;
                     }
                     var item = RunFiles.ItemOf(result, _source!, _reader, readFailure);

@@ -184,25 +184,25 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         {
             switch (item.Kind)
             {
-                case FollowItemKind.Scalar:
+                case ReadItemKind.Scalar:
                     _shaping.Scalar(item.Run, item.File, item.Scalar);
                     break;
-                case FollowItemKind.Value:
+                case ReadItemKind.Value:
                     _shaping.Value(item.Run, item.File, item.Value!);
                     break;
-                case FollowItemKind.Damage:
+                case ReadItemKind.Damaged:
                     WriteError(new ErrorRecord(new InvalidDataException(item.Message), ErrorIds.EventFileDamaged,
                         ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(item.Message) });
                     break;
-                case FollowItemKind.Unreadable:
+                case ReadItemKind.Unreadable:
                     WriteError(new ErrorRecord(item.Failure ?? new IOException(item.Message), ErrorIds.EventFileUnreadable,
                         ErrorCategory.ReadError, item.File));
                     break;
-                case FollowItemKind.FileRestarted:
-                case FollowItemKind.NotAnEventFile:
+                case ReadItemKind.FileRestarted:
+                case ReadItemKind.NotEventFile:
                     WriteWarning(item.Message);
                     break;
-                case FollowItemKind.CaughtUp:
+                case ReadItemKind.CaughtUp:
                     _shaping.CaughtUp();
                     WriteVerbose("Read everything that exists; following new values until Ctrl+C.");
                     break;
@@ -227,7 +227,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         {
             foreach (var item in scanner.Scan(Stopped))
             {
-                if (item.Kind != RunReadItemKind.Summary)
+                if (item.Kind != ReadItemKind.Summary)
                 {
                     continue;   // damage and unreadable files are reported by the read itself
                 }
@@ -334,22 +334,22 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     {
         switch (item.Kind)
         {
-            case RunReadItemKind.Scalar:
+            case ReadItemKind.Scalar:
                 _shaping.Scalar(item.Run.Name, item.File, item.Scalar);
                 break;
-            case RunReadItemKind.Value:
+            case ReadItemKind.Value:
                 _shaping.Value(item.Run.Name, item.File, item.Value!);
                 break;
-            case RunReadItemKind.Damaged:
+            case ReadItemKind.Damaged:
                 WriteDamage(item.File, item.Error!);
                 break;
-            case RunReadItemKind.Truncated:
+            case ReadItemKind.Truncated:
                 WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
                 break;
-            case RunReadItemKind.NotEventFile:
+            case ReadItemKind.NotEventFile:
                 WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
                 break;
-            case RunReadItemKind.FileFailed:
+            case ReadItemKind.Unreadable:
                 WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
                 break;
         }

@@ -54,21 +54,21 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
             {
                 switch (item.Kind)
                 {
-                    case RunReadItemKind.Damaged:
+                    case ReadItemKind.Damaged:
                         var error = item.Error!;
                         WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
                             ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(error.Message) });
                         break;
-                    case RunReadItemKind.FileFailed:
+                    case ReadItemKind.Unreadable:
                         WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
                         break;
-                    case RunReadItemKind.NotEventFile:
+                    case ReadItemKind.NotEventFile:
                         WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
                         break;
-                    case RunReadItemKind.Truncated:
+                    case ReadItemKind.Truncated:
                         WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
                         break;
-                    case RunReadItemKind.Summary:
+                    case ReadItemKind.Summary:
                         doneBytes += item.Run.TotalBytes;
                         Emit(item.Summary!);
                         break;
