@@ -22,6 +22,9 @@ public sealed class ScalarPivot
     private readonly Dictionary<string, Dictionary<long, Cells>> _rowsByRun = new(StringComparer.Ordinal);
     private bool _hasSmoothed;
 
+    /// <summary>The column of a tag's smoothed values in a wide table: <c>"&lt;tag&gt; (smoothed)"</c>.</summary>
+    public static string SmoothedColumn(string tag) => tag + " (smoothed)";
+
     /// <summary>How many values were added.</summary>
     public long ValueCount { get; private set; }
 

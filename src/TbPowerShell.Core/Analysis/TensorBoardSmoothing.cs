@@ -48,7 +48,7 @@ public struct TensorBoardSmoothing
     public static double[] Smooth(ReadOnlySpan<double> values, double weight)
     {
         var result = values.ToArray();
-        if (IsConstant(values))
+        if (ConstantSeries.Of(values))
         {
             return result;
         }
@@ -58,23 +58,5 @@ public struct TensorBoardSmoothing
             result[i] = smoothing.Next(result[i]);
         }
         return result;
-    }
-
-    /// <summary>True when every value equals the first (NaN equals nothing, as in JavaScript).</summary>
-    public static bool IsConstant(ReadOnlySpan<double> values)
-    {
-        if (values.IsEmpty)
-        {
-            return true;
-        }
-        double first = values[0];
-        foreach (double v in values)
-        {
-            if (!(v == first))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

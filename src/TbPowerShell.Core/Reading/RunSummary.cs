@@ -1,3 +1,4 @@
+using TbPowerShell.Core.Analysis;
 using TbPowerShell.Core.Model;
 
 namespace TbPowerShell.Core.Reading;
@@ -5,6 +6,9 @@ namespace TbPowerShell.Core.Reading;
 /// <summary>What one time series (a tag and one kind of value) of a run holds, found without decoding its non-scalar values.</summary>
 public sealed class TagSummary
 {
+    private ConstantSeries _scalarValues;
+    private bool _hasScalars;
+
     internal TagSummary(string tag, EventKinds kind, string plugin)
     {
         Tag = tag;
@@ -50,7 +54,7 @@ public sealed class TagSummary
     /// them (<c>==</c>: a NaN equals nothing, so it makes a series non-constant); the dashboard draws such a
     /// series unsmoothed. False for other kinds.
     /// </summary>
-    public bool IsConstant { get; private set; }
+    public bool IsConstant => _hasScalars && _scalarValues.IsConstant;
 
     internal void Add(long step, double wallTime)
     {
@@ -65,7 +69,8 @@ public sealed class TagSummary
 
     internal void AddScalar(long step, double wallTime, double value)
     {
-        IsConstant = Count == 0 ? !double.IsNaN(value) : IsConstant && value == LastValue;
+        _scalarValues.Add(value);
+        _hasScalars = true;
         Add(step, wallTime);
         LastValue = value;
         if (!double.IsNaN(value))

@@ -20,7 +20,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     private readonly Dictionary<string, RunTagState> _runStates = new(StringComparer.Ordinal);
     private EventKinds _kinds;
     private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
-    private ReadShaping _shaping = null!;
+    private ReadShaper<object> _shaping = null!;
     private readonly List<FollowTarget> _followTargets = new();
 
     /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>
@@ -78,7 +78,8 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     {
         base.BeginProcessing();
         _kinds = KindsOf(Type);
-        _shaping = new ReadShaping(MakeShape(), WriteObject);
+        var shape = MakeShape();
+        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths), WriteObject);
     }
 
     private ReadShape MakeShape()
@@ -110,10 +111,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         {
             Smoothing = bound.ContainsKey(nameof(Smoothing)) ? Smoothing : null,
             MovingAverage = bound.ContainsKey(nameof(MovingAverage)) ? MovingAverage : null,
-            MinStep = MinStep,
-            MaxStep = MaxStep,
-            After = after,
-            Before = before,
+            Filter = NameFilter with { MinStep = MinStep, MaxStep = MaxStep, After = after, Before = before },
             Tail = bound.ContainsKey(nameof(Tail)) ? Tail : null,
             Pivot = Pivot,
         };

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Completion;
+using TbPowerShell.Core.Analysis;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Internal;
@@ -23,7 +24,6 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     protected static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly CancellationTokenSource _stop = new();
-    private WildcardPattern[]? _runPatterns;
 
     /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -54,34 +54,41 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <summary>Cancelled on Ctrl+C.</summary>
     protected CancellationToken Stopped => _stop.Token;
 
+    /// <summary>The tag and run filter built from -Tag and -Run (PowerShell wildcards, case-insensitive); its tag predicate is safe to call from reader threads.</summary>
+    protected ReadFilter NameFilter { get; private set; } = ReadFilter.All;
+
     /// <summary>The filter built from -Tag, safe to call from reader threads; null for all tags.</summary>
-    protected Func<string, bool>? TagFilter { get; private set; }
+    protected Func<string, bool>? TagFilter => NameFilter.Tag;
 
     /// <summary>This call's progress bar id (distinct between cmdlets of one pipeline).</summary>
     protected int ProgressId => Math.Abs(GetHashCode() % 10000) + 1;
 
     /// <summary>True when -Run was given.</summary>
-    protected bool FiltersRuns => _runPatterns is not null;
+    protected bool FiltersRuns => NameFilter.Run is not null;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        Func<string, bool>? tag = null;
+        Func<string, bool>? run = null;
         if (Tag is not null)
         {
             var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
             // Readers on other threads ask it (once per tag and file): one caller at a time.
-            TagFilter = tag =>
+            tag = name =>
             {
                 lock (patterns)
                 {
-                    return patterns.Any(p => p.IsMatch(tag));
+                    return patterns.Any(p => p.IsMatch(name));
                 }
             };
         }
         if (Run is not null)
         {
-            _runPatterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            var patterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            run = name => patterns.Any(p => p.IsMatch(name));
         }
+        NameFilter = new ReadFilter { Tag = tag, Run = run };
     }
 
     /// <inheritdoc />
@@ -108,7 +115,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>True when a run of this name passes -Run.</summary>
-    protected bool RunWanted(string name) => _runPatterns is null || _runPatterns.Any(p => p.IsMatch(name));
+    protected bool RunWanted(string name) => NameFilter.WantsRun(name);
 
     /// <summary>The paths given, resolved (see <see cref="LogPaths.Resolve"/>); bad ones are reported as errors.</summary>
     protected IEnumerable<(string Path, string? NamingRoot)> ResolveInputs() =>
