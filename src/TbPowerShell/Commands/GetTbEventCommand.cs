@@ -188,21 +188,12 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
                 case ReadItemKind.Value:
                     _shaping.Value(item.Run, item.File, item.Value!);
                     break;
-                case ReadItemKind.Damaged:
-                    WriteError(new ErrorRecord(new InvalidDataException(item.Message), ErrorIds.EventFileDamaged,
-                        ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(item.Message) });
-                    break;
-                case ReadItemKind.Unreadable:
-                    WriteError(new ErrorRecord(item.Failure ?? new IOException(item.Message), ErrorIds.EventFileUnreadable,
-                        ErrorCategory.ReadError, item.File));
-                    break;
-                case ReadItemKind.FileRestarted:
-                case ReadItemKind.NotEventFile:
-                    WriteWarning(item.Message);
-                    break;
                 case ReadItemKind.CaughtUp:
                     _shaping.CaughtUp();
                     WriteVerbose("Read everything that exists; following new values until Ctrl+C.");
+                    break;
+                default:
+                    FileConditions.Report(this, item.Kind, item.File, damage: item.Error, failure: item.Failure, notice: item.Message);
                     break;
             }
         }
@@ -324,10 +315,6 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         return state;
     }
 
-    private void WriteDamage(string file, EventReadError error) =>
-        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
-            ErrorCategory.InvalidData, file) { ErrorDetails = new ErrorDetails(error.Message) });
-
     private void Handle(in RunReadItem item)
     {
         switch (item.Kind)
@@ -338,17 +325,8 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             case ReadItemKind.Value:
                 _shaping.Value(item.Run.Name, item.File, item.Value!);
                 break;
-            case ReadItemKind.Damaged:
-                WriteDamage(item.File, item.Error!);
-                break;
-            case ReadItemKind.Truncated:
-                WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
-                break;
-            case ReadItemKind.NotEventFile:
-                WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
-                break;
-            case ReadItemKind.Unreadable:
-                WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
+            default:
+                FileConditions.Report(this, item.Kind, item.File, item.Offset, item.Error, item.Exception);
                 break;
         }
     }

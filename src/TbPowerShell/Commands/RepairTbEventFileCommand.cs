@@ -2,6 +2,7 @@ using System.Management.Automation;
 
 using TbPowerShell.Internal;
 using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Repair;
 
@@ -126,7 +127,7 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+            FileConditions.Report(this, ReadItemKind.Unreadable, file, failure: e);
             return true;
         }
         if (report.IntactRecords == 0 && report.Length > 0)

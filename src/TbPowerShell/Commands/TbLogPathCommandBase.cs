@@ -147,7 +147,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
         if (Directory.Exists(path))
         {
             var runs = LogDirectory.FindRuns(path, (dir, e) =>
-                WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, dir)));
+                FileConditions.Report(this, ReadItemKind.Unreadable, dir, failure: e));
             foreach (var run in runs)
             {
                 string name = namingRoot == path ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);

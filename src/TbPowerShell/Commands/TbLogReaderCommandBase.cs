@@ -54,23 +54,12 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
             {
                 switch (item.Kind)
                 {
-                    case ReadItemKind.Damaged:
-                        var error = item.Error!;
-                        WriteError(new ErrorRecord(new InvalidDataException(error.Message), ErrorIds.EventFileDamaged,
-                            ErrorCategory.InvalidData, item.File) { ErrorDetails = new ErrorDetails(error.Message) });
-                        break;
-                    case ReadItemKind.Unreadable:
-                        WriteError(new ErrorRecord(item.Exception!, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, item.File));
-                        break;
-                    case ReadItemKind.NotEventFile:
-                        WriteWarning($"'{item.File}' is not an event file (its first record header does not verify); skipped.");
-                        break;
-                    case ReadItemKind.Truncated:
-                        WriteVerbose($"'{item.File}' ends inside a record at byte {item.Offset} (a writer may still be writing it); read up to there.");
-                        break;
                     case ReadItemKind.Summary:
                         doneBytes += item.Run.TotalBytes;
                         Emit(item.Summary!);
+                        break;
+                    default:
+                        FileConditions.Report(this, item.Kind, item.File, item.Offset, item.Error, item.Exception);
                         break;
                 }
                 var now = clock.Elapsed;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 
 using TbPowerShell.Internal;
 using TbPowerShell.Core.IO;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Repair;
 
@@ -53,7 +54,7 @@ public sealed class TestTbEventFileCommand : PSCmdlet
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    WriteError(new ErrorRecord(e, ErrorIds.EventFileUnreadable, ErrorCategory.ReadError, file));
+                    FileConditions.Report(this, ReadItemKind.Unreadable, file, failure: e);
                 }
             }
         }
