@@ -73,8 +73,8 @@ public sealed class FastScalarPathTests : IDisposable
             // The same tag as a tensor without metadata: what it is depends on the plugin noted from the metadata above.
             SummaryValuesEvent(new Summary.Types.Value { Tag = "withmeta", Tensor = new TensorProto { Dtype = DataType.DtFloat, FloatVal = { 2.5f } } }, 14),
             // A scalar tensor of the scalars plugin (TensorFlow 2's encoding).
-            SummaryValuesEvent(SummaryValues.Scalar("tensor_scalar", 0.75), 14),
-            SummaryValuesEvent(SummaryValues.Scalar("tensor_scalar", 0.5), 15),
+            SummaryValuesEvent(new Summary.Types.Value { Tag = "tensor_scalar", SimpleValue = 0.75f }, 14),
+            SummaryValuesEvent(new Summary.Types.Value { Tag = "tensor_scalar", SimpleValue = 0.5f }, 15),
             // A node_name instead of a tag (TensorFlow 1).
             new Event
             {

@@ -16,16 +16,12 @@ namespace TbPowerShell.Core.Reading;
 public sealed class EventFileReader : IDisposable
 {
     private readonly RecordReader _records;
-    private readonly RunTagState _runState;
-    private readonly Func<string, bool>? _tagFilter;
-    private readonly Dictionary<string, bool> _tagVerdicts = new(StringComparer.Ordinal);
-    private readonly Utf8StringCache _strings;
-    private readonly EventKinds _kinds;
+    private readonly EventDecoder _decoder;
+    private readonly bool _filtersTags;
     private readonly CancellationToken _cancellation;
-    private readonly List<PendingValue> _batch = new();
-    private readonly List<ValueHeader> _headers = new();
+    private readonly List<PendingValue> _batch;
+    private readonly List<ValueHeader> _headers;
     private int _batchIndex;
-    private EventKinds _counted;
     private bool _skim;
 
     /// <summary>
@@ -53,13 +49,13 @@ public sealed class EventFileReader : IDisposable
     internal EventFileReader(Stream stream, string path, Func<string, bool>? tagFilter, RunTagState? runState, long startOffset,
                              EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
     {
-        _kinds = kinds;
         _cancellation = cancellation;
         Path = path;
         _records = new RecordReader(stream, startOffset, ownsStream: true);
-        _tagFilter = tagFilter;
-        _runState = runState ?? new RunTagState();
-        _strings = new Utf8StringCache();
+        _decoder = new EventDecoder(tagFilter, runState ?? new RunTagState(), kinds);
+        _filtersTags = tagFilter is not null;
+        _batch = _decoder.Batch;
+        _headers = _decoder.Headers;
         UpdateSkim();
     }
 
@@ -70,10 +66,10 @@ public sealed class EventFileReader : IDisposable
     /// </summary>
     public EventKinds CountedKinds
     {
-        get => _counted;
+        get => _decoder.Counted;
         init
         {
-            _counted = value & ~_kinds;
+            _decoder.Counted = value;
             UpdateSkim();
         }
     }
@@ -88,7 +84,7 @@ public sealed class EventFileReader : IDisposable
     public ValueHeader CurrentHeader { get; private set; }
 
     private void UpdateSkim() =>
-        _skim = _tagFilter is not null || (_kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
+        _skim = _filtersTags || (_decoder.Kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
 
     /// <summary>The file being read.</summary>
     public string Path { get; }
@@ -100,7 +96,7 @@ public sealed class EventFileReader : IDisposable
     public long RecordsRead { get; private set; }
 
     /// <summary>The file version named by the file's first event (normally <c>brain.Event:2</c>).</summary>
-    public string? FileVersion { get; private set; }
+    public string? FileVersion => _decoder.FileVersion;
 
     /// <summary>The value produced by the last <see cref="EventReadResult.Scalar"/>.</summary>
     public ScalarRecord Current { get; private set; }
@@ -160,10 +156,10 @@ public sealed class EventFileReader : IDisposable
                     _cancellation.ThrowIfCancellationRequested();
                 }
                 var payload = _records.Payload;
-                if ((_kinds & EventKinds.Scalar) != 0 && SimpleScalar.TryDecode(payload, out var tag, out long step, out double wallTime, out float value))
+                if ((_decoder.Kinds & EventKinds.Scalar) != 0 && SimpleScalar.TryDecode(payload, out var tag, out long step, out double wallTime, out float value))
                 {
-                    string tagText = _strings.Get(tag);
-                    if (Wanted(tagText))
+                    string tagText = _decoder.Strings.Get(tag);
+                    if (_decoder.Wanted(tagText))
                     {
                         Current = new ScalarRecord(tagText, step, wallTime, value);
                         return EventReadResult.Scalar;
@@ -226,7 +222,7 @@ public sealed class EventFileReader : IDisposable
     {
         try
         {
-            DecodeEvent(payload);
+            _decoder.Decode(payload);
             return true;
         }
         catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
@@ -271,19 +267,19 @@ public sealed class EventFileReader : IDisposable
                 }
                 switch (field)
                 {
-                    case 1 when wire == WireType.Fixed64:
+                    case EventField.WallTime when wire == WireType.Fixed64:
                         wallTime = BitConverter.Int64BitsToDouble((long)reader.ReadFixed64());
                         break;
-                    case 2 when wire == WireType.Varint:
+                    case EventField.Step when wire == WireType.Varint:
                         step = (long)reader.ReadVarint();
                         break;
-                    case 5 when wire == WireType.LengthDelimited:
+                    case EventField.Summary when wire == WireType.LengthDelimited:
                         summaryEnd = reader.ReadLengthEnd();
                         break;
-                    case 4 or 8 or 9 when wire == WireType.LengthDelimited:
+                    case EventField.GraphDef or EventField.TaggedRunMetadata or EventField.MetaGraphDef when wire == WireType.LengthDelimited:
                         // A graph, run metadata or meta graph: never a value; pass it over when it closes the record.
                         return reader.ReadLengthEnd() == recordLength;
-                    case 3:
+                    case EventField.FileVersion:
                         return false;
                     default:
                         if (!reader.TrySkipInHead(wire))
@@ -294,7 +290,7 @@ public sealed class EventFileReader : IDisposable
                 }
             }
             if (summaryEnd != recordLength || !reader.TryReadTag(out int valueField, out WireType valueWire)
-                || valueField != 1 || valueWire != WireType.LengthDelimited || reader.ReadLengthEnd() != recordLength)
+                || valueField != SummaryField.Value || valueWire != WireType.LengthDelimited || reader.ReadLengthEnd() != recordLength)
             {
                 return false;
             }
@@ -306,7 +302,7 @@ public sealed class EventFileReader : IDisposable
                 {
                     return false;
                 }
-                if (field == 1 && wire == WireType.LengthDelimited)
+                if (field == SummaryValueField.Tag && wire == WireType.LengthDelimited)
                 {
                     if (!reader.TryReadInHead(out tag))
                     {
@@ -314,32 +310,33 @@ public sealed class EventFileReader : IDisposable
                     }
                     continue;
                 }
-                if (wire != WireType.LengthDelimited || field is not (4 or 5 or 6 or 8) || tag.IsEmpty
+                if (wire != WireType.LengthDelimited || field is not (SummaryValueField.Image or SummaryValueField.Histo or SummaryValueField.Audio or SummaryValueField.Tensor) || tag.IsEmpty
                     || reader.ReadLengthEnd() != recordLength)
                 {
                     return false;
                 }
-                string tagText = _strings.Get(tag);
+                string tagText = _decoder.Strings.Get(tag);
+                var runState = _decoder.RunState;
                 EventKinds kind;
                 string plugin;
                 switch (field)
                 {
-                    case 4:
-                        (kind, plugin) = (EventKinds.Image, _runState.PluginOf(tagText) ?? "images");
+                    case SummaryValueField.Image:
+                        (kind, plugin) = (EventKinds.Image, runState.PluginOf(tagText) ?? PluginNames.Images);
                         break;
-                    case 5:
-                        (kind, plugin) = (EventKinds.Histogram, _runState.PluginOf(tagText) ?? "histograms");
+                    case SummaryValueField.Histo:
+                        (kind, plugin) = (EventKinds.Histogram, runState.PluginOf(tagText) ?? PluginNames.Histograms);
                         break;
-                    case 6:
-                        (kind, plugin) = (EventKinds.Audio, _runState.PluginOf(tagText) ?? "audio");
+                    case SummaryValueField.Audio:
+                        (kind, plugin) = (EventKinds.Audio, runState.PluginOf(tagText) ?? PluginNames.Audio);
                         break;
                     default:
-                        if (!_runState.Knows(tagText))
+                        if (!runState.Knows(tagText))
                         {
                             // Its kind comes from metadata we have not seen: read it whole.
                             return false;
                         }
-                        plugin = _runState.PluginOf(tagText)!;
+                        plugin = runState.PluginOf(tagText)!;
                         kind = ValueDecoder.KindOfTensor(plugin);
                         if (kind == EventKinds.Scalar)
                         {
@@ -347,18 +344,17 @@ public sealed class EventFileReader : IDisposable
                         }
                         break;
                 }
-                if (!Wanted(tagText))
+                if (!_decoder.Wanted(tagText))
                 {
                     return true;
                 }
-                if ((_kinds & kind) != 0)
+                if ((_decoder.Kinds & kind) != 0)
                 {
                     return false;
                 }
-                if ((_counted & kind) != 0)
+                if ((_decoder.Counted & kind) != 0)
                 {
-                    _headers.Add(new ValueHeader(tagText, step, wallTime, kind, plugin));
-                    _batch.Add(new PendingValue(default, null, _headers.Count - 1));
+                    _decoder.QueueCounted(new ValueHeader(tagText, step, wallTime, kind, plugin));
                 }
                 return true;
             }
@@ -367,285 +363,6 @@ public sealed class EventFileReader : IDisposable
         {
             return false;
         }
-    }
-
-    private void DecodeEvent(ReadOnlySpan<byte> payload)
-    {
-        double wallTime = 0;
-        long step = 0;
-        ReadOnlySpan<byte> summary = default;
-        bool hasSummary = false;
-
-        var reader = new ProtoReader(payload);
-        while (reader.TryReadTag(out int field, out WireType wire))
-        {
-            switch (field)
-            {
-                case 1 when wire == WireType.Fixed64:
-                    wallTime = reader.ReadDouble();
-                    break;
-                case 2 when wire == WireType.Varint:
-                    step = (long)reader.ReadVarint();
-                    break;
-                case 3 when wire == WireType.LengthDelimited:
-                    // Always consume the field: a later file_version event (PurgeStep writes one)
-                    // must be skipped over, not left for the field loop to misread.
-                    var version = reader.ReadBytes();
-                    FileVersion ??= _strings.Get(version);
-                    break;
-                case 5 when wire == WireType.LengthDelimited:
-                    summary = reader.ReadBytes();
-                    hasSummary = true;
-                    break;
-                default:
-                    reader.Skip(wire);
-                    break;
-            }
-        }
-        if (!hasSummary)
-        {
-            return;
-        }
-
-        var values = new ProtoReader(summary);
-        while (values.TryReadTag(out int field, out WireType wire))
-        {
-            if (field == 1 && wire == WireType.LengthDelimited)
-            {
-                DecodeValue(values.ReadBytes(), step, wallTime);
-            }
-            else
-            {
-                values.Skip(wire);
-            }
-        }
-    }
-
-    private enum ValueField
-    {
-        None,
-        Simple,
-        Image,
-        Histogram,
-        Audio,
-        Tensor,
-    }
-
-    private void DecodeValue(ReadOnlySpan<byte> value, long step, double wallTime)
-    {
-        ReadOnlySpan<byte> tag = default;
-        ReadOnlySpan<byte> nodeName = default;
-        ReadOnlySpan<byte> payload = default;
-        ReadOnlySpan<byte> metadata = default;
-        bool hasMetadata = false;
-        var field = ValueField.None;
-        float simple = 0;
-
-        var reader = new ProtoReader(value);
-        while (reader.TryReadTag(out int number, out WireType wire))
-        {
-            switch (number)
-            {
-                case 1 when wire == WireType.LengthDelimited:
-                    tag = reader.ReadBytes();
-                    break;
-                case 2 when wire == WireType.Fixed32:
-                    simple = reader.ReadFloat();
-                    field = ValueField.Simple;
-                    break;
-                case 4 when wire == WireType.LengthDelimited:
-                    payload = reader.ReadBytes();
-                    field = ValueField.Image;
-                    break;
-                case 5 when wire == WireType.LengthDelimited:
-                    payload = reader.ReadBytes();
-                    field = ValueField.Histogram;
-                    break;
-                case 6 when wire == WireType.LengthDelimited:
-                    payload = reader.ReadBytes();
-                    field = ValueField.Audio;
-                    break;
-                case 7 when wire == WireType.LengthDelimited:
-                    nodeName = reader.ReadBytes();
-                    break;
-                case 8 when wire == WireType.LengthDelimited:
-                    payload = reader.ReadBytes();
-                    field = ValueField.Tensor;
-                    break;
-                case 9 when wire == WireType.LengthDelimited:
-                    metadata = reader.ReadBytes();
-                    hasMetadata = true;
-                    break;
-                case 3:
-                    // obsolete_old_style_histogram: a member of the value oneof we do not read.
-                    reader.Skip(wire);
-                    field = ValueField.None;
-                    break;
-                default:
-                    reader.Skip(wire);
-                    break;
-            }
-        }
-
-        string tagText = _strings.Get(tag.IsEmpty ? nodeName : tag);
-        if (hasMetadata && !_runState.Knows(tagText))
-        {
-            NotePlugin(tagText, metadata);
-        }
-        if (!Wanted(tagText))
-        {
-            return;
-        }
-        if (_counted != 0 && (field != ValueField.None || hasMetadata) && Count(field, tagText, step, wallTime, payload))
-        {
-            return;
-        }
-        if (field == ValueField.None)
-        {
-            // A value with metadata only (hparams writes these): a tensor with no elements.
-            if (hasMetadata && (_kinds & EventKinds.Tensor) != 0)
-            {
-                Add(new TensorRecord(tagText, step, wallTime, _runState.PluginOf(tagText) ?? string.Empty, "DT_INVALID",
-                    Array.Empty<long>(), Array.Empty<double>(), null, _runState.PluginContentOf(tagText)));
-            }
-            return;
-        }
-
-        switch (field)
-        {
-            case ValueField.Simple:
-                if ((_kinds & EventKinds.Scalar) != 0)
-                {
-                    _batch.Add(new PendingValue(new ScalarRecord(tagText, step, wallTime, simple), null));
-                }
-                return;
-            case ValueField.Image:
-                if ((_kinds & EventKinds.Image) != 0)
-                {
-                    Add(ValueDecoder.OldImage(tagText, step, wallTime, payload));
-                }
-                return;
-            case ValueField.Audio:
-                if ((_kinds & EventKinds.Audio) != 0)
-                {
-                    Add(ValueDecoder.OldAudio(tagText, step, wallTime, payload));
-                }
-                return;
-            case ValueField.Histogram:
-                if ((_kinds & EventKinds.Histogram) != 0)
-                {
-                    Add(ValueDecoder.OldHistogram(tagText, step, wallTime, payload));
-                }
-                return;
-        }
-
-        // A tensor: what it is depends on the plugin of the tag's first metadata.
-        string? plugin = _runState.PluginOf(tagText);
-        var kind = ValueDecoder.KindOfTensor(plugin);
-        if (kind == EventKinds.Scalar)
-        {
-            if ((_kinds & EventKinds.Scalar) != 0 && ScalarTensor.TryDecode(payload, out double number))
-            {
-                _batch.Add(new PendingValue(new ScalarRecord(tagText, step, wallTime, number), null));
-                return;
-            }
-            kind = EventKinds.Tensor;
-            if ((_kinds & EventKinds.Tensor) == 0 || ScalarTensor.TryDecode(payload, out _))
-            {
-                return;
-            }
-        }
-        if ((_kinds & kind) == 0)
-        {
-            return;
-        }
-        foreach (var record in ValueDecoder.NewStyle(kind, tagText, step, wallTime, plugin ?? string.Empty,
-                     _runState.PluginContentOf(tagText), payload))
-        {
-            Add(record);
-        }
-    }
-
-    private void Add(ValueRecord record) => _batch.Add(new PendingValue(default, record));
-
-    /// <summary>Queues a counted header when the value is of a counted kind; true when it did.</summary>
-    private bool Count(ValueField field, string tag, long step, double wallTime, ReadOnlySpan<byte> payload)
-    {
-        string? known = _runState.PluginOf(tag);
-        var (kind, plugin) = field switch
-        {
-            ValueField.Simple => (EventKinds.Scalar, known ?? "scalars"),
-            ValueField.Image => (EventKinds.Image, known ?? "images"),
-            ValueField.Audio => (EventKinds.Audio, known ?? "audio"),
-            ValueField.Histogram => (EventKinds.Histogram, known ?? "histograms"),
-            ValueField.None => (EventKinds.Tensor, known ?? string.Empty),
-            _ => (ValueDecoder.KindOfTensor(known), known ?? string.Empty),
-        };
-        if (kind == EventKinds.Scalar && field == ValueField.Tensor && !ScalarTensor.TryDecode(payload, out _))
-        {
-            kind = EventKinds.Tensor;
-        }
-        if ((_counted & kind) == 0)
-        {
-            return false;
-        }
-        _headers.Add(new ValueHeader(tag, step, wallTime, kind, plugin));
-        _batch.Add(new PendingValue(default, null, _headers.Count - 1));
-        return true;
-    }
-
-    private void NotePlugin(string tag, ReadOnlySpan<byte> metadata)
-    {
-        var reader = new ProtoReader(metadata);
-        while (reader.TryReadTag(out int field, out WireType wire))
-        {
-            if (field == 1 && wire == WireType.LengthDelimited)
-            {
-                var pluginData = new ProtoReader(reader.ReadBytes());
-                string? name = null;
-                ReadOnlySpan<byte> content = default;
-                while (pluginData.TryReadTag(out int inner, out WireType innerWire))
-                {
-                    if (inner == 1 && innerWire == WireType.LengthDelimited)
-                    {
-                        name = _strings.Get(pluginData.ReadBytes());
-                    }
-                    else if (inner == 2 && innerWire == WireType.LengthDelimited)
-                    {
-                        content = pluginData.ReadBytes();
-                    }
-                    else
-                    {
-                        pluginData.Skip(innerWire);
-                    }
-                }
-                if (name is not null)
-                {
-                    _runState.NotePlugin(tag, name, content);
-                }
-                return;
-            }
-            reader.Skip(wire);
-        }
-    }
-
-    private readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, int HeaderIndex = -1)
-    {
-        public bool Counted => HeaderIndex >= 0;
-    }
-
-    private bool Wanted(string tag)
-    {
-        if (_tagFilter is null)
-        {
-            return true;
-        }
-        if (!_tagVerdicts.TryGetValue(tag, out bool wanted))
-        {
-            wanted = _tagFilter(tag);
-            _tagVerdicts[tag] = wanted;
-        }
-        return wanted;
     }
 
     /// <inheritdoc />

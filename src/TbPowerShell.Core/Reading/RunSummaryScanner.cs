@@ -1,4 +1,5 @@
 using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Reading;
 
@@ -95,7 +96,7 @@ public sealed class RunSummaryScanner
             // first, which costs far less than hashing the tag's characters for every value.
             if (!_scalarsByInstance.TryGetValue(scalar.Tag, out var summary))
             {
-                summary = Get(scalar.Tag, EventKinds.Scalar, "scalars");
+                summary = Get(scalar.Tag, EventKinds.Scalar, PluginNames.Scalars);
                 _scalarsByInstance[scalar.Tag] = summary;
             }
             summary.AddScalar(scalar.Step, scalar.WallTime, scalar.Value);

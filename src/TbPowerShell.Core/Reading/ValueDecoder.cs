@@ -2,6 +2,7 @@ using System.Globalization;
 using TbPowerShell.Core.Audio;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Reading;
 
@@ -13,11 +14,11 @@ internal static class ValueDecoder
 {
     public static EventKinds KindOfTensor(string? plugin) => plugin switch
     {
-        "scalars" => EventKinds.Scalar,
-        "images" => EventKinds.Image,
-        "audio" => EventKinds.Audio,
-        "text" => EventKinds.Text,
-        "histograms" => EventKinds.Histogram,
+        PluginNames.Scalars => EventKinds.Scalar,
+        PluginNames.Images => EventKinds.Image,
+        PluginNames.Audio => EventKinds.Audio,
+        PluginNames.Text => EventKinds.Text,
+        PluginNames.Histograms => EventKinds.Histogram,
         _ => EventKinds.Tensor,
     };
 
@@ -102,7 +103,7 @@ internal static class ValueDecoder
             // Values cannot be written back as they were: keep the stored tensor for rewriting. A
             // scalars-plugin tensor here is one the reader did not take as a scalar; written from its
             // values it could become one.
-            RawTensor = numbers is null || plugin == "scalars" ? payload.ToArray() : null,
+            RawTensor = numbers is null || plugin == PluginNames.Scalars ? payload.ToArray() : null,
         };
     }
 

@@ -6,6 +6,7 @@ using TbPowerShell.Core.Audio;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Summaries;
 
@@ -19,18 +20,6 @@ namespace TbPowerShell.Core.Summaries;
 /// </summary>
 public static class RecordEncoder
 {
-    /// <summary>The scalars plugin's name.</summary>
-    public const string ScalarsPlugin = "scalars";
-
-    /// <summary>The images plugin's name.</summary>
-    public const string ImagesPlugin = "images";
-
-    /// <summary>The audio plugin's name.</summary>
-    public const string AudioPlugin = "audio";
-
-    /// <summary>The histograms plugin's name.</summary>
-    public const string HistogramsPlugin = "histograms";
-
     private static readonly long CanonicalNaNBits = BitConverter.DoubleToInt64Bits(double.NaN);
 
     // AudioPluginData { encoding: WAV }: what TensorBoard's audio summary writes.
@@ -40,11 +29,12 @@ public static class RecordEncoder
     private static readonly Dictionary<string, DataType> DataTypesByName = CreateDataTypesByName();
 
     /// <summary>
-    /// A scalar: a float32 <c>simple_value</c> when the number is a float32 (what PyTorch writes, and
+    /// A scalar read back bit for bit (for rewriting runs; <c>TbWriter.AddScalar</c> logs new scalars as PyTorch
+    /// does): a float32 <c>simple_value</c> when the number is a float32 (what PyTorch writes, and
     /// every scalar PyTorch wrote), else a rank-0 DT_DOUBLE tensor of the scalars plugin, so that no
     /// bit of a double read from a TensorFlow run is lost.
     /// </summary>
-    public static Summary.Types.Value Scalar(string tag, double value)
+    public static Summary.Types.Value ExactScalar(string tag, double value)
     {
         float single = (float)value;
         if (BitConverter.DoubleToInt64Bits(single) == BitConverter.DoubleToInt64Bits(value))
@@ -56,7 +46,7 @@ public static class RecordEncoder
         return new Summary.Types.Value
         {
             Tag = tag,
-            Metadata = SummaryValues.PluginMetadata(ScalarsPlugin, ByteString.Empty),
+            Metadata = SummaryValues.PluginMetadata(PluginNames.Scalars, ByteString.Empty),
             Tensor = tensor,
         };
     }
@@ -153,7 +143,7 @@ public static class RecordEncoder
         return new Summary.Types.Value
         {
             Tag = images[0].Tag,
-            Metadata = SummaryValues.PluginMetadata(ImagesPlugin, ByteString.Empty),
+            Metadata = SummaryValues.PluginMetadata(PluginNames.Images, ByteString.Empty),
             Tensor = tensor,
         };
     }
@@ -215,7 +205,7 @@ public static class RecordEncoder
         return new Summary.Types.Value
         {
             Tag = clips[0].Tag,
-            Metadata = SummaryValues.PluginMetadata(AudioPlugin, WavAudioContent),
+            Metadata = SummaryValues.PluginMetadata(PluginNames.Audio, WavAudioContent),
             Tensor = tensor,
         };
     }
@@ -230,7 +220,7 @@ public static class RecordEncoder
         return new Summary.Types.Value
         {
             Tag = r.Tag,
-            Metadata = SummaryValues.PluginMetadata(SummaryValues.TextPlugin, ByteString.Empty),
+            Metadata = SummaryValues.PluginMetadata(PluginNames.Text, ByteString.Empty),
             Tensor = tensor,
         };
     }
@@ -273,7 +263,7 @@ public static class RecordEncoder
         return new Summary.Types.Value
         {
             Tag = r.Tag,
-            Metadata = SummaryValues.PluginMetadata(HistogramsPlugin, ByteString.Empty),
+            Metadata = SummaryValues.PluginMetadata(PluginNames.Histograms, ByteString.Empty),
             Tensor = new TensorProto
             {
                 Dtype = DataType.DtDouble,

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Summaries;
 
@@ -9,21 +10,11 @@ namespace TbPowerShell.Core.Summaries;
 /// </summary>
 public static class SummaryValues
 {
-    /// <summary>The text plugin's name.</summary>
-    public const string TextPlugin = "text";
-
-    /// <summary>The custom-scalars plugin's name.</summary>
-    public const string CustomScalarsPlugin = "custom_scalars";
-
     /// <summary>The tag TensorBoard reads a run's custom-scalars layout from.</summary>
     public const string CustomScalarsLayoutTag = "custom_scalars__config__";
 
     /// <summary>The suffix PyTorch's <c>add_text</c> adds to text tags.</summary>
     public const string TextTagSuffix = "/text_summary";
-
-    /// <summary>A scalar as <c>simple_value</c> (float32).</summary>
-    public static Summary.Types.Value Scalar(string tag, double value) =>
-        new() { Tag = tag, SimpleValue = (float)value };
 
     /// <summary>An encoded image (PNG from our encoder) in <c>Summary.Image</c>, as <c>add_image</c> writes it.</summary>
     public static Summary.Types.Value Image(string tag, byte[] encoded, int width, int height, int channels) =>
@@ -69,7 +60,7 @@ public static class SummaryValues
         return new Summary.Types.Value
         {
             Tag = tag + TextTagSuffix,
-            Metadata = PluginMetadata(TextPlugin, new TextPluginData { Version = 0 }.ToByteString()),
+            Metadata = PluginMetadata(PluginNames.Text, new TextPluginData { Version = 0 }.ToByteString()),
             Tensor = tensor,
         };
     }
@@ -86,7 +77,7 @@ public static class SummaryValues
         return new Summary.Types.Value
         {
             Tag = CustomScalarsLayoutTag,
-            Metadata = PluginMetadata(CustomScalarsPlugin, ByteString.Empty),
+            Metadata = PluginMetadata(PluginNames.CustomScalars, ByteString.Empty),
             Tensor = tensor,
         };
     }

@@ -11,12 +11,6 @@ namespace TbPowerShell.Core.Wire;
 /// </summary>
 internal static class ScalarEventEncoder
 {
-    private const byte WallTimeKey = (1 << 3) | 1;   // fixed64
-    private const byte StepKey = (2 << 3) | 0;       // varint
-    private const byte SummaryKey = (5 << 3) | 2;    // length-delimited
-    private const byte ValueKey = (1 << 3) | 2;
-    private const byte TagKey = (1 << 3) | 2;
-    private const byte SimpleValueKey = (2 << 3) | 5; // fixed32
 
     /// <summary>The payload size for <paramref name="tagByteCount"/> UTF-8 tag bytes.</summary>
     public static int PayloadSize(int tagByteCount, double wallTime, long step)
@@ -41,25 +35,25 @@ internal static class ScalarEventEncoder
         int p = 0;
         if (wallTime != 0)
         {
-            destination[p++] = WallTimeKey;
+            destination[p++] = ScalarEventKeys.WallTime;
             BinaryPrimitives.WriteDoubleLittleEndian(destination.Slice(p), wallTime);
             p += 8;
         }
         if (step != 0)
         {
-            destination[p++] = StepKey;
+            destination[p++] = ScalarEventKeys.Step;
             p += WriteVarint(destination.Slice(p), (ulong)step);
         }
         int valueSize = 1 + VarintSize((ulong)tagByteCount) + tagByteCount + 5;
         int summarySize = 1 + VarintSize((ulong)valueSize) + valueSize;
-        destination[p++] = SummaryKey;
+        destination[p++] = ScalarEventKeys.Summary;
         p += WriteVarint(destination.Slice(p), (ulong)summarySize);
-        destination[p++] = ValueKey;
+        destination[p++] = ScalarEventKeys.Value;
         p += WriteVarint(destination.Slice(p), (ulong)valueSize);
-        destination[p++] = TagKey;
+        destination[p++] = ScalarEventKeys.Tag;
         p += WriteVarint(destination.Slice(p), (ulong)tagByteCount);
         p += Encoding.UTF8.GetBytes(tag, destination.Slice(p));
-        destination[p++] = SimpleValueKey;
+        destination[p++] = ScalarEventKeys.SimpleValue;
         BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(p), value);
         return p + 4;
     }

@@ -23,19 +23,20 @@ internal static class ScalarTensor
         {
             switch (field)
             {
-                case 1 when wire == WireType.Varint:
+                case TensorField.Dtype when wire == WireType.Varint:
                     dtype = (int)reader.ReadVarint();
                     break;
-                case 2 when wire == WireType.LengthDelimited:
+                case TensorField.TensorShape when wire == WireType.LengthDelimited:
                     if (!IsRankZero(reader.ReadBytes()))
                     {
                         return false;
                     }
                     break;
-                case 4 when wire == WireType.LengthDelimited:
+                case TensorField.TensorContent when wire == WireType.LengthDelimited:
                     content = reader.ReadBytes();
                     break;
-                case 5 or 6 or 7 or 10 or 13 or 16 or 17:
+                case TensorField.FloatVal or TensorField.DoubleVal or TensorField.IntVal or TensorField.Int64Val
+                    or TensorField.HalfVal or TensorField.Uint32Val or TensorField.Uint64Val:
                     ReadValues(ref reader, field, wire, ref valueField, ref valueCount, ref firstBits);
                     break;
                 default:
@@ -46,14 +47,14 @@ internal static class ScalarTensor
 
         int expectedField = dtype switch
         {
-            TensorDataType.Float => 5,
-            TensorDataType.Double => 6,
+            TensorDataType.Float => TensorField.FloatVal,
+            TensorDataType.Double => TensorField.DoubleVal,
             TensorDataType.Int32 or TensorDataType.Int16 or TensorDataType.Int8
-                or TensorDataType.UInt8 or TensorDataType.UInt16 => 7,
-            TensorDataType.Int64 => 10,
-            TensorDataType.Half or TensorDataType.BFloat16 => 13,
-            TensorDataType.UInt32 => 16,
-            TensorDataType.UInt64 => 17,
+                or TensorDataType.UInt8 or TensorDataType.UInt16 => TensorField.IntVal,
+            TensorDataType.Int64 => TensorField.Int64Val,
+            TensorDataType.Half or TensorDataType.BFloat16 => TensorField.HalfVal,
+            TensorDataType.UInt32 => TensorField.Uint32Val,
+            TensorDataType.UInt64 => TensorField.Uint64Val,
             _ => 0,
         };
         if (expectedField == 0)
@@ -82,11 +83,11 @@ internal static class ScalarTensor
         var reader = new ProtoReader(shape);
         while (reader.TryReadTag(out int field, out WireType wire))
         {
-            if (field == 2 || (field == 3 && wire == WireType.Varint && reader.ReadVarint() != 0))
+            if (field == TensorShapeField.Dim || (field == TensorShapeField.UnknownRank && wire == WireType.Varint && reader.ReadVarint() != 0))
             {
                 return false; // a dimension, or unknown rank
             }
-            if (field != 3)
+            if (field != TensorShapeField.UnknownRank)
             {
                 reader.Skip(wire);
             }
@@ -97,8 +98,8 @@ internal static class ScalarTensor
     private static void ReadValues(ref ProtoReader reader, int field, WireType wire,
                                    ref int valueField, ref int valueCount, ref ulong firstBits)
     {
-        bool isFloat = field == 5;
-        bool isDouble = field == 6;
+        bool isFloat = field == TensorField.FloatVal;
+        bool isDouble = field == TensorField.DoubleVal;
         if (wire == WireType.LengthDelimited)
         {
             var packed = new ProtoReader(reader.ReadBytes());

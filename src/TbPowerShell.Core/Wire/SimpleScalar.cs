@@ -11,12 +11,6 @@ namespace TbPowerShell.Core.Wire;
 /// </summary>
 internal static class SimpleScalar
 {
-    private const byte WallTimeKey = (1 << 3) | 1;    // Event.wall_time, fixed64
-    private const byte StepKey = (2 << 3) | 0;        // Event.step, varint
-    private const byte SummaryKey = (5 << 3) | 2;     // Event.summary, length-delimited
-    private const byte ValueKey = (1 << 3) | 2;       // Summary.value, length-delimited
-    private const byte TagKey = (1 << 3) | 2;         // Summary.Value.tag, length-delimited
-    private const byte SimpleValueKey = (2 << 3) | 5; // Summary.Value.simple_value, fixed32
 
     /// <summary>True when <paramref name="payload"/> is an event of that layout; its parts are then in the out values.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> tag, out long step, out double wallTime, out float value)
@@ -31,7 +25,7 @@ internal static class SimpleScalar
         {
             return false;
         }
-        if (payload[0] == WallTimeKey)
+        if (payload[0] == ScalarEventKeys.WallTime)
         {
             if (end < 9)
             {
@@ -40,7 +34,7 @@ internal static class SimpleScalar
             wallTime = BinaryPrimitives.ReadDoubleLittleEndian(payload.Slice(1, 8));
             p = 9;
         }
-        if (p < end && payload[p] == StepKey)
+        if (p < end && payload[p] == ScalarEventKeys.Step)
         {
             p++;
             ulong raw = 0;
@@ -62,15 +56,15 @@ internal static class SimpleScalar
             step = (long)raw;
         }
         // The summary, its one value and that value's tag: each a key and a length that must close what holds it.
-        if (!TryEnter(payload, ref p, SummaryKey, out int length) || p + length != end
-            || !TryEnter(payload, ref p, ValueKey, out length) || p + length != end
-            || !TryEnter(payload, ref p, TagKey, out length) || length > end - p)
+        if (!TryEnter(payload, ref p, ScalarEventKeys.Summary, out int length) || p + length != end
+            || !TryEnter(payload, ref p, ScalarEventKeys.Value, out length) || p + length != end
+            || !TryEnter(payload, ref p, ScalarEventKeys.Tag, out length) || length > end - p)
         {
             return false;
         }
         tag = payload.Slice(p, length);
         p += length;
-        if (end - p != 5 || payload[p] != SimpleValueKey)
+        if (end - p != 5 || payload[p] != ScalarEventKeys.SimpleValue)
         {
             return false;
         }

@@ -180,7 +180,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
             }
             else
             {
-                w.AddValue(RecordEncoder.Scalar(tag, value), step, wallTime);
+                w.AddValue(RecordEncoder.ExactScalar(tag, value), step, wallTime);
             }
         }, target);
         if (written && PassThru)
