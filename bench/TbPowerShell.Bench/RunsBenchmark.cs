@@ -5,8 +5,8 @@ using TbPowerShell.Core.Reading;
 namespace TbPowerShell.Bench;
 
 /// <summary>
-/// Target 11: over 50 runs of 200 thousand scalars, <see cref="ParallelRunReader"/> uses both cores: its
-/// speed-up over the sequential read of the same runs (<see cref="ParallelRunReader.ReadSequentially"/>, same
+/// Target 11: over 50 runs of 200 thousand scalars, <see cref="RunReader"/> uses both cores: its
+/// speed-up over the sequential read of the same runs (<see cref="RunReader.ReadSequentially"/>, same
 /// code on one thread) and its process CPU time per wall time. Also <see cref="RunSummaryScanner"/>
 /// (what Get-TbRun and Get-TbTag run) against its sequential scan.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class RunsBenchmark
         var found = LogDirectory.FindRuns(scratch.Path);
         long total = (long)runs * scalarsPerRun;
         long bytes = found.Sum(r => r.TotalBytes);
-        var reader = new ParallelRunReader(found);
+        var reader = new RunReader(found);
         var scanner = new RunSummaryScanner(found);
         if (Consume(reader.Read()) != total || Consume(reader.ReadSequentially()) != total)
         {

@@ -52,7 +52,7 @@ public sealed class RunSummaryScanner
                 var run = _runs[index];
                 var builder = new Builder(states[index]);
                 int damaged = 0, unreadable = 0;
-                RunFiles.Read(run, states[index], _options, counted, builder, item =>
+                RunReader.ReadRun(run, states[index], _options, counted, builder, item =>
                 {
                     if (item.Kind == ReadItemKind.Damaged)
                     {
@@ -79,7 +79,7 @@ public sealed class RunSummaryScanner
             TagStateOf = _options.TagStateOf,
         }, _kinds).Scan(cancellation);
 
-    private sealed class Builder : RunFiles.IValueSink
+    private sealed class Builder : RunReader.IValueSink
     {
         private readonly Dictionary<(string Tag, EventKinds Kind), TagSummary> _tags = new();
         private readonly Dictionary<string, TagSummary> _scalarsByInstance = new(ReferenceEqualityComparer.Instance);

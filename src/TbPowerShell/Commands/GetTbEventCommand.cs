@@ -263,7 +263,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             ? new ProgressRecord(ProgressId, "Reading event files", "Starting") { PercentComplete = 0 }
             : null;
         var clock = Stopwatch.StartNew();
-        var reader = new ParallelRunReader(fresh, new RunReadOptions
+        var reader = new RunReader(fresh, new RunReadOptions
         {
             TagFilter = TagFilter,
             Kinds = _kinds,

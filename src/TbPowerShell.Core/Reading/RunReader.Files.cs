@@ -2,8 +2,11 @@ using TbPowerShell.Core.Model;
 
 namespace TbPowerShell.Core.Reading;
 
-/// <summary>Reads the files of one run in order, turning what <see cref="EventFileReader"/> reports into <see cref="RunReadItem"/>s.</summary>
-internal static class RunFiles
+/// <summary>
+/// Reading the files of one run in order, turning what <see cref="EventFileReader"/> reports into <see cref="RunReadItem"/>s:
+/// the part of a multi-run read that each worker (or the sequential enumerator, or a run summary scan) runs.
+/// </summary>
+public sealed partial class RunReader
 {
     /// <summary>What a summarizing read does with the values it decodes or counts, instead of delivering them.</summary>
     internal interface IValueSink
@@ -20,7 +23,7 @@ internal static class RunFiles
     /// values, damage, and one closing item per file. An I/O failure closes its file with
     /// <see cref="ReadItemKind.Unreadable"/>; the next file follows.
     /// </summary>
-    public static void Read(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted, IValueSink? values,
+    internal static void ReadRun(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted, IValueSink? values,
                             Action<RunReadItem> deliver, CancellationToken cancellation)
     {
         foreach (string file in run.Files)

@@ -4,7 +4,7 @@ using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Tests;
 
-public sealed class ParallelRunReaderTests : IDisposable
+public sealed class RunReaderTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -100,13 +100,13 @@ public sealed class ParallelRunReaderTests : IDisposable
         Assert.True(all.Count > 30);
         var options = new RunReadOptions { Kinds = EventKinds.All, BatchSize = 7, BatchesPerRun = 2, MaxDegreeOfParallelism = 3 };
         var byBytes = new RunReadOptions { Kinds = EventKinds.All, BatchSize = 5000, MaxBatchBytes = 20_000, BatchesPerRun = 1, MaxDegreeOfParallelism = 2 };
-        var reader = new ParallelRunReader(all, options);
+        var reader = new RunReader(all, options);
 
         var parallel = reader.Read().Select(Describe).ToList();
         var sequential = reader.ReadSequentially().Select(Describe).ToList();
 
         Assert.Equal(sequential, parallel);
-        Assert.Equal(sequential, new ParallelRunReader(all, byBytes).Read().Select(Describe).ToList());
+        Assert.Equal(sequential, new RunReader(all, byBytes).Read().Select(Describe).ToList());
         Assert.Equal(ReadWithFileReader(all, EventKinds.All), reader.Read().Select(Short).ToList());
         Assert.Contains(parallel, l => l.StartsWith("D fixture/", StringComparison.Ordinal));
         Assert.Contains(parallel, l => l.StartsWith("V run03 ", StringComparison.Ordinal) && l.Contains("ImageRecord"));
@@ -117,7 +117,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     public void ProgressReachesTheTotalSize()
     {
         var runs = WriteRuns(5, 300);
-        var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 64 });
+        var reader = new RunReader(runs, new RunReadOptions { BatchSize = 64 });
         var items = reader.Read().ToList();
         Assert.Equal(reader.TotalBytes, items[^1].BytesDone);
         Assert.True(items.Zip(items.Skip(1)).All(p => p.First.BytesDone <= p.Second.BytesDone));
@@ -129,7 +129,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     {
         var runs = WriteRuns(10, 20_000);
         var options = new RunReadOptions { BatchSize = 100, BatchesPerRun = 2, MaxDegreeOfParallelism = 2, ReadAheadRuns = 3 };
-        var reader = new ParallelRunReader(runs, options);
+        var reader = new RunReader(runs, options);
         using var items = reader.Read().GetEnumerator();
         Assert.True(items.MoveNext());
 
@@ -171,7 +171,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         {
             Kinds = EventKinds.Image, MaxBatchBytes = 1, BatchesPerRun = 32, MaxBufferedBytesPerRun = 250_000, MaxDegreeOfParallelism = 2,
         };
-        var reader = new ParallelRunReader(runs, options);
+        var reader = new RunReader(runs, options);
         int images = 0;
         int peakWhilePaused = 0;
         foreach (var item in reader.Read())
@@ -194,7 +194,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     {
         var runs = WriteRuns(8, 20_000);
         using var cancel = new CancellationTokenSource();
-        var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 100, BatchesPerRun = 2 });
+        var reader = new RunReader(runs, new RunReadOptions { BatchSize = 100, BatchesPerRun = 2 });
         long seen = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
@@ -215,7 +215,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     public void LeavingEarlyStopsTheWorkers()
     {
         var runs = WriteRuns(6, 20_000);
-        var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 50, BatchesPerRun = 1 });
+        var reader = new RunReader(runs, new RunReadOptions { BatchSize = 50, BatchesPerRun = 1 });
         var first = reader.Read().Take(10).ToList();
         Assert.Equal(10, first.Count);
         Assert.Equal(0, reader.Stats.WaitingWorkers);
@@ -228,7 +228,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         string gone = Path.Combine(runs[1].Directory, "events.out.tfevents.0000000000.gone.1.0");
         var broken = runs[1] with { Files = new[] { runs[1].Files[0], gone } };
         runs[1] = broken;
-        var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 16 });
+        var reader = new RunReader(runs, new RunReadOptions { BatchSize = 16 });
         var items = reader.Read().ToList();
 
         var failed = Assert.Single(items, i => i.Kind == ReadItemKind.Unreadable);
@@ -247,7 +247,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         var runs = WriteRuns(5, 200).ToList();
         // A bug, not an I/O error: a null file name makes the reader throw ArgumentNullException in run02's worker.
         runs[2] = runs[2] with { Files = new[] { runs[2].Files[0], null! } };
-        var reader = new ParallelRunReader(runs, new RunReadOptions { BatchSize = 16 });
+        var reader = new RunReader(runs, new RunReadOptions { BatchSize = 16 });
         var names = new List<string>();
         Assert.ThrowsAny<ArgumentException>(() =>
         {
@@ -267,7 +267,7 @@ public sealed class ParallelRunReaderTests : IDisposable
     public void ReadingResumesAtTheOffsetsOfAnEarlierRead()
     {
         var runs = WriteRuns(3, 100);
-        var first = new ParallelRunReader(runs).Read().ToList();
+        var first = new RunReader(runs).Read().ToList();
         var ends = first.Where(i => i.Kind == ReadItemKind.EndOfFile).ToDictionary(i => i.File, i => i.Offset);
         Assert.Equal(runs.Sum(r => r.Files.Count), ends.Count);
 
@@ -277,7 +277,7 @@ public sealed class ParallelRunReaderTests : IDisposable
             writer.AddScalar("late", 5, 999, new TbTimestamp(1.8e9));
         }
         var again = LogDirectory.FindRuns(_dir.Sub("logs"));
-        var second = new ParallelRunReader(again, new RunReadOptions { StartOffsets = ends }).Read().ToList();
+        var second = new RunReader(again, new RunReadOptions { StartOffsets = ends }).Read().ToList();
         var scalar = Assert.Single(second, i => i.Kind == ReadItemKind.Scalar);
         Assert.Equal(("run01", "late", 999L), (scalar.Run.Name, scalar.Scalar.Tag, scalar.Scalar.Step));
         Assert.All(second.Where(i => i.File != scalar.File), i => Assert.Equal(ends[i.File], i.Offset));
@@ -304,7 +304,7 @@ public sealed class ParallelRunReaderTests : IDisposable
         foreach (var kinds in new[] { EventKinds.Scalar, EventKinds.All })
         {
             var options = new RunReadOptions { BatchSize = 64, Kinds = kinds, StartOffsets = starts };
-            var reader = new ParallelRunReader(runs, options);
+            var reader = new RunReader(runs, options);
             var parallel = reader.Read().Select(Describe).ToList();
             Assert.Equal(parallel, reader.ReadSequentially().Select(Describe).ToList());
             Assert.Contains(parallel, line => line.StartsWith("NotEventFile run02", StringComparison.Ordinal));
