@@ -1,8 +1,8 @@
 namespace TbPowerShell.Core.Analysis;
 
 /// <summary>One row of a wide table: a run at a step, with a cell per tag (null where the tag has no value).</summary>
-/// <param name="Run">The run.</param>
-/// <param name="Step">The step.</param>
+/// <param name="Run">The run the row belongs to.</param>
+/// <param name="Step">The step shared by the row's values.</param>
 /// <param name="WallTime">The latest wall time among the row's values, in seconds since the Unix epoch.</param>
 /// <param name="Values">A cell per tag of <see cref="ScalarPivot.Tags"/>, in that order.</param>
 /// <param name="Smoothed">The smoothed cells, when smoothed values were given; otherwise null.</param>

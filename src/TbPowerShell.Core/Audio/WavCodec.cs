@@ -20,7 +20,7 @@ public sealed class AudioFormatException : ArgumentException
         IsOutOfRange = outOfRange;
     }
 
-    /// <summary>The value at fault.</summary>
+    /// <summary>The value that made the audio invalid (a sample rate, a sample, a file), for the error's target.</summary>
     public object? OffendingValue { get; }
 
     /// <summary>True when a sample lay outside [-1, 1].</summary>

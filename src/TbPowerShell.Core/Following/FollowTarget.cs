@@ -29,12 +29,12 @@ public sealed record FollowTarget
     /// A log directory: every directory below it (itself included) holding files whose name contains
     /// <c>tfevents</c> is a run, also one that appears later. The directory need not exist yet.
     /// </summary>
-    /// <param name="path">The directory.</param>
+    /// <param name="path">The log directory to follow (its runs, present and future).</param>
     /// <param name="namingRoot">The directory run names are relative to; null for <paramref name="path"/> itself.</param>
     public static FollowTarget Directory(string path, string? namingRoot = null) => new(path, true, namingRoot);
 
     /// <summary>One event file. It need not exist yet; if it is deleted, it is read from the start when it comes back.</summary>
-    /// <param name="path">The file.</param>
+    /// <param name="path">The one event file to follow.</param>
     /// <param name="namingRoot">The directory its run name is relative to; null for the file's own directory (run ".").</param>
     public static FollowTarget File(string path, string? namingRoot = null) => new(path, false, namingRoot);
 

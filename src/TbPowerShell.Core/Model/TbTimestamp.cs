@@ -61,7 +61,7 @@ public readonly struct TbTimestamp : IComparable, IComparable<TbTimestamp>, IEqu
     /// <summary>The time as a local <see cref="DateTime"/>.</summary>
     public DateTime LocalDateTime => DateTimeOffset.LocalDateTime;
 
-    /// <summary>The current time.</summary>
+    /// <summary>Now, from the system clock (UTC), to the tick.</summary>
     public static TbTimestamp Now => FromDateTimeOffset(System.DateTimeOffset.UtcNow);
 
     /// <summary>Converts a <see cref="System.DateTimeOffset"/> (100 ns precision).</summary>

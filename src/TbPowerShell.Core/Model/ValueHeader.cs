@@ -1,7 +1,7 @@
 namespace TbPowerShell.Core.Model;
 
 /// <summary>What is known of a value without decoding its payload.</summary>
-/// <param name="Tag">The tag.</param>
+/// <param name="Tag">The series name the value was logged under.</param>
 /// <param name="Step">The event's step.</param>
 /// <param name="WallTime">The event's wall time in seconds since the Unix epoch.</param>
 /// <param name="Kind">The kind of value (one flag).</param>

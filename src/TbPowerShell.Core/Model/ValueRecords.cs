@@ -1,8 +1,8 @@
 namespace TbPowerShell.Core.Model;
 
 /// <summary>A non-scalar value read from an event file.</summary>
-/// <param name="Tag">The tag.</param>
-/// <param name="Step">The step.</param>
+/// <param name="Tag">The series name the value was logged under.</param>
+/// <param name="Step">The training step the value was logged at.</param>
 /// <param name="WallTime">Seconds since the Unix epoch, as stored.</param>
 public abstract record ValueRecord(string Tag, long Step, double WallTime);
 
@@ -34,12 +34,12 @@ public sealed record HistogramRecord(string Tag, long Step, double WallTime, dou
     : ValueRecord(Tag, Step, WallTime);
 
 /// <summary>Any other tensor value: its plugin, dtype, shape and values.</summary>
-/// <param name="Tag">The tag.</param>
-/// <param name="Step">The step.</param>
+/// <param name="Tag">The series name the value was logged under.</param>
+/// <param name="Step">The training step the value was logged at.</param>
 /// <param name="WallTime">Seconds since the Unix epoch.</param>
 /// <param name="Plugin">The plugin named by the tag's first metadata ("" for none).</param>
 /// <param name="DType">TensorFlow's dtype name, e.g. "DT_FLOAT".</param>
-/// <param name="Shape">The dimensions.</param>
+/// <param name="Shape">The dimensions of the text tensor (empty for a single string).</param>
 /// <param name="Values">double[] for numbers and booleans, string[] for strings (UTF-8 decoded), empty when not decodable.</param>
 /// <param name="Bytes">For string tensors, the raw bytes of each element (they may not be text).</param>
 /// <param name="PluginContent">The plugin's content bytes from the tag's first metadata.</param>

@@ -86,7 +86,7 @@ public sealed class EventFileReader : IDisposable
     private void UpdateSkim() =>
         _skim = _filtersTags || (_decoder.Kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
 
-    /// <summary>The file being read.</summary>
+    /// <summary>The event file being read (as given), for messages and items.</summary>
     public string Path { get; }
 
     /// <summary>Where the next record starts; after <see cref="EventReadResult.Truncated"/>, where to resume later.</summary>

@@ -15,7 +15,7 @@ public enum EventReadResult
     /// <summary>The file ends inside a record; <see cref="EventFileReader.Offset"/> is where to resume.</summary>
     Truncated,
 
-    /// <summary>The file ends cleanly.</summary>
+    /// <summary>The file ends after a whole record; <see cref="EventFileReader.Offset"/> is where to go on if it grows.</summary>
     EndOfData,
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class TagSummary
         Plugin = plugin;
     }
 
-    /// <summary>The tag.</summary>
+    /// <summary>The series name.</summary>
     public string Tag { get; }
 
     /// <summary>The kind of its values (one flag).</summary>

@@ -10,6 +10,6 @@ public sealed class EventFileChangedException : IOException
         Path = path;
     }
 
-    /// <summary>The file that changed.</summary>
+    /// <summary>The event file that grew or changed between the check and the repair (full path).</summary>
     public string Path { get; }
 }

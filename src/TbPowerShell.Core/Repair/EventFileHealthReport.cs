@@ -7,7 +7,7 @@ using TbPowerShell.Core.Repair;
 namespace TbPowerShell.Core.IO;
 
 /// <summary>What a health check found in one event file.</summary>
-/// <param name="Path">The file.</param>
+/// <param name="Path">The event file checked (full path).</param>
 /// <param name="Length">Its size in bytes.</param>
 /// <param name="IntactRecords">Records whose CRCs verify and whose payload is an <c>Event</c>.</param>
 /// <param name="Regions">Every damaged region, in file order.</param>

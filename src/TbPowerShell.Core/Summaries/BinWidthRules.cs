@@ -9,7 +9,7 @@ internal static class BinWidthRules
 {
     /// <summary>The width for the named rule over <paramref name="x"/> (finite, not empty).</summary>
     /// <param name="rule">A lower-case name from <see cref="HistogramBins.RuleNames"/>.</param>
-    /// <param name="x">The data.</param>
+    /// <param name="x">The finite values whose spread sets the bin width.</param>
     /// <param name="ptp">max - min of the data.</param>
     /// <param name="firstEdge">The range's lower end (min, or min - 0.5 when all values are equal).</param>
     /// <param name="lastEdge">The range's upper end.</param>

@@ -158,7 +158,7 @@ internal static class NumpyHistogram
     /// Counts against explicit increasing edges: bin i holds <c>[edges[i], edges[i+1])</c>, the last
     /// bin also its right edge; values outside are not counted (numpy's <c>_search_sorted_inclusive</c>).
     /// </summary>
-    /// <param name="values">The values.</param>
+    /// <param name="values">The finite values to bin (NaN and infinities dropped beforehand).</param>
     /// <param name="edges">Strictly increasing edges.</param>
     /// <param name="counts">One counter per bin, added to.</param>
     /// <param name="tensorFlowEdges">
