@@ -1,5 +1,6 @@
 using System.Globalization;
 using TbPowerShell.Core.Audio;
+using TbPowerShell.Core.Imaging;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Wire;
@@ -26,7 +27,7 @@ internal static class ValueDecoder
     {
         var image = Summary.Types.Image.Parser.ParseFrom(payload);
         byte[] bytes = image.EncodedImageString.ToByteArray();
-        var sniffed = Sniff(bytes);
+        var sniffed = ImageFormatSniffer.Sniff(bytes);
         int channels = image.Colorspace > 0 ? image.Colorspace : sniffed.Channels;
         return new ImageRecord(tag, step, wallTime, image.Width, image.Height, channels, sniffed.Format, bytes, 0);
     }
@@ -119,7 +120,7 @@ internal static class ValueDecoder
         int.TryParse(System.Text.Encoding.ASCII.GetString(items[1]), NumberStyles.Integer, CultureInfo.InvariantCulture, out int height);
         for (int i = 2; i < items.Length; i++)
         {
-            var sniffed = Sniff(items[i]);
+            var sniffed = ImageFormatSniffer.Sniff(items[i]);
             yield return new ImageRecord(tag, step, wallTime, width, height, sniffed.Channels, sniffed.Format, items[i], i - 2);
         }
     }
@@ -164,40 +165,5 @@ internal static class ValueDecoder
         double min = k > 0 ? buckets[0].Left : double.NaN;
         double max = k > 0 ? buckets[k - 1].Right : double.NaN;
         return new HistogramRecord(tag, step, wallTime, min, max, count, double.NaN, double.NaN, buckets);
-    }
-
-    /// <summary>The format and channel count of encoded image bytes, from their first bytes only.</summary>
-    internal static (string Format, int Channels) Sniff(ReadOnlySpan<byte> b)
-    {
-        if (b.Length >= 26 && b[0] == 0x89 && b[1] == (byte)'P' && b[2] == (byte)'N' && b[3] == (byte)'G')
-        {
-            int channels = b[25] switch
-            {
-                0 => 1,
-                2 => 3,
-                3 => 3,
-                4 => 2,
-                6 => 4,
-                _ => 0,
-            };
-            return ("png", channels);
-        }
-        if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-        {
-            return ("jpeg", 3);
-        }
-        if (b.Length >= 4 && b[0] == (byte)'G' && b[1] == (byte)'I' && b[2] == (byte)'F')
-        {
-            return ("gif", 3);
-        }
-        if (b.Length >= 2 && b[0] == (byte)'B' && b[1] == (byte)'M')
-        {
-            return ("bmp", 3);
-        }
-        if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8))
-        {
-            return ("webp", 3);
-        }
-        return ("unknown", 0);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using TbPowerShell.Core.Audio;
+using TbPowerShell.Core.Imaging;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Reading;
@@ -128,7 +129,7 @@ public static class RecordEncoder
     private static bool ImagesShareEvent(ImageRecord[] images) =>
         // A tensor of images gives every image the same size and the channels sniffed from its bytes.
         images.All(i => i.Width == images[0].Width && i.Height == images[0].Height
-                        && ValueDecoder.Sniff(i.Encoded).Channels == i.Channels);
+                        && ImageFormatSniffer.Sniff(i.Encoded).Channels == i.Channels);
 
     private static Summary.Types.Value ImageTensor(ImageRecord[] images)
     {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using TbPowerShell.Core.Proto;
 
-namespace TbPowerShell.Core.Reading;
+namespace TbPowerShell.Core.Wire;
 
 /// <summary>Decodes the values of a <c>TensorProto</c> (typed lists or <c>tensor_content</c>) as TensorFlow's <c>make_ndarray</c> does.</summary>
 public static class TensorValues
