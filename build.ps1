@@ -5,8 +5,8 @@
 .DESCRIPTION
     Tasks (run in the order given):
       Build  (default) builds the C# projects and lays out the importable module in
-             ./out/TbPowerShell: the binaries, the manifest, the format file and the
-             Get-Help file compiled from ./docs.
+             ./out/TbPowerShell: the binaries (with the demo model of ./examples/TbPowerShell.Demo),
+             the manifest, the format file and the Get-Help file compiled from ./docs.
       Test   builds, then runs every test suite (xunit for the core, Pester for the cmdlets in a
              child pwsh against the built module) and prints, as its very last line,
              "N passed, N failed" summed over all suites. Exits non-zero on any failure.
@@ -94,6 +94,15 @@ function Invoke-Build {
         dotnet publish (Join-Path $Root 'src/TbPowerShell/TbPowerShell.csproj') -c $Configuration -o $ModuleOut -r linux-x64 --self-contained false --nologo -v quiet -p:GenerateDocumentationFile=true
     }
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Force
+    # The demo model goes beside the module, whose manifest loads it on import: only its own files,
+    # as TorchSharp and libtorch's natives come with the module (and only the module's are patched).
+    $demoDll = Invoke-Native 'dotnet build (the demo model)' {
+        dotnet build (Join-Path $Root 'examples/TbPowerShell.Demo/TbPowerShell.Demo.csproj') -c $Configuration --nologo -v quiet -t:Build -getProperty:TargetPath
+    }
+    $demoDll = @($demoDll)[-1].Trim()
+    foreach ($extension in '.dll', '.pdb', '.xml') {
+        Copy-Item ([IO.Path]::ChangeExtension($demoDll, $extension)) $ModuleOut -Force
+    }
     $helpScript = Join-Path $Root 'tools/Build-Help.ps1'
     & $helpScript -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleOut 'en-US/TbPowerShell.dll-Help.xml')
     Write-Host "Module laid out in $ModuleOut"

@@ -9,8 +9,10 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('TbPowerShell.format.ps1xml')
-    # So [SixLabors.ImageSharp.Image] (for Add-TbImage -Image) resolves right after Import-Module.
-    RequiredAssemblies   = @('SixLabors.ImageSharp.dll')
+    # So [SixLabors.ImageSharp.Image] (for Add-TbImage -Image) and the demo model
+    # ([TbPowerShell.Torch.Demo.TwoBranchNet]) resolve right after Import-Module. Loading the demo's
+    # assembly loads neither TorchSharp nor libtorch: making a model does.
+    RequiredAssemblies   = @('SixLabors.ImageSharp.dll', 'TbPowerShell.Demo.dll')
     CmdletsToExport      = @(
         'New-TbWriter'
         'Close-TbWriter'

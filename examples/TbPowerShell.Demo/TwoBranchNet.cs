@@ -67,19 +67,3 @@ public sealed class TwoBranchStage : nn.Module<Tensor, (Tensor, Tensor)>
     /// <inheritdoc />
     public override (Tensor, Tensor) forward(Tensor input) => (branch0.call(input), branch1.call(input));
 }
-
-/// <summary>A wrapper that holds the real model as <c>module</c>, as DataParallel does.</summary>
-public sealed class ModelWrapper : nn.Module<Tensor, Tensor>
-{
-    private readonly nn.Module<Tensor, Tensor> module;
-
-    /// <summary>Wraps <paramref name="inner"/>.</summary>
-    public ModelWrapper(nn.Module<Tensor, Tensor> inner) : base(nameof(ModelWrapper))
-    {
-        module = inner;
-        RegisterComponents();
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input) => module.call(input);
-}

@@ -5,10 +5,14 @@ using static TorchSharp.torch;
 namespace TbPowerShell.Torch;
 
 /// <summary>
-/// Hooks TorchSharp modules picked by name. TorchSharp's hook delegates are typed by each module's
-/// <c>Module&lt;T, TResult&gt;</c>; the matching delegate is built by reflection, so any single-input module
-/// (tensor in, tensor or tuple of tensors out) can be hooked. Hooks fire through <c>call()</c>, as in TorchSharp.
+/// Finds TorchSharp sub-modules by name, hooks them and keeps the live registrations. TorchSharp's
+/// hook delegates are typed by each module's <c>Module&lt;T, TResult&gt;</c>; the matching delegate is
+/// built by reflection, so any single-input module (tensor in, tensor or tuple of tensors out) can be
+/// hooked. Hooks fire through <c>call()</c>, as in TorchSharp; each call goes to its
+/// <see cref="TbHookRegistration"/>, which decides whether the step logs.
 /// </summary>
+// Only finding and hooking is here, so that what each kind of hook logs reads on its own: see
+// FeatureMapHook, HistogramHook and StatsHook (through ActivationHook), and GradientHook.
 public static class ModuleHooks
 {
     private static readonly object s_gate = new();
