@@ -13,15 +13,6 @@ internal enum WireType
     Fixed32 = 5,
 }
 
-/// <summary>Thrown when bytes are not a well-formed protobuf message.</summary>
-public sealed class MalformedPayloadException : Exception
-{
-    /// <summary>Creates the exception with a message saying what was malformed.</summary>
-    public MalformedPayloadException(string message) : base(message)
-    {
-    }
-}
-
 /// <summary>
 /// A forward-only protobuf reader over a span. It decodes only the fields a caller asks for and
 /// skips the rest without allocating, which is what makes scalar-only scans fast.
