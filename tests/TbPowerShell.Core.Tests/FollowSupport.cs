@@ -95,7 +95,7 @@ internal sealed class FollowRecorder : IDisposable
 }
 
 /// <summary>Event records framed by hand, for files written in pieces.</summary>
-internal static class Records
+internal static class HandFramed
 {
     public static byte[] Framed(Event e)
     {

@@ -5,35 +5,6 @@ using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Core.Tests;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tbps-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Sub(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose()
-    {
-        try
-        {
-            if (Directory.Exists(Path))
-            {
-                Directory.Delete(Path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // a writer thread may still hold a file; the OS temp cleaner gets it later
-        }
-    }
-}
-
 /// <summary>The repo copy of the reference files, copied beside the test assembly.</summary>
 internal static class Fixtures
 {

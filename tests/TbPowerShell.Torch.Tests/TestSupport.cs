@@ -69,30 +69,6 @@ public sealed class TorchTheoryAttribute : TheoryAttribute
     }
 }
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tbps-torch-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a writer thread may still hold a file; the OS temp cleaner gets it later
-        }
-    }
-}
-
 /// <summary>What a closed writer left in its directory.</summary>
 internal sealed class WrittenRun
 {

@@ -51,8 +51,8 @@ public class ConstantSeriesTests
                 writer.AddScalar("t" + i, cases[i][step], step);
             }
         }
-        var summary = new RunSummaryScanner(LogDirectory.FindRuns(temp.Path), null, Model.EventKinds.Scalar)
-            .ScanSequentially().Single(item => item.Kind == Model.ReadItemKind.Summary).Summary!;
+        var summary = new RunSummaryScanner(LogDirectory.FindRuns(temp.Path), null, Core.Model.EventKinds.Scalar)
+            .ScanSequentially().Single(item => item.Kind == Core.Model.ReadItemKind.Summary).Summary!;
         for (int i = 0; i < cases.Length; i++)
         {
             bool expected = ConstantSeries.Of(cases[i]);

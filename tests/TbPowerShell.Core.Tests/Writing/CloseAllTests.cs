@@ -1,0 +1,38 @@
+namespace TbPowerShell.Core.Tests.Writing;
+
+[CollectionDefinition(nameof(ProcessWideWriters), DisableParallelization = true)]
+public class ProcessWideWriters
+{
+}
+
+/// <summary>CloseAll closes every writer of the process, so these run alone.</summary>
+[Collection(nameof(ProcessWideWriters))]
+public class CloseAllTests
+{
+    [Fact]
+    public void CloseAllClosesEveryWriterAndReportsFailuresWithoutThrowing()
+    {
+        using var temp = new TempDir();
+        var a = new TbWriter(temp.Sub("a"), new TbWriterOptions { FlushInterval = TimeSpan.FromDays(1) });
+        var b = new TbWriter(temp.Sub("b"), new TbWriterOptions { FlushInterval = TimeSpan.FromDays(1) });
+        FailingStream? stream = null;
+        var bad = new TbWriter(temp.Sub("bad"), new TbWriterOptions { FlushInterval = TimeSpan.FromDays(1) }, p => stream = new FailingStream(p));
+        a.AddScalar("a", 1, 1);
+        b.AddScalar("b", 2, 2);
+        bad.AddScalar("bad", 3, 3);
+        stream!.Failing = true;
+        Assert.Contains(a, TbWriter.OpenWriters);
+        Assert.Contains(bad, TbWriter.OpenWriters);
+
+        var errors = TbWriter.CloseAll();
+
+        var error = Assert.Single(errors);
+        Assert.IsType<TbWriterException>(error);
+        Assert.Contains(bad.Path, error.Message);
+        Assert.Empty(TbWriter.OpenWriters);
+        Assert.True(a.IsClosed && b.IsClosed && bad.IsClosed);
+        Assert.Equal(1.0, Assert.Single(Read.File(a.Path).Scalars).Value);
+        Assert.Equal(2.0, Assert.Single(Read.File(b.Path).Scalars).Value);
+        Assert.Empty(TbWriter.CloseAll());
+    }
+}
