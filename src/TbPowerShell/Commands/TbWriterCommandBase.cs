@@ -33,7 +33,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string LogDir { get; set; } = null!;
 
-    /// <summary>The series name.</summary>
+    /// <summary>The series name, under which TensorBoard shows the value (<c>train/loss</c>, say).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
