@@ -7,7 +7,7 @@ namespace TbPowerShell;
 public sealed class TbAudioEvent : TbEvent
 {
     internal TbAudioEvent(string run, string file, AudioRecord r)
-        : base(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), file)
+        : base(run, r, file)
     {
         SampleRate = r.SampleRate;
         Channels = r.Channels;

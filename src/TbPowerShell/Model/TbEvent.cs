@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TbPowerShell.Core.Model;
 
 namespace TbPowerShell;
 
@@ -22,6 +23,11 @@ public abstract class TbEvent
         Step = step;
         WallTime = wallTime;
         File = file;
+    }
+
+    private protected TbEvent(string run, ValueRecord record, string file)
+        : this(run, record.Tag, record.Step, new TbTimestamp(record.WallTime), file)
+    {
     }
 
     /// <summary>The run: the event file's folder relative to the directory read ("." for that directory).</summary>

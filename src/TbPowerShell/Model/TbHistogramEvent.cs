@@ -10,7 +10,7 @@ namespace TbPowerShell;
 public sealed class TbHistogramEvent : TbEvent
 {
     internal TbHistogramEvent(string run, string file, HistogramRecord r)
-        : base(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), file)
+        : base(run, r, file)
     {
         Min = r.Min;
         Max = r.Max;

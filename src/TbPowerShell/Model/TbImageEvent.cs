@@ -11,7 +11,7 @@ namespace TbPowerShell;
 public sealed class TbImageEvent : TbEvent
 {
     internal TbImageEvent(string run, string file, ImageRecord r)
-        : base(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), file)
+        : base(run, r, file)
     {
         Width = r.Width;
         Height = r.Height;

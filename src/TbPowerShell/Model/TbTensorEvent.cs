@@ -7,7 +7,7 @@ namespace TbPowerShell;
 public sealed class TbTensorEvent : TbEvent
 {
     internal TbTensorEvent(string run, string file, TensorRecord r)
-        : base(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), file)
+        : base(run, r, file)
     {
         Plugin = r.Plugin;
         DType = r.DType;

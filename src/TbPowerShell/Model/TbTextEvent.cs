@@ -7,7 +7,7 @@ namespace TbPowerShell;
 public sealed class TbTextEvent : TbEvent
 {
     internal TbTextEvent(string run, string file, TextRecord r)
-        : base(run, r.Tag, r.Step, new TbTimestamp(r.WallTime), file)
+        : base(run, r, file)
     {
         Strings = r.Strings;
         Shape = r.Shape;
