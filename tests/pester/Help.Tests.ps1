@@ -41,28 +41,23 @@ Describe 'Help for <Name>' -ForEach $cmdletCases {
 }
 
 Describe 'Test-PipelineExample: an example pipes into or out of a cmdlet' {
-    It 'true for <Why>' -ForEach @(
-        @{ Why = 'a pipeline out of it'; Code = 'Get-TbEvent ./runs | Export-Csv runs.csv'; Name = 'Get-TbEvent' }
-        @{ Why = 'a pipeline into it'; Code = 'Import-Csv runs.csv | Add-TbScalar -LogDir ./copy'; Name = 'Add-TbScalar' }
-        @{ Why = 'a pipeline over several lines'; Code = "1..3 | ForEach-Object {`n    [pscustomobject]@{ Tag = 't'; Value = `$_ }`n} |`n    Add-TbScalar -LogDir ./runs"; Name = 'Add-TbScalar' }
-        @{ Why = 'a pipeline inside a script block'; Code = '$w = New-TbWriter ./r; 1..3 | ForEach-Object { $_ | Add-TbHistogram -Writer $w -Tag t }'; Name = 'Add-TbHistogram' }
-        @{ Why = 'the name in another case'; Code = 'get-tbrun ./runs | Sort-Object Size'; Name = 'Get-TbRun' }
-        @{ Why = 'code followed by output lines'; Code = "Get-TbTag ./runs | Select-Object Tag`n`nTag`n---`nloss"; Name = 'Get-TbTag' }
+    It '<Expected> for <Why>' -ForEach @(
+        @{ Expected = $true; Why = 'a pipeline out of it'; Code = 'Get-TbEvent ./runs | Export-Csv runs.csv'; Name = 'Get-TbEvent' }
+        @{ Expected = $true; Why = 'a pipeline into it'; Code = 'Import-Csv runs.csv | Add-TbScalar -LogDir ./copy'; Name = 'Add-TbScalar' }
+        @{ Expected = $true; Why = 'a pipeline over several lines'; Code = "1..3 | ForEach-Object {`n    [pscustomobject]@{ Tag = 't'; Value = `$_ }`n} |`n    Add-TbScalar -LogDir ./runs"; Name = 'Add-TbScalar' }
+        @{ Expected = $true; Why = 'a pipeline inside a script block'; Code = '$w = New-TbWriter ./r; 1..3 | ForEach-Object { $_ | Add-TbHistogram -Writer $w -Tag t }'; Name = 'Add-TbHistogram' }
+        @{ Expected = $true; Why = 'the name in another case'; Code = 'get-tbrun ./runs | Sort-Object Size'; Name = 'Get-TbRun' }
+        @{ Expected = $true; Why = 'code followed by output lines'; Code = "Get-TbTag ./runs | Select-Object Tag`n`nTag`n---`nloss"; Name = 'Get-TbTag' }
+        @{ Expected = $false; Why = 'a | in a string'; Code = "Get-TbEvent ./runs -Tag 'loss|accuracy'"; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'a | in a comment'; Code = 'Get-TbEvent ./runs  # | Export-Csv runs.csv'; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'a pipeline of other commands'; Code = "Get-TbRun ./runs | Format-Table`nGet-TbEvent ./runs"; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'the cmdlet inside a script block of a pipeline, itself not piped'; Code = '1..3 | ForEach-Object { Add-TbScalar -LogDir ./r -Tag t -Value $_ }'; Name = 'Add-TbScalar' }
+        @{ Expected = $false; Why = 'the name as an argument in a pipeline'; Code = 'Get-Help Get-TbEvent -Full | Out-String'; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'the name in a string in a pipeline'; Code = "'Get-TbEvent' | Write-Output"; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'a longer name'; Code = 'Get-TbEventX ./runs | Out-Null'; Name = 'Get-TbEvent' }
+        @{ Expected = $false; Why = 'no code'; Code = ''; Name = 'Get-TbEvent' }
     ) {
-        Test-PipelineExample -Code $Code -CommandName $Name | Should -BeTrue
-    }
-
-    It 'false for <Why>' -ForEach @(
-        @{ Why = 'a | in a string'; Code = "Get-TbEvent ./runs -Tag 'loss|accuracy'"; Name = 'Get-TbEvent' }
-        @{ Why = 'a | in a comment'; Code = "Get-TbEvent ./runs  # | Export-Csv runs.csv"; Name = 'Get-TbEvent' }
-        @{ Why = 'a pipeline of other commands'; Code = "Get-TbRun ./runs | Format-Table`nGet-TbEvent ./runs"; Name = 'Get-TbEvent' }
-        @{ Why = 'the cmdlet inside a script block of a pipeline, itself not piped'; Code = '1..3 | ForEach-Object { Add-TbScalar -LogDir ./r -Tag t -Value $_ }'; Name = 'Add-TbScalar' }
-        @{ Why = 'the name as an argument in a pipeline'; Code = 'Get-Help Get-TbEvent -Full | Out-String'; Name = 'Get-TbEvent' }
-        @{ Why = 'the name in a string in a pipeline'; Code = "'Get-TbEvent' | Write-Output"; Name = 'Get-TbEvent' }
-        @{ Why = 'a longer name'; Code = 'Get-TbEventX ./runs | Out-Null'; Name = 'Get-TbEvent' }
-        @{ Why = 'no code'; Code = ''; Name = 'Get-TbEvent' }
-    ) {
-        Test-PipelineExample -Code $Code -CommandName $Name | Should -BeFalse
+        Test-PipelineExample -Code $Code -CommandName $Name | Should -Be $Expected
     }
 }
 
