@@ -13,7 +13,9 @@
         documented, and no other;
       - each parameter's metadata block gives the real type, parameter sets, aliases, required,
         position and pipeline input, and for an enum the accepted values;
-      - every page has at least three examples, at least one of them a pipeline.
+      - every page has at least three examples, at least one of them a pipeline into or out of
+        the page's cmdlet (Test-PipelineExample: a '|' in a string or comment, or a pipeline of
+        other commands, does not count).
 
     Throws with the list of every mismatch found; prints one summary line when all is well.
     Run it in a fresh pwsh: it imports the module with -Force.
@@ -36,6 +38,8 @@ if ([string]::IsNullOrWhiteSpace($ModulePath)) { throw 'Give -ModulePath, the mo
 if ([string]::IsNullOrWhiteSpace($DocsPath)) { throw 'Give -DocsPath, the folder of the markdown help.' }
 $DocsPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DocsPath)
 if (-not (Test-Path -LiteralPath $DocsPath -PathType Container)) { throw "The docs folder '$DocsPath' does not exist." }
+
+. (Join-Path $PSScriptRoot 'PipelineExample.ps1')
 
 $module = Import-Module $ModulePath -Force -PassThru
 # -WhatIf and -Confirm are documented like any other parameter, as platyPS documents them: they
@@ -206,14 +210,14 @@ foreach ($cmd in $cmdlets) {
         }
     }
 
-    # --- EXAMPLES: at least three, one a pipeline.
+    # --- EXAMPLES: at least three, one a pipeline into or out of the cmdlet.
     if ($sections.Contains('EXAMPLES')) {
         $examples = Get-Section ([string[]] $sections['EXAMPLES']) '### '
         if ($examples.Count -lt 3) { $problems.Add("$($cmd.Name): $($examples.Count) example(s); at least 3 are expected.") }
         $pipelines = @($examples.Values | Where-Object {
-                @(Get-Fenced ([string[]] $_) | Where-Object { $_.Lang -eq 'powershell' -and $_.Text -match '\|' }).Count -gt 0
+                @(Get-Fenced ([string[]] $_) | Where-Object { $_.Lang -eq 'powershell' -and (Test-PipelineExample $_.Text $cmd.Name) }).Count -gt 0
             })
-        if ($pipelines.Count -eq 0) { $problems.Add("$($cmd.Name): no example uses a pipeline.") }
+        if ($pipelines.Count -eq 0) { $problems.Add("$($cmd.Name): no example pipes into or out of $($cmd.Name).") }
     }
 }
 

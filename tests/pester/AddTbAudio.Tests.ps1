@@ -127,6 +127,17 @@ Describe 'Add-TbAudio -Data' {
         $e[0].Duration | Should -Be ([timespan]::FromMilliseconds(10))
     }
 
+    It '-SampleRate <Rate>, an end of the accepted range, is written into the WAV header' -ForEach @(
+        @{ Rate = 1 }
+        @{ Rate = 1000000 }
+    ) {
+        $e = @(Add-AndRead @{ Tag = 'rate'; Data = @(0.5, -0.5); SampleRate = $Rate })
+        $e[0].SampleRate | Should -Be $Rate
+        $h = Read-WavHeader $e[0].Bytes
+        $h.SampleRate | Should -Be $Rate
+        $h.ByteRate | Should -Be (2 * $Rate)
+    }
+
     It '-Clip clips samples outside [-1, 1] with a warning' {
         $dir = New-TestDir
         $w = New-TbWriter -LogDir $dir
@@ -313,8 +324,36 @@ Describe 'Add-TbAudio errors (non-terminating: the writer stays usable)' {
         $ev[0].TargetObject | Should -BeExactly ''
     }
 
-    It '-SampleRate 0 fails parameter validation' {
-        $err = Get-TerminatingError { Add-TbAudio -Writer $w -Tag 'rate' -Data @(0.5) -SampleRate 0 }
+    It '-SampleRate <Rate> (outside 1 to 1,000,000) is refused before anything is written: ParameterArgumentValidationError on -SampleRate, InvalidData' -ForEach @(
+        @{ Rate = 0 }
+        @{ Rate = 1000001 }
+    ) {
+        $err = Get-TerminatingError { Add-TbAudio -Writer $w -Tag 'rate' -Data @(0.5) -SampleRate $Rate }
         $err.FullyQualifiedErrorId | Should -BeExactly "ParameterArgumentValidationError,$AddId"
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.ParameterName | Should -BeExactly 'SampleRate'
+    }
+
+    It 'InvalidAudio for a piped WAV file whose header gives a sample rate of 0: InvalidArgument, its path as target' {
+        $wav = [byte[]]::new(48)
+        [System.Text.Encoding]::ASCII.GetBytes('RIFF').CopyTo($wav, 0)
+        [BitConverter]::GetBytes([uint32]40).CopyTo($wav, 4)
+        [System.Text.Encoding]::ASCII.GetBytes('WAVEfmt ').CopyTo($wav, 8)
+        [BitConverter]::GetBytes([uint32]16).CopyTo($wav, 16)
+        [BitConverter]::GetBytes([uint16]1).CopyTo($wav, 20)  # PCM
+        [BitConverter]::GetBytes([uint16]1).CopyTo($wav, 22)  # mono
+        # Bytes 24-31 (sample rate, byte rate) stay 0.
+        [BitConverter]::GetBytes([uint16]2).CopyTo($wav, 32)
+        [BitConverter]::GetBytes([uint16]16).CopyTo($wav, 34)
+        [System.Text.Encoding]::ASCII.GetBytes('data').CopyTo($wav, 36)
+        [BitConverter]::GetBytes([uint32]4).CopyTo($wav, 40)
+        $file = Join-Path $TestDrive 'rate0.wav'
+        [System.IO.File]::WriteAllBytes($file, $wav)
+        $item = Get-Item -LiteralPath $file
+        $item | Add-TbAudio -Writer $w -Tag 'rate0' -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly "InvalidAudio,$AddId"
+        $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $ev[0].TargetObject | Should -BeExactly $item.PSPath
     }
 }

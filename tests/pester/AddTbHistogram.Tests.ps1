@@ -169,6 +169,34 @@ Describe 'Add-TbHistogram values' {
         Assert-SameHistogram $piped[0] $direct[0]
     }
 
+    It 'keeps inputs with other tags, steps, wall times or runs apart, each written with its own (consecutive ones with the same keys are joined)' {
+        $dir = New-TestDir
+        # Numbers bind to -Data by value, and their note properties to -Tag, -Step, -WallTime and -Run by name.
+        $inputs = foreach ($row in @(
+                @{ Data = 1; Tag = 'a'; Step = 1; WallTime = 1700000001 }
+                @{ Data = 2; Tag = 'a'; Step = 1; WallTime = 1700000001 }
+                @{ Data = 3; Tag = 'b'; Step = 1; WallTime = 1700000001 }
+                @{ Data = 4; Tag = 'b'; Step = 2; WallTime = 1700000002 }
+                @{ Data = 5; Tag = 'b'; Step = 2; WallTime = 1700000003 }
+                @{ Data = 6; Tag = 'b'; Step = 2; WallTime = 1700000003; Run = 'other' }
+            )) {
+            $number = [psobject]::new([double]$row.Data)
+            foreach ($name in @($row.Keys | Where-Object { $_ -ne 'Data' })) { $number | Add-Member -NotePropertyName $name -NotePropertyValue $row[$name] }
+            $number
+        }
+        $out = @($inputs | Add-TbHistogram -LogDir $dir -PassThru -ErrorAction Stop)
+        $expected = @(
+            '.|a|1|1700000001|3'
+            '.|b|1|1700000001|3'
+            '.|b|2|1700000002|4'
+            '.|b|2|1700000003|5'
+            'other|b|2|1700000003|6'
+        )
+        ($out | ForEach-Object { "$($_.Run)|$($_.Tag)|$($_.Step)|$($_.WallTime.UnixSeconds)|$($_.Sum)" }) | Should -Be $expected
+        $e = @(Get-TbEvent -Type Histogram $dir)
+        ($e | ForEach-Object { "$($_.Run)|$($_.Tag)|$($_.Step)|$($_.WallTime.UnixSeconds)|$($_.Sum)" }) | Should -Be $expected
+    }
+
     It 'flattens nested arrays and typed arrays' {
         $e = @(Add-AndRead @{ Tag = 'nested'; Data = @(@(1, 2), [double[]](3, 4), [float[]](5), [int[]](6, 7)) })
         $e[0].Count | Should -Be 7

@@ -41,7 +41,7 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
@@ -116,15 +116,15 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
             return;
         }
 
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(Run);
         if (writer is null)
         {
             return;
         }
-        long step = EffectiveStep(writer);
+        long step = EffectiveStep(writer, Step);
         var wallTime = WallTime ?? TbTimestamp.Now;
         var value = SummaryValues.Audio(Tag, wav, info.SampleRate, info.Channels, info.Frames);
-        if (TryWrite(writer, w => w.AddValue(value, step, wallTime), target) && PassThru)
+        if (TryWrite(writer, w => w.AddValue(value, step, wallTime), target, wallTime) && PassThru)
         {
             WriteObject(new TbAudioEvent(EffectiveRun, writer.Path,
                 new AudioRecord(Tag, step, wallTime.UnixSeconds, info.SampleRate, info.Channels, info.Frames, "audio/wav", wav, 0, string.Empty)));

@@ -100,9 +100,8 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
 
         // Parameters bound on the command line (or by property name from this input) win.
         string tag = Tag ?? ownTag;
-        if (string.IsNullOrEmpty(tag))
+        if (RejectEmptyTag(tag))
         {
-            WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."), ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
             return;
         }
         var wallTime = WallTime ?? (isEvent ? ownWallTime : rowWallTime ?? TbTimestamp.Now);
@@ -122,7 +121,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
             return;
         }
 
-        var writer = WriterOfRun(Run ?? (string.IsNullOrEmpty(ownRun) ? "." : ownRun));
+        var writer = CurrentWriter(Run ?? (string.IsNullOrEmpty(ownRun) ? "." : ownRun));
         if (writer is null)
         {
             return;
@@ -182,7 +181,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
             {
                 w.AddValue(RecordEncoder.ExactScalar(tag, value), step, wallTime);
             }
-        }, target);
+        }, target, wallTime);
         if (written && PassThru)
         {
             WriteObject(new TbScalarEvent(run, tag, step, wallTime, stored, writer.Path));
@@ -240,15 +239,16 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
     private void Write(TbWriter writer, string run, IReadOnlyList<ValueRecord> records, object target)
     {
         var first = records[0];
+        var wallTime = new TbTimestamp(first.WallTime);
         IReadOnlyList<Core.Proto.Summary.Types.Value>? values = null;
         bool written = TryWrite(writer, w =>
         {
             values = RecordEncoder.Encode(records);
             foreach (var value in values)
             {
-                w.AddValue(value, first.Step, new TbTimestamp(first.WallTime));
+                w.AddValue(value, first.Step, wallTime);
             }
-        }, target);
+        }, target, wallTime);
         if (!written || !PassThru)
         {
             return;
@@ -300,21 +300,6 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
             WriteError(new ErrorRecord(new ArgumentException($"The row's Step or WallTime cannot be read: {e.Message}", e),
                 ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, row));
             return false;
-        }
-    }
-
-    private TbWriter? WriterOfRun(string run)
-    {
-        // The base class picks the writer from Run: give it this input's run for the call.
-        string? bound = Run;
-        Run = run;
-        try
-        {
-            return CurrentWriter();
-        }
-        finally
-        {
-            Run = bound;
         }
     }
 

@@ -14,7 +14,7 @@ namespace TbPowerShell.Commands;
 public sealed class AddTbHistogramCommand : TbWriterCommandBase
 {
     private readonly List<double> _values = new();
-    private (string Tag, long? Step, TbTimestamp? WallTime, string? Run)? _pendingKey;
+    private ValueKey? _pendingKey;
     private HistogramBins _bins = HistogramBins.TensorFlow;
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
@@ -114,7 +114,7 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, Data));
             return;
         }
-        var key = (Tag, Step, WallTime, Run);
+        var key = BoundKey;
         if (_pendingKey is not null && !_pendingKey.Equals(key))
         {
             FlushValues();
@@ -148,7 +148,7 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             WriteError(new ErrorRecord(e, ErrorIds.InvalidHistogram, ErrorCategory.InvalidArgument, BucketLimit));
             return;
         }
-        Write(histogram, BucketLimit);
+        Write(histogram, BucketLimit, BoundKey);
     }
 
     private void FlushValues()
@@ -160,27 +160,18 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
         double[] values = _values.ToArray();
         _values.Clear();
         _pendingKey = null;
-
-        var current = (Tag, Step, WallTime, Run);
-        (Tag, Step, WallTime, Run) = key;
-        try
-        {
-            Build(values);
-        }
-        finally
-        {
-            (Tag, Step, WallTime, Run) = current;
-        }
+        // With the parameters of the values being flushed, not of the current input.
+        Build(values, key);
     }
 
-    private void Build(double[] values)
+    private void Build(double[] values, ValueKey key)
     {
         if (SkipNonFinite)
         {
             values = HistogramBuilder.DropNonFinite(values, out int dropped);
             if (dropped > 0)
             {
-                WriteWarning($"Histogram '{Tag}': dropped {dropped} NaN or infinite value(s) of {values.Length + dropped}.");
+                WriteWarning($"Histogram '{key.Tag}': dropped {dropped} NaN or infinite value(s) of {values.Length + dropped}.");
             }
         }
         else
@@ -189,15 +180,15 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             if (bad >= 0)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"Histogram '{Tag}': value {bad} is {values[bad]}; use -SkipNonFinite to drop NaN and infinite values."),
+                    new ArgumentException($"Histogram '{key.Tag}': value {bad} is {values[bad]}; use -SkipNonFinite to drop NaN and infinite values."),
                     ErrorIds.NonFiniteValue, ErrorCategory.InvalidData, values[bad]));
                 return;
             }
         }
         if (values.Length == 0)
         {
-            WriteError(new ErrorRecord(new ArgumentException($"Histogram '{Tag}' has no values."),
-                ErrorIds.EmptyData, ErrorCategory.InvalidArgument, Tag));
+            WriteError(new ErrorRecord(new ArgumentException($"Histogram '{key.Tag}' has no values."),
+                ErrorIds.EmptyData, ErrorCategory.InvalidArgument, key.Tag));
             return;
         }
         HistogramProto histogram;
@@ -210,21 +201,21 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             WriteError(new ErrorRecord(e, ErrorIds.InvalidBins, ErrorCategory.InvalidArgument, Bins));
             return;
         }
-        Write(histogram, values);
+        Write(histogram, values, key);
     }
 
-    private void Write(HistogramProto histogram, object target)
+    private void Write(HistogramProto histogram, object target, ValueKey key)
     {
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(key.Run);
         if (writer is null)
         {
             return;
         }
-        long step = EffectiveStep(writer);
-        var wallTime = WallTime ?? TbTimestamp.Now;
-        if (TryWrite(writer, w => w.AddValue(SummaryValues.Histogram(Tag, histogram), step, wallTime), target) && PassThru)
+        long step = EffectiveStep(writer, key.Step);
+        var wallTime = key.WallTime ?? TbTimestamp.Now;
+        if (TryWrite(writer, w => w.AddValue(SummaryValues.Histogram(key.Tag, histogram), step, wallTime), target, wallTime) && PassThru)
         {
-            WriteObject(new TbHistogramEvent(EffectiveRun, writer.Path, ValueDecoder.FromProto(Tag, step, wallTime.UnixSeconds, histogram)));
+            WriteObject(new TbHistogramEvent(EffectiveRun, writer.Path, ValueDecoder.FromProto(key.Tag, step, wallTime.UnixSeconds, histogram)));
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
@@ -179,14 +179,14 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
                 $"An image of {width}×{height} pixels is larger than {ImagePixels.MaxSide} pixels a side.", new[] { height, width }), target);
             return;
         }
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(Run);
         if (writer is null)
         {
             return;
         }
-        long step = EffectiveStep(writer);
+        long step = EffectiveStep(writer, Step);
         var wallTime = WallTime ?? TbTimestamp.Now;
-        if (TryWrite(writer, w => w.AddValue(SummaryValues.Image(Tag, png, width, height, channels), step, wallTime), target) && PassThru)
+        if (TryWrite(writer, w => w.AddValue(SummaryValues.Image(Tag, png, width, height, channels), step, wallTime), target, wallTime) && PassThru)
         {
             WriteObject(new TbImageEvent(EffectiveRun, writer.Path,
                 new ImageRecord(Tag, step, wallTime.UnixSeconds, width, height, channels, "png", png, 0)));

@@ -18,7 +18,7 @@ public sealed class AddTbScalarCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
@@ -29,14 +29,14 @@ public sealed class AddTbScalarCommand : TbWriterCommandBase
                 ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, Value));
             return;
         }
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(Run);
         if (writer is null)
         {
             return;
         }
-        long step = Step ?? writer.GlobalStep;
+        long step = EffectiveStep(writer, Step);
         var wallTime = WallTime ?? TbTimestamp.Now;
-        if (TryWrite(writer, w => w.AddScalar(Tag, value, step, wallTime), Value) && PassThru)
+        if (TryWrite(writer, w => w.AddScalar(Tag, value, step, wallTime), Value, wallTime) && PassThru)
         {
             WriteObject(new TbScalarEvent(EffectiveRun, Tag, step, wallTime, (float)value, writer.Path));
         }

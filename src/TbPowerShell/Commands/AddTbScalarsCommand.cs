@@ -26,7 +26,7 @@ public sealed class AddTbScalarsCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
@@ -55,14 +55,14 @@ public sealed class AddTbScalarsCommand : TbWriterCommandBase
             return;
         }
 
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(Run);
         if (writer is null)
         {
             return;
         }
-        long step = EffectiveStep(writer);
+        long step = EffectiveStep(writer, Step);
         var wallTime = WallTime ?? TbTimestamp.Now;
-        if (!TryWrite(writer, w => w.AddScalars(Tag, series, step, wallTime, SingleRun), Value) || !PassThru)
+        if (!TryWrite(writer, w => w.AddScalars(Tag, series, step, wallTime, SingleRun), Value, wallTime) || !PassThru)
         {
             return;
         }

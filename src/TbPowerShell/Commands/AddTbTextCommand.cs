@@ -12,7 +12,7 @@ namespace TbPowerShell.Commands;
 public sealed class AddTbTextCommand : TbWriterCommandBase
 {
     private readonly List<string> _lines = new();
-    private (string Tag, long? Step, TbTimestamp? WallTime, string? Run)? _pendingKey;
+    private ValueKey? _pendingKey;
 
     /// <summary>
     /// The markdown text. Strings piped in one after another with the same tag, step and run are
@@ -26,11 +26,11 @@ public sealed class AddTbTextCommand : TbWriterCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (RejectEmptyTag())
+        if (RejectEmptyTag(Tag))
         {
             return;
         }
-        var key = (Tag, Step, WallTime, Run);
+        var key = BoundKey;
         if (_pendingKey is not null && !_pendingKey.Equals(key))
         {
             FlushText();
@@ -55,31 +55,21 @@ public sealed class AddTbTextCommand : TbWriterCommandBase
         string text = string.Join("\n", _lines);
         _lines.Clear();
         _pendingKey = null;
-
-        // Write with the parameters of the text being flushed, not of the current input.
-        var current = (Tag, Step, WallTime, Run);
-        (Tag, Step, WallTime, Run) = key;
-        try
-        {
-            WriteText(text);
-        }
-        finally
-        {
-            (Tag, Step, WallTime, Run) = current;
-        }
+        // With the parameters of the text being flushed, not of the current input.
+        WriteText(text, key);
     }
 
-    private void WriteText(string text)
+    private void WriteText(string text, ValueKey key)
     {
-        var writer = CurrentWriter();
+        var writer = CurrentWriter(key.Run);
         if (writer is null)
         {
             return;
         }
-        long step = EffectiveStep(writer);
-        var wallTime = WallTime ?? TbTimestamp.Now;
-        var value = SummaryValues.Text(Tag, text);
-        if (TryWrite(writer, w => w.AddValue(value, step, wallTime), text) && PassThru)
+        long step = EffectiveStep(writer, key.Step);
+        var wallTime = key.WallTime ?? TbTimestamp.Now;
+        var value = SummaryValues.Text(key.Tag, text);
+        if (TryWrite(writer, w => w.AddValue(value, step, wallTime), text, wallTime) && PassThru)
         {
             WriteObject(new TbTextEvent(EffectiveRun, writer.Path,
                 new TextRecord(value.Tag, step, wallTime.UnixSeconds, new[] { text }, new long[] { 1 })));

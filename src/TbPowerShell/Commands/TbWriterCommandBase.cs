@@ -33,7 +33,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string LogDir { get; set; } = null!;
 
-    /// <summary>The series name.</summary>
+    /// <summary>The series name, under which TensorBoard shows the value (<c>train/loss</c>, say).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
@@ -82,10 +82,20 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The writer for the current input: <c>-Writer</c>, or the writer of the input's run under
-    /// <c>-LogDir</c> (opened on first use). Null after an error was written for this input.
+    /// Where and when one input's value goes, as its <c>-Tag</c>, <c>-Step</c>, <c>-WallTime</c> and <c>-Run</c>
+    /// were bound: the cmdlets that gather several inputs into one value keep it until they write.
     /// </summary>
-    protected TbWriter? CurrentWriter()
+    private protected readonly record struct ValueKey(string Tag, long? Step, TbTimestamp? WallTime, string? Run);
+
+    /// <summary>The key of the current input.</summary>
+    private protected ValueKey BoundKey => new(Tag, Step, WallTime, Run);
+
+    /// <summary>
+    /// The writer for a value of <paramref name="run"/>: <c>-Writer</c> (which ignores the run), or
+    /// under <c>-LogDir</c> the writer of that run (opened on first use). Null after an error was written.
+    /// </summary>
+    /// <param name="run">The run to write to: <c>-Run</c>, or the run an input names; null or empty for the log directory itself.</param>
+    protected TbWriter? CurrentWriter(string? run)
     {
         if (ParameterSetName == WriterSet)
         {
@@ -94,46 +104,49 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
 
         // Rows of one run usually come together: skip the path arithmetic when the run repeats.
-        if (_lastRunWriter is not null && string.Equals(Run, _lastRunText, StringComparison.Ordinal))
+        if (_lastRunWriter is not null && string.Equals(run, _lastRunText, StringComparison.Ordinal))
         {
             return _lastRunWriter;
         }
-        string requested = string.IsNullOrEmpty(Run) ? "." : Run.Replace('\\', '/');
+        string requested = string.IsNullOrEmpty(run) ? "." : run.Replace('\\', '/');
         string dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(_logDirPath!, requested)));
         string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
         if (Path.IsPathRooted(requested) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The run '{Run}' is not a folder inside the log directory '{_logDirPath}'."),
-                ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, Run));
+                new ArgumentException($"The run '{run}' is not a folder inside the log directory '{_logDirPath}'."),
+                ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, run));
             return null;
         }
         // One writer per folder, however the run is spelled ("a", "./a", "a/").
-        string run = relative;
-        _currentRun = run;
-        if (!_ownedWriters.TryGetValue(run, out var writer))
+        _currentRun = relative;
+        if (!_ownedWriters.TryGetValue(relative, out var writer))
         {
             try
             {
                 writer = new TbWriter(dir);
-                _ownedWriters[run] = writer;
+                _ownedWriters[relative] = writer;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 WriteError(new ErrorRecord(
                     new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
-                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, Run));
+                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, run));
                 return null;
             }
         }
-        _lastRunText = Run;
+        _lastRunText = run;
         _lastRunWriter = writer;
         return writer;
     }
 
     /// <summary>Runs <paramref name="write"/>, turning writer failures into PowerShell errors.</summary>
+    /// <param name="writer">The writer <paramref name="write"/> writes to.</param>
+    /// <param name="write">Adds the value to the writer.</param>
+    /// <param name="target">The target of an error about the value.</param>
+    /// <param name="wallTime">The wall time the value is written with: the target of an error about it.</param>
     /// <returns>True when the value was accepted.</returns>
-    protected bool TryWrite(TbWriter writer, Action<TbWriter> write, object target)
+    protected bool TryWrite(TbWriter writer, Action<TbWriter> write, object target, TbTimestamp wallTime)
     {
         try
         {
@@ -152,7 +165,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, WallTime));
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
             return false;
         }
         catch (ArgumentException e)
@@ -162,15 +175,15 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Writes an "empty tag" error and returns true when <see cref="Tag"/> is empty.</summary>
-    protected bool RejectEmptyTag()
+    /// <summary>Writes an "empty tag" error and returns true when <paramref name="tag"/> is null or empty.</summary>
+    protected bool RejectEmptyTag(string? tag)
     {
-        if (!string.IsNullOrEmpty(Tag))
+        if (!string.IsNullOrEmpty(tag))
         {
             return false;
         }
         WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."),
-            ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, Tag));
+            ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
         return true;
     }
 
@@ -229,8 +242,8 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     protected void WriteSourceError(string message, object? target) =>
         WriteError(new ErrorRecord(new ArgumentException(message), ErrorIds.SourceRequired, ErrorCategory.InvalidArgument, target));
 
-    /// <summary>The step a value added now is written at.</summary>
-    protected long EffectiveStep(TbWriter writer) => Step ?? writer.GlobalStep;
+    /// <summary>The step a value is written at: <paramref name="step"/>, or the writer's global step when it is null.</summary>
+    protected static long EffectiveStep(TbWriter writer, long? step) => step ?? writer.GlobalStep;
 
     /// <summary>The run name a value added now is written to ("." for the log directory or a -Writer).</summary>
     protected string EffectiveRun => ParameterSetName == LogDirSet ? _currentRun : ".";

@@ -25,17 +25,14 @@ internal static class EventRecords
     /// <summary>The tag, step, wall time and run of an event object of Get-TbEvent; false for any other object.</summary>
     public static bool TryGetKey(object item, out string tag, out long step, out TbTimestamp wallTime, out string run)
     {
-        (tag, step, wallTime, run) = item switch
+        // A smoothed scalar is not one: it is written as a row (its Tag and Value), as Add-TbScalar takes it.
+        if (item is TbEvent e and not TbSmoothedScalarEvent)
         {
-            TbScalarEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            TbImageEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            TbAudioEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            TbTextEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            TbHistogramEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            TbTensorEvent e => (e.Tag, e.Step, e.WallTime, e.Run),
-            _ => (string.Empty, 0L, default(TbTimestamp), string.Empty),
-        };
-        return item is TbScalarEvent or TbImageEvent or TbAudioEvent or TbTextEvent or TbHistogramEvent or TbTensorEvent;
+            (tag, step, wallTime, run) = (e.Tag, e.Step, e.WallTime, e.Run);
+            return true;
+        }
+        (tag, step, wallTime, run) = (string.Empty, 0L, default(TbTimestamp), string.Empty);
+        return false;
     }
 
     /// <summary>The object Get-TbEvent emits for <paramref name="record"/>.</summary>

@@ -19,11 +19,11 @@ public sealed class TbPivotRow
         Cells = cells;
     }
 
-    /// <summary>The run.</summary>
+    /// <summary>The run the row's values come from (the Run column).</summary>
     [Hidden]
     public string Run { get; }
 
-    /// <summary>The step.</summary>
+    /// <summary>The step the row's values were logged at (the Step column).</summary>
     [Hidden]
     public long Step { get; }
 

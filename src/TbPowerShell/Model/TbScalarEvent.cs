@@ -5,39 +5,37 @@ namespace TbPowerShell;
 /// <summary>
 /// One scalar value of a run, as <c>Get-TbEvent</c> emits it and <c>Add-TbScalar</c> takes it by
 /// property name. The properties Run, Tag, Step, WallTime and Value are the CSV columns;
-/// <see cref="File"/> is hidden from <c>Export-Csv</c> and default views (<c>$e.File</c> still works).
+/// <see cref="TbEvent.File"/> is hidden from <c>Export-Csv</c> and default views (<c>$e.File</c> still works).
 /// </summary>
-public sealed class TbScalarEvent
+public sealed class TbScalarEvent : TbEvent
 {
     /// <summary>Creates a scalar event.</summary>
     public TbScalarEvent(string run, string tag, long step, TbTimestamp wallTime, double value, string file)
+        : base(run, tag, step, wallTime, file)
     {
-        Run = run;
-        Tag = tag;
-        Step = step;
-        WallTime = wallTime;
         Value = value;
-        File = file;
     }
 
-    /// <summary>The run: the event file's folder relative to the directory read ("." for that directory).</summary>
-    public string Run { get; }
+    // Run, Tag, Step, WallTime and File are declared again, where PowerShell has always listed them (see TbEvent).
 
-    /// <summary>The series name.</summary>
-    public string Tag { get; }
+    /// <inheritdoc />
+    public override string Run => base.Run;
 
-    /// <summary>The step.</summary>
-    public long Step { get; }
+    /// <inheritdoc />
+    public override string Tag => base.Tag;
 
-    /// <summary>When the value was logged (exact seconds kept; written to CSV as ISO 8601 with 7 fractional digits).</summary>
-    public TbTimestamp WallTime { get; }
+    /// <inheritdoc />
+    public override long Step => base.Step;
 
-    /// <summary>The value.</summary>
+    /// <inheritdoc />
+    public override TbTimestamp WallTime => base.WallTime;
+
+    /// <summary>The number logged, as stored (<c>add_scalar</c> and <c>Add-TbScalar</c> store 32-bit floats).</summary>
     public double Value { get; }
 
-    /// <summary>The event file the value was read from (or written to).</summary>
+    /// <inheritdoc />
     [Hidden]
-    public string File { get; }
+    public override string File => base.File;
 
     /// <inheritdoc />
     public override string ToString() =>

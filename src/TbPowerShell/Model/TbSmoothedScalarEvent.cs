@@ -7,31 +7,29 @@ namespace TbPowerShell;
 /// <c>-MovingAverage</c> emits it. The raw <see cref="Value"/> is kept, so <c>Add-TbScalar</c> still
 /// binds it by property name; CSV columns are Run, Tag, Step, WallTime, Value, Smoothed.
 /// </summary>
-public sealed class TbSmoothedScalarEvent
+public sealed class TbSmoothedScalarEvent : TbEvent
 {
     /// <summary>Creates a smoothed scalar event.</summary>
     public TbSmoothedScalarEvent(string run, string tag, long step, TbTimestamp wallTime, double value, double smoothed, string file)
+        : base(run, tag, step, wallTime, file)
     {
-        Run = run;
-        Tag = tag;
-        Step = step;
-        WallTime = wallTime;
         Value = value;
         Smoothed = smoothed;
-        File = file;
     }
 
-    /// <summary>The run: the event file's folder relative to the directory read ("." for that directory).</summary>
-    public string Run { get; }
+    // Run, Tag, Step, WallTime and File are declared again, where PowerShell has always listed them (see TbEvent).
 
-    /// <summary>The series name.</summary>
-    public string Tag { get; }
+    /// <inheritdoc />
+    public override string Run => base.Run;
 
-    /// <summary>The step.</summary>
-    public long Step { get; }
+    /// <inheritdoc />
+    public override string Tag => base.Tag;
 
-    /// <summary>When the value was logged.</summary>
-    public TbTimestamp WallTime { get; }
+    /// <inheritdoc />
+    public override long Step => base.Step;
+
+    /// <inheritdoc />
+    public override TbTimestamp WallTime => base.WallTime;
 
     /// <summary>The value as logged.</summary>
     public double Value { get; }
@@ -39,9 +37,9 @@ public sealed class TbSmoothedScalarEvent
     /// <summary>The value smoothed over its series (run and tag) up to this point, as the dashboard draws it.</summary>
     public double Smoothed { get; }
 
-    /// <summary>The event file the value was read from.</summary>
+    /// <inheritdoc />
     [Hidden]
-    public string File { get; }
+    public override string File => base.File;
 
     /// <inheritdoc />
     public override string ToString() =>
