@@ -32,9 +32,6 @@ public sealed record ReadFilter
     public bool FiltersValues => MinStep != long.MinValue || MaxStep != long.MaxValue
         || After != double.NegativeInfinity || Before != double.PositiveInfinity;
 
-    /// <summary>True when values of <paramref name="tag"/> are kept.</summary>
-    public bool WantsTag(string tag) => Tag is null || Tag(tag);
-
     /// <summary>True when the run named <paramref name="run"/> is kept.</summary>
     public bool WantsRun(string run) => Run is null || Run(run);
 

@@ -111,13 +111,8 @@ internal static class NumpyReductions
     }
 
     /// <summary>
-    /// <c>np.percentile(values, percent)</c> with the default <c>linear</c> method: the order
-    /// statistics either side of <c>(n - 1) * q</c>, blended by numpy's two-sided <c>_lerp</c>.
-    /// </summary>
-    public static double Percentile(ReadOnlySpan<double> values, double percent) => Percentiles(values, [percent])[0];
-
-    /// <summary>
-    /// Several percentiles at once, from one copy of the data. Order statistics are found by
+    /// <c>np.percentile(values, percents)</c> with the default <c>linear</c> method (the order statistics either
+    /// side of <c>(n - 1) * q</c>, blended by numpy's two-sided <c>_lerp</c>), several at once from one copy of the data. Order statistics are found by
     /// selection (expected linear time) instead of a sort; they are the same values either way.
     /// </summary>
     public static double[] Percentiles(ReadOnlySpan<double> values, ReadOnlySpan<double> percents)

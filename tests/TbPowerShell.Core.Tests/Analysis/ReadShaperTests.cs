@@ -126,10 +126,10 @@ public class ReadShaperTests
     public void NameFiltersAreThePredicatesGiven()
     {
         var filter = new ReadFilter { Tag = t => t.StartsWith("train/", StringComparison.Ordinal), Run = r => r != "skip" };
-        Assert.True(filter.WantsTag("train/loss"));
-        Assert.False(filter.WantsTag("val/loss"));
+        Assert.True(filter.Tag!("train/loss"));
+        Assert.False(filter.Tag!("val/loss"));
         Assert.False(filter.WantsRun("skip"));
-        Assert.True(ReadFilter.All.WantsTag("anything") && ReadFilter.All.WantsRun("anything"));
+        Assert.True(ReadFilter.All.Tag is null && ReadFilter.All.WantsRun("anything"));
         Assert.False(filter.FiltersValues);
         Assert.True((filter with { After = 5 }).FiltersValues);
         Assert.False(new ReadFilter { After = 5 }.Keeps(0, 5));   // strictly after
