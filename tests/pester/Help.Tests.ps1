@@ -62,6 +62,14 @@ Describe 'Test-PipelineExample: an example pipes into or out of a cmdlet' {
 }
 
 Describe 'tools/Test-HelpCoverage.ps1' {
+    It 'finds docs/ in step with the module: syntax, parameters, examples' {
+        $tool = Join-Path $PSScriptRoot '../../tools/Test-HelpCoverage.ps1'
+        $docs = Join-Path $PSScriptRoot '../../docs'
+        $run = Invoke-ChildPwsh "try { & $(ConvertTo-SingleQuoted $tool) -ModulePath $(ConvertTo-SingleQuoted $modulePath) -DocsPath $(ConvertTo-SingleQuoted $docs) } catch { `$_.Exception.Message; exit 1 }"
+        $run.Output -join "`n" | Should -Not -Match 'does not match'
+        $run.ExitCode | Should -Be 0
+    }
+
     It 'reports a page whose only pipelines are in strings, comments or other commands' {
         $docs = Join-Path $TestDrive 'docs'
         Copy-Item -LiteralPath (Join-Path $PSScriptRoot '../../docs') -Destination $docs -Recurse
