@@ -14,7 +14,7 @@ public sealed class Trainer
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly optim.Optimizer _optimizer;
 
-    /// <summary>Creates the trainer.</summary>
+    /// <summary>Trains <paramref name="model"/> with SGD (momentum 0.9) at <paramref name="learningRate"/>.</summary>
     public Trainer(nn.Module<Tensor, Tensor> model, double learningRate = 0.05)
     {
         _model = model;
@@ -22,7 +22,7 @@ public sealed class Trainer
         _optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
     }
 
-    /// <summary>The learning rate.</summary>
+    /// <summary>The SGD learning rate, fixed for the whole run.</summary>
     public double LearningRate { get; }
 
     /// <summary>Forward (through <c>call()</c>, so hooks fire), backward and an optimiser step.</summary>

@@ -13,7 +13,7 @@ public sealed record WavInfo(int SampleRate, int Channels, long Frames, int Bits
 /// <summary>Audio input that cannot be made into an audio summary.</summary>
 public sealed class AudioFormatException : ArgumentException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>An input refused, keeping the value at fault for the error record's target; <paramref name="outOfRange"/> when it is a number out of range.</summary>
     public AudioFormatException(string message, object? offendingValue, bool outOfRange = false) : base(message)
     {
         OffendingValue = offendingValue;

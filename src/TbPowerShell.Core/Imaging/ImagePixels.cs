@@ -74,7 +74,7 @@ public enum ImageError
 /// <summary>Image input that cannot be made into an image summary.</summary>
 public sealed class ImageFormatException : ArgumentException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>An input refused for <paramref name="error"/>, keeping the value at fault for the error record's target.</summary>
     public ImageFormatException(ImageError error, string message, object? offendingValue, Exception? inner = null)
         : base(message, inner)
     {

@@ -3,7 +3,7 @@ namespace TbPowerShell;
 /// <summary>Writing events failed (disk full, directory deleted, ...). Unwritten events are kept and retried.</summary>
 public sealed class TbWriterException : IOException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>A write failure whose message names the file and says what became of the events.</summary>
     public TbWriterException(string message, Exception? inner = null) : base(message, inner)
     {
     }
