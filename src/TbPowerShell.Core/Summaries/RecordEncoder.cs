@@ -35,7 +35,7 @@ public static class RecordEncoder
     /// every scalar PyTorch wrote), else a rank-0 DT_DOUBLE tensor of the scalars plugin, so that no
     /// bit of a double read from a TensorFlow run is lost.
     /// </summary>
-    public static Summary.Types.Value ExactScalar(string tag, double value)
+    public static Summary.Types.Value Scalar(string tag, double value)
     {
         float single = (float)value;
         if (BitConverter.DoubleToInt64Bits(single) == BitConverter.DoubleToInt64Bits(value))

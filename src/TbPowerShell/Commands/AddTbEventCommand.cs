@@ -179,7 +179,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
             }
             else
             {
-                w.AddValue(RecordEncoder.ExactScalar(tag, value), step, wallTime);
+                w.AddValue(RecordEncoder.Scalar(tag, value), step, wallTime);
             }
         }, target, wallTime);
         if (written && PassThru)

@@ -59,11 +59,11 @@ public sealed class RecordEncoderTests
     [Fact]
     public void AFloat32ScalarIsASimpleValueAndADoubleATensor()
     {
-        var single = RecordEncoder.ExactScalar("a", 0.1f);
+        var single = RecordEncoder.Scalar("a", 0.1f);
         Assert.Equal(Summary.Types.Value.ValueOneofCase.SimpleValue, single.ValueCase);
         Assert.Null(single.Metadata);
 
-        var dbl = RecordEncoder.ExactScalar("a", 0.1);
+        var dbl = RecordEncoder.Scalar("a", 0.1);
         Assert.Equal(Summary.Types.Value.ValueOneofCase.Tensor, dbl.ValueCase);
         Assert.Equal(DataType.DtDouble, dbl.Tensor.Dtype);
         Assert.Equal("scalars", dbl.Metadata.PluginData.PluginName);
@@ -244,7 +244,7 @@ public sealed class RecordEncoderTests
             switch (item)
             {
                 case ScalarRecord s:
-                    writer.AddValue(RecordEncoder.ExactScalar(s.Tag, s.Value), s.Step, new TbTimestamp(s.WallTime));
+                    writer.AddValue(RecordEncoder.Scalar(s.Tag, s.Value), s.Step, new TbTimestamp(s.WallTime));
                     break;
                 case ValueRecord v when RecordEncoder.IsSample(v):
                     group.Add(v);
