@@ -15,7 +15,7 @@ public class TensorDataTests
     private static readonly double[] Source = { 0, -0.0, 0.1, -1.0 / 3, 1.5, 65504, 1e-8, 3.14159265358979, -2.5, 1234.5678 };
 
     [TorchFact]
-    public void Float32_values_are_copied_exactly()
+    public void Float32ValuesAreCopiedExactly()
     {
         var values = Array.ConvertAll(Source, v => (float)v);
         using var t = tensor(values);
@@ -27,7 +27,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Float64_keeps_double_precision_in_ToDoubles_and_rounds_to_float32_in_ToFloats()
+    public void Float64KeepsDoublePrecisionInToDoublesAndRoundsToFloat32InToFloats()
     {
         double[] values = { 0.1, 1.0 / 3, 1e-300, 9007199254740993.0, double.Epsilon, -1e308 };
         using var t = tensor(values);
@@ -36,7 +36,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Float16_values_are_the_float16_roundings()
+    public void Float16ValuesAreTheFloat16Roundings()
     {
         using var source = tensor(Source);
         using var t = source.to_type(ScalarType.Float16);
@@ -48,7 +48,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void BFloat16_values_are_the_bfloat16_roundings()
+    public void BFloat16ValuesAreTheBfloat16Roundings()
     {
         using var source = tensor(Array.ConvertAll(Source, v => (float)v));
         using var t = source.to_type(ScalarType.BFloat16);
@@ -59,15 +59,15 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Int8_values_are_exact() =>
+    public void Int8ValuesAreExact() =>
         AssertIntegers(tensor(new sbyte[] { -128, -1, 0, 1, 127 }), new double[] { -128, -1, 0, 1, 127 });
 
     [TorchFact]
-    public void Int16_values_are_exact() =>
+    public void Int16ValuesAreExact() =>
         AssertIntegers(tensor(new short[] { short.MinValue, -300, 0, 300, short.MaxValue }), new double[] { -32768, -300, 0, 300, 32767 });
 
     [TorchFact]
-    public void Int32_values_are_exact_in_doubles_and_rounded_in_floats()
+    public void Int32ValuesAreExactInDoublesAndRoundedInFloats()
     {
         int[] values = { int.MinValue, -16777217, 0, 16777217, int.MaxValue };
         using var t = tensor(values);
@@ -78,7 +78,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Int64_values_round_like_conversions_to_double_and_float()
+    public void Int64ValuesRoundLikeConversionsToDoubleAndFloat()
     {
         long[] values = { long.MinValue, -(1L << 53) - 1, -5, 0, (1L << 53) + 1, long.MaxValue };
         using var t = tensor(values);
@@ -88,7 +88,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void UInt8_values_are_exact_and_ToBytes_takes_them_as_they_are()
+    public void UInt8ValuesAreExactAndToBytesTakesThemAsTheyAre()
     {
         byte[] values = { 0, 1, 127, 128, 254, 255 };
         using var t = tensor(values);
@@ -100,7 +100,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Bool_values_become_0_and_1()
+    public void BoolValuesBecome0And1()
     {
         using var t = tensor(new[] { true, false, false, true });
         Assert.Equal(new[] { 1f, 0f, 0f, 1f }, TensorData.ToFloats(t, out _));
@@ -110,7 +110,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void IsTensor_knows_tensors_and_parameters_by_name()
+    public void IsTensorKnowsTensorsAndParametersByName()
     {
         using var t = zeros(2);
         using var p = new TorchSharp.Modules.Parameter(zeros(2));
@@ -122,7 +122,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void A_0d_tensor_gives_one_value_and_an_empty_shape()
+    public void A0dTensorGivesOneValueAndAnEmptyShape()
     {
         using var t = tensor(2.5f);
         Assert.Equal(new[] { 2.5f }, TensorData.ToFloats(t, out long[] shape));
@@ -133,7 +133,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Layouts_1d_2d_4d_are_flattened_row_major()
+    public void Layouts1d2d4dAreFlattenedRowMajor()
     {
         var values = Enumerable.Range(0, 120).Select(i => i * 0.5f - 7f).ToArray();
         foreach (long[] dims in new[] { new long[] { 120 }, new long[] { 8, 15 }, new long[] { 2, 3, 4, 5 } })
@@ -146,7 +146,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void A_transposed_view_is_read_in_its_own_row_major_order()
+    public void ATransposedViewIsReadInItsOwnRowMajorOrder()
     {
         // x[i, j] = 10 i + j, 3×4; x.T[j, i] = 10 i + j, read row by row of the view.
         var values = new float[12];
@@ -162,7 +162,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Slices_with_steps_offsets_expanded_and_permuted_views_are_read_as_they_look()
+    public void SlicesWithStepsOffsetsExpandedAndPermutedViewsAreReadAsTheyLook()
     {
         var values = new double[2 * 3 * 4 * 5];
         for (int i = 0; i < values.Length; i++) values[i] = i * 1.25 - 30;
@@ -203,7 +203,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Views_of_reduced_precision_dtypes_convert_after_their_rounding()
+    public void ViewsOfReducedPrecisionDtypesConvertAfterTheirRounding()
     {
         using var x = arange(0, 24, dtype: ScalarType.Float32).reshape(4, 6).mul(0.1);
         using var half = x.to_type(ScalarType.Float16);
@@ -216,7 +216,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void ToScalar_takes_one_element_of_any_rank_and_rejects_more()
+    public void ToScalarTakesOneElementOfAnyRankAndRejectsMore()
     {
         using var a = tensor(new[] { 7.25f }, new long[] { 1, 1, 1 });
         Assert.Equal(7.25, TensorData.ToScalar(a));
@@ -235,7 +235,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void The_callers_leaf_tensor_is_untouched()
+    public void TheCallersLeafTensorIsUntouched()
     {
         using var x = tensor(new[] { 1f, -2f, 3f }).requires_grad_(true);
         var before = (float[])TensorData.ToFloats(x, out _).Clone();
@@ -250,7 +250,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Converting_intermediates_leaves_the_graph_so_backward_gives_the_right_gradients()
+    public void ConvertingIntermediatesLeavesTheGraphSoBackwardGivesTheRightGradients()
     {
         using var scope = NewDisposeScope();
         var x = tensor(new[] { 1f, -2f, 3f }).requires_grad_(true);
@@ -277,7 +277,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Tensors_of_every_dtype_keep_their_dtype_and_values()
+    public void TensorsOfEveryDtypeKeepTheirDtypeAndValues()
     {
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64, ScalarType.Float16, ScalarType.BFloat16, ScalarType.Int8,
                                       ScalarType.Int16, ScalarType.Int32, ScalarType.Int64, ScalarType.Byte, ScalarType.Bool })
@@ -294,7 +294,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Conversions_leave_no_tensor_alive_and_nothing_in_the_callers_dispose_scope()
+    public void ConversionsLeaveNoTensorAliveAndNothingInTheCallersDisposeScope()
     {
         using var a = randn(4, 3, 5, 5).requires_grad_(true);
         using var b = a.transpose(1, 3);                                        // non-contiguous, with grad_fn
@@ -333,7 +333,7 @@ public class TensorDataTests
     }
 
     [TorchFact]
-    public void Null_tensors_are_rejected()
+    public void NullTensorsAreRejected()
     {
         Assert.Throws<ArgumentNullException>(() => TensorData.ToFloats(null!, out _));
         Assert.Throws<ArgumentNullException>(() => TensorData.ToDoubles(null!, out _));

@@ -2,7 +2,7 @@ using TbPowerShell.Core.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Tests.Hooks;
 
 /// <summary>
 /// The feature-map grid written by a hook equals the recipe done by hand from the tensor's values:
@@ -13,7 +13,7 @@ public class FeatureMapTests
     [TorchTheory]
     [InlineData(0)]
     [InlineData(2)]
-    public void The_stem_grid_is_the_recipe_for_the_chosen_sample(int sample)
+    public void TheStemGridIsTheRecipeForTheChosenSample(int sample)
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -38,7 +38,7 @@ public class FeatureMapTests
     }
 
     [TorchFact]
-    public void Samples_differ_so_the_chosen_one_is_really_used()
+    public void SamplesDifferSoTheChosenOneIsReallyUsed()
     {
         using var net = Models.Net();
         var stem = Models.CaptureOutputs((nn.Module<Tensor, Tensor>)Models.Sub(net, "stem"), out var remove);
@@ -54,7 +54,7 @@ public class FeatureMapTests
     }
 
     [TorchFact]
-    public void A_sample_past_the_batch_shows_the_last_one()
+    public void ASamplePastTheBatchShowsTheLastOne()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -71,7 +71,7 @@ public class FeatureMapTests
     [InlineData(4, 2 + 4 * 10, 2 + 10)]
     [InlineData(9, 2 + 8 * 10, 2 + 2 * 10)]
     [InlineData(64, 2 + 8 * 10, 2 + 2 * 10)] // 16 maps only
-    public void MaxChannels_caps_the_maps_drawn(int maxChannels, int width, int height)
+    public void MaxChannelsCapsTheMapsDrawn(int maxChannels, int width, int height)
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -86,7 +86,7 @@ public class FeatureMapTests
     }
 
     [TorchFact]
-    public void A_constant_map_becomes_black_and_the_others_are_normalised_on_their_own()
+    public void AConstantMapBecomesBlackAndTheOthersAreNormalisedOnTheirOwn()
     {
         // Three 1×1 convolutions of one input: ×1, a constant 0.7, ×(-2) + 5.
         using var conv = nn.Conv2d(1, 3, 1);

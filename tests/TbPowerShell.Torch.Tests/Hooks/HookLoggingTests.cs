@@ -4,13 +4,13 @@ using TbPowerShell.Torch.Demo;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Tests.Hooks;
 
 /// <summary>When hooks log (call() only, -Every), what they log (histograms, statistics), the -Action, failures, removal and closing.</summary>
 public class HookLoggingTests
 {
     [TorchFact]
-    public void Hooks_fire_through_call_and_not_through_forward()
+    public void HooksFireThroughCallAndNotThroughForward()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -40,7 +40,7 @@ public class HookLoggingTests
     [InlineData(3, 0, 8, new long[] { 0, 3, 6 })]
     [InlineData(4, 5, 7, new long[] { 8 })]
     [InlineData(10, 1, 5, new long[0])]
-    public void Every_n_logs_only_when_the_global_step_is_a_multiple_of_n(long every, long first, int count, long[] logged)
+    public void EveryNLogsOnlyWhenTheGlobalStepIsAMultipleOfN(long every, long first, int count, long[] logged)
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -61,7 +61,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void A_module_called_twice_in_one_step_logs_once()
+    public void AModuleCalledTwiceInOneStepLogsOnce()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -75,7 +75,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void Histogram_and_stats_equal_HistogramBuilder_and_torch_ops_on_the_output()
+    public void HistogramAndStatsEqualHistogramBuilderAndTorchOpsOnTheOutput()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -100,7 +100,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void A_tuple_output_gets_histograms_and_stats_per_branch()
+    public void ATupleOutputGetsHistogramsAndStatsPerBranch()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -124,7 +124,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void The_action_gets_name_input_output_and_step_on_logging_steps_only()
+    public void TheActionGetsNameInputOutputAndStepOnLoggingStepsOnly()
     {
         using var net = Models.Net();
         using var wrapper = new ModelWrapper(net);
@@ -169,7 +169,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void A_throwing_action_does_not_stop_training_and_is_counted_and_reported()
+    public void AThrowingActionDoesNotStopTrainingAndIsCountedAndReported()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -215,7 +215,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void A_failure_on_the_hook_worker_is_counted_and_reported_too()
+    public void AFailureOnTheHookWorkerIsCountedAndReportedToo()
     {
         // A 2-D output 9000 wide cannot become an image (8192 pixels a side at most): the worker fails.
         using var model = nn.Sequential(("wide", nn.Linear(4, 9000)), ("narrow", nn.Linear(9000, 3)));
@@ -238,7 +238,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void An_action_may_remove_its_own_hook()
+    public void AnActionMayRemoveItsOwnHook()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -259,7 +259,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void Remove_stops_the_hook()
+    public void RemoveStopsTheHook()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -283,7 +283,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void Closing_the_writer_removes_its_hooks_and_writes_everything_they_queued()
+    public void ClosingTheWriterRemovesItsHooksAndWritesEverythingTheyQueued()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -317,7 +317,7 @@ public class HookLoggingTests
     }
 
     [TorchFact]
-    public void Hooks_leave_no_tensor_alive_on_the_training_thread()
+    public void HooksLeaveNoTensorAliveOnTheTrainingThread()
     {
         using var net = Models.Net();
         using var run = new HookRun();

@@ -3,7 +3,7 @@ using TbPowerShell.Torch.Demo;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Tests.Hooks;
 
 /// <summary>
 /// Gradient hooks: the gradient backward() gives a module's output is logged as &lt;name&gt;/grad
@@ -15,7 +15,7 @@ namespace TbPowerShell.Torch.Tests;
 public class GradientHookTests
 {
     [TorchFact]
-    public void The_gradient_is_logged_at_the_next_forward_or_WriteGradients_at_the_step_that_produced_it()
+    public void TheGradientIsLoggedAtTheNextForwardOrWriteGradientsAtTheStepThatProducedIt()
     {
         using var net = Models.Net();
         using var twin = Models.Net(); // same weights before every step, for the expected gradients
@@ -58,7 +58,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void The_trainers_dispose_scope_does_not_lose_the_gradient()
+    public void TheTrainersDisposeScopeDoesNotLoseTheGradient()
     {
         // The demo Trainer runs forward, backward and the optimiser step in one dispose scope, and
         // TwoBranchNet.forward disposes its intermediates (the stage's outputs) in its own scope.
@@ -92,7 +92,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void Every_n_keeps_gradients_of_logging_steps_only()
+    public void EveryNKeepsGradientsOfLoggingStepsOnly()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -112,7 +112,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void Without_backward_or_without_grad_nothing_is_logged()
+    public void WithoutBackwardOrWithoutGradNothingIsLogged()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -140,7 +140,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void Unregistering_writes_the_pending_gradient()
+    public void UnregisteringWritesThePendingGradient()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -162,7 +162,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void Gradient_hooks_leave_no_tensor_alive_even_when_gradients_are_read_outside_a_dispose_scope()
+    public void GradientHooksLeaveNoTensorAliveEvenWhenGradientsAreReadOutsideADisposeScope()
     {
         manual_seed(3);
         using var model = nn.Sequential(("fc1", nn.Linear(6, 5)), ("relu", nn.ReLU()), ("fc2", nn.Linear(5, 2)));
@@ -198,7 +198,7 @@ public class GradientHookTests
     }
 
     [TorchFact]
-    public void A_tuple_output_logs_the_gradient_of_each_branch()
+    public void ATupleOutputLogsTheGradientOfEachBranch()
     {
         using var net = Models.Net();
         using var twin = Models.Net();

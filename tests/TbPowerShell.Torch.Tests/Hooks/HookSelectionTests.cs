@@ -4,7 +4,7 @@ using TbPowerShell.Torch.Demo;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Tests.Hooks;
 
 /// <summary>Which modules a name picks (nested names, wildcards, a wrapper's <c>module.</c>) and what each kind of output gives.</summary>
 public class HookSelectionTests
@@ -19,7 +19,7 @@ public class HookSelectionTests
     };
 
     [TorchFact]
-    public void The_demo_model_names_its_nested_modules_and_not_the_root()
+    public void TheDemoModelNamesItsNestedModulesAndNotTheRoot()
     {
         using var net = Models.Net();
         Assert.Equal(AllNames.Order(), net.named_modules().Select(m => m.name).Order());
@@ -35,14 +35,14 @@ public class HookSelectionTests
     [InlineData("*relu", new[] { "stem.relu", "stage.branch0.relu", "stage.branch1.relu", "fuse.relu" })]
     [InlineData("conv", new string[0])]
     [InlineData("", new string[0])]
-    public void Wildcards_pick_modules_by_dotted_name(string pattern, string[] expected)
+    public void WildcardsPickModulesByDottedName(string pattern, string[] expected)
     {
         using var net = Models.Net();
         Assert.Equal(expected.Order(), ModuleHooks.Find(net, Names.Like(pattern)).Select(m => m.Name).Order());
     }
 
     [TorchFact]
-    public void Registering_gives_one_registration_per_module_with_its_type_options_and_writer()
+    public void RegisteringGivesOneRegistrationPerModuleWithItsTypeOptionsAndWriter()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -69,7 +69,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void Every_below_1_is_rejected()
+    public void EveryBelow1IsRejected()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -78,7 +78,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void A_wrapper_holding_the_model_as_module_is_matched_without_module_and_tagged_without_it()
+    public void AWrapperHoldingTheModelAsModuleIsMatchedWithoutModuleAndTaggedWithoutIt()
     {
         using var net = Models.Net();
         using var wrapper = new ModelWrapper(net);
@@ -101,7 +101,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void A_tuple_returning_stage_gives_one_grid_per_branch_equal_to_the_recipe()
+    public void ATupleReturningStageGivesOneGridPerBranchEqualToTheRecipe()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -130,7 +130,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void A_2d_output_is_drawn_as_one_row()
+    public void A2dOutputIsDrawnAsOneRow()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -153,7 +153,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void Outputs_of_other_ranks_are_counted_as_skipped_and_not_drawn()
+    public void OutputsOfOtherRanksAreCountedAsSkippedAndNotDrawn()
     {
         using var model = nn.Sequential(("fc", nn.Linear(4, 3)));
         using var run = new HookRun();
@@ -180,7 +180,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void ForwardPre_logs_the_input()
+    public void ForwardPreLogsTheInput()
     {
         using var net = Models.Net();
         using var run = new HookRun();
@@ -200,7 +200,7 @@ public class HookSelectionTests
     }
 
     [TorchFact]
-    public void A_module_that_cannot_be_hooked_fails_the_whole_registration_and_leaves_no_hook_behind()
+    public void AModuleThatCannotBeHookedFailsTheWholeRegistrationAndLeavesNoHookBehind()
     {
         using var model = new LinearThenBilinear();
         using var run = new HookRun();

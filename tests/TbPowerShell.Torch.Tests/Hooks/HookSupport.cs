@@ -2,7 +2,7 @@ using TbPowerShell.Torch.Demo;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Tests.Hooks;
 
 /// <summary>A writer in a fresh directory; closing it reads back what was written.</summary>
 internal sealed class HookRun : IDisposable
