@@ -10,13 +10,16 @@ using static TorchSharp.torch;
 
 // libtorch's generator (manual_seed), TorchSharp's live-tensor count and the hook registry are
 // process-wide: one test at a time keeps seeds, counts and registrations each test's own.
+// (libtorch's oneDNN switch is process-wide too: TorchProbe turns it off once, for every test; see OneDnn.)
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace TbPowerShell.Torch.Tests;
 
 /// <summary>
 /// Loads libtorch once. These tests run against the real libtorch: only when it cannot be loaded
-/// at all are they skipped, and then with TorchSharp's own message as the reason.
+/// at all are they skipped, and then with TorchSharp's own message as the reason. Once it loads,
+/// its oneDNN kernels are turned off (<see cref="OneDnn"/>: their convolution gradients are wrong
+/// at random); if that fails, every test fails with the reason rather than being skipped.
 /// </summary>
 internal static class TorchProbe
 {
@@ -31,7 +34,10 @@ internal static class TorchProbe
         {
             using var t = ones(2, 2);
             float sum = t.sum().item<float>();
-            return sum == 4f ? null : $"libtorch loaded but computed 1+1+1+1 = {sum}.";
+            if (sum != 4f)
+            {
+                return $"libtorch loaded but computed 1+1+1+1 = {sum}.";
+            }
         }
         catch (Exception e)
         {
@@ -42,6 +48,8 @@ internal static class TorchProbe
             }
             return string.Join(" -> ", messages.Distinct());
         }
+        OneDnn.Disable(); // outside the catch: a failure here is no reason to skip
+        return null;
     }
 }
 
