@@ -6,6 +6,7 @@ using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
 using TorchSharp;
+using TbPowerShell.Torch.Demo;
 using static TorchSharp.torch;
 
 // libtorch's generator (manual_seed), TorchSharp's live-tensor count and the hook registry are

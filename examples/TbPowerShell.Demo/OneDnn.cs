@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace TbPowerShell.Torch.Tests;
+namespace TbPowerShell.Torch.Demo;
 
 /// <summary>
-/// Turns off libtorch's oneDNN (mkldnn) kernels for the test process, as
+/// Turns off libtorch's oneDNN (mkldnn) kernels for the process, as
 /// <c>torch.backends.mkldnn.enabled = False</c> does in PyTorch (TorchSharp 0.107 has no such switch).
 /// </summary>
 /// <remarks>
@@ -12,10 +12,10 @@ namespace TbPowerShell.Torch.Tests;
 /// with AVX2): it works on channel-padded blocked copies and reads the padding, which nobody zeroed.
 /// What is in that memory depends on the process (about one process in three here): garbage, often
 /// NaN. The demo model's 8-channel convolutions hit it in their first backward pass, so training
-/// went NaN after one step and tests that train it failed at random. libtorch's own convolutions
-/// (used once oneDNN is off) are right every time.
+/// went NaN after one step, at random. libtorch's own convolutions (used once oneDNN is off) are right
+/// every time. <see cref="Determinism.Seed"/> turns it off, so a seeded run repeats exactly.
 /// </remarks>
-internal static class OneDnn
+public static class OneDnn
 {
     private const string LibTorchCpu = "libtorch_cpu";
 
