@@ -44,6 +44,9 @@ internal sealed class EventDecoder
     /// <summary>Tags and plugin names, decoded once per distinct byte sequence.</summary>
     public Utf8StringCache Strings { get; } = new();
 
+    /// <summary>True when only some tags are wanted (then large records of other tags are passed over unread).</summary>
+    public bool FiltersTags => _tagFilter is not null;
+
     /// <summary>The kinds decoded and handed out.</summary>
     public EventKinds Kinds => _kinds;
 

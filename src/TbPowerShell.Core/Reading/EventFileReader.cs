@@ -17,7 +17,6 @@ public sealed class EventFileReader : IDisposable
 {
     private readonly RecordReader _records;
     private readonly EventDecoder _decoder;
-    private readonly bool _filtersTags;
     private readonly CancellationToken _cancellation;
     private readonly List<PendingValue> _batch;
     private readonly List<ValueHeader> _headers;
@@ -53,7 +52,6 @@ public sealed class EventFileReader : IDisposable
         Path = path;
         _records = new RecordReader(stream, startOffset, ownsStream: true);
         _decoder = new EventDecoder(tagFilter, runState ?? new RunTagState(), kinds);
-        _filtersTags = tagFilter is not null;
         _batch = _decoder.Batch;
         _headers = _decoder.Headers;
         UpdateSkim();
@@ -84,7 +82,7 @@ public sealed class EventFileReader : IDisposable
     public ValueHeader CurrentHeader { get; private set; }
 
     private void UpdateSkim() =>
-        _skim = _filtersTags || (_decoder.Kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
+        _skim = _decoder.FiltersTags || (_decoder.Kinds & (EventKinds.All & ~EventKinds.Scalar)) != (EventKinds.All & ~EventKinds.Scalar);
 
     /// <summary>The event file being read (as given), for messages and items.</summary>
     public string Path { get; }

@@ -49,25 +49,21 @@ internal static class TensorField
 {
     public const int Dtype = 1;
     public const int TensorShape = 2;
-    public const int VersionNumber = 3;
     public const int TensorContent = 4;
     public const int FloatVal = 5;
     public const int DoubleVal = 6;
     public const int IntVal = 7;
-    public const int StringVal = 8;
     public const int Int64Val = 10;
-    public const int BoolVal = 11;
     public const int HalfVal = 13;
     public const int Uint32Val = 16;
     public const int Uint64Val = 17;
 }
 
-/// <summary>Fields of <c>TensorShapeProto</c> and of its <c>Dim</c>.</summary>
+/// <summary>Fields of <c>TensorShapeProto</c>.</summary>
 internal static class TensorShapeField
 {
     public const int Dim = 2;
     public const int UnknownRank = 3;
-    public const int DimSize = 1;
 }
 
 /// <summary>
@@ -76,22 +72,10 @@ internal static class TensorShapeField
 /// </summary>
 internal static class ScalarEventKeys
 {
-    public const byte WallTime = (EventField.WallTime << 3) | WireKey.Fixed64;
-    public const byte Step = (EventField.Step << 3) | WireKey.Varint;
-    public const byte Summary = (EventField.Summary << 3) | WireKey.LengthDelimited;
-    public const byte Value = (SummaryField.Value << 3) | WireKey.LengthDelimited;
-    public const byte Tag = (SummaryValueField.Tag << 3) | WireKey.LengthDelimited;
-    public const byte SimpleValue = (SummaryValueField.SimpleValue << 3) | WireKey.Fixed32;
-}
-
-/// <summary>The key byte that starts a field on the wire: field number and wire type, for the small field numbers here.</summary>
-internal static class WireKey
-{
-    public const int Varint = 0;
-    public const int Fixed64 = 1;
-    public const int LengthDelimited = 2;
-    public const int Fixed32 = 5;
-
-    /// <summary>The one-byte key of field <paramref name="field"/> (below 16) with wire type <paramref name="wireType"/>.</summary>
-    public static byte Of(int field, int wireType) => (byte)((field << 3) | wireType);
+    public const byte WallTime = (EventField.WallTime << 3) | (int)WireType.Fixed64;
+    public const byte Step = (EventField.Step << 3) | (int)WireType.Varint;
+    public const byte Summary = (EventField.Summary << 3) | (int)WireType.LengthDelimited;
+    public const byte Value = (SummaryField.Value << 3) | (int)WireType.LengthDelimited;
+    public const byte Tag = (SummaryValueField.Tag << 3) | (int)WireType.LengthDelimited;
+    public const byte SimpleValue = (SummaryValueField.SimpleValue << 3) | (int)WireType.Fixed32;
 }

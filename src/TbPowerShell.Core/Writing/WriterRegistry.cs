@@ -47,10 +47,14 @@ internal static class WriterRegistry
 
     /// <summary>Closes every open writer; never throws.</summary>
     /// <returns>The errors of writers that could not write everything.</returns>
-    public static IReadOnlyList<Exception> CloseAll()
+    public static IReadOnlyList<Exception> CloseAll() => CloseEach(Open);
+
+    /// <summary>Closes each of <paramref name="writers"/>, going on past failures; never throws.</summary>
+    /// <returns>The errors of writers that could not write everything.</returns>
+    public static IReadOnlyList<Exception> CloseEach(IEnumerable<TbWriter> writers)
     {
         var errors = new List<Exception>();
-        foreach (var writer in Open)
+        foreach (var writer in writers)
         {
             try
             {

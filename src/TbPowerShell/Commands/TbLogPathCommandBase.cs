@@ -73,7 +73,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
         Func<string, bool>? run = null;
         if (Tag is not null)
         {
-            var patterns = Tag.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            var patterns = Patterns(Tag);
             // Readers on other threads ask it (once per tag and file): one caller at a time.
             tag = name =>
             {
@@ -85,11 +85,14 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
         }
         if (Run is not null)
         {
-            var patterns = Run.Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+            var patterns = Patterns(Run);
             run = name => patterns.Any(p => p.IsMatch(name));
         }
         NameFilter = new ReadFilter { Tag = tag, Run = run };
     }
+
+    private static WildcardPattern[] Patterns(string[] names) =>
+        names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();

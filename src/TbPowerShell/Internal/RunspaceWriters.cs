@@ -1,5 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using TbPowerShell.Core.Writing;
 
 namespace TbPowerShell.Internal;
 
@@ -39,10 +40,9 @@ internal static class RunspaceWriters
     /// <summary>Closes the writers opened in <paramref name="runspace"/>; returns the errors of those that could not write everything.</summary>
     public static IReadOnlyList<Exception> CloseAll(Runspace? runspace)
     {
-        var errors = new List<Exception>();
         if (runspace is null || !s_byRunspace.TryGetValue(runspace, out var list))
         {
-            return errors;
+            return Array.Empty<Exception>();
         }
         TbWriter[] writers;
         lock (list)
@@ -50,18 +50,7 @@ internal static class RunspaceWriters
             writers = list.ToArray();
             list.Clear();
         }
-        foreach (var writer in writers)
-        {
-            try
-            {
-                writer.Close();
-            }
-            catch (Exception e)
-            {
-                errors.Add(e);
-            }
-        }
-        return errors;
+        return WriterRegistry.CloseEach(writers);
     }
 
     private static void OnStateChanged(object? sender, RunspaceStateEventArgs e)
