@@ -84,6 +84,12 @@ public static class ErrorIds
     /// <summary>A file to save exists already and -NoClobber was given.</summary>
     public const string MediaFileExists = "MediaFileExists";
 
+    /// <summary>Two different events of one Save-TbMedia call would be saved to the same file.</summary>
+    public const string MediaNameCollision = "MediaNameCollision";
+
+    /// <summary>A file to save would land outside the destination, through a link inside it.</summary>
+    public const string MediaPathOutsideDestination = "MediaPathOutsideDestination";
+
     /// <summary>A grid option is out of range.</summary>
     public const string InvalidGridOption = "InvalidGridOption";
 

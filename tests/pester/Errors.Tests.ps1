@@ -114,6 +114,34 @@ Describe 'Add-TbScalar errors for a bad run (-LogDir, non-terminating)' {
         @(Get-ChildItem -LiteralPath $parent -Recurse -File).Count | Should -Be 0
     }
 
+    It 'InvalidRun for a run through a link inside the log directory that leads out (<Cmd>), nothing written outside; a link that stays inside is fine' -ForEach @(
+        @{ Cmd = 'Add-TbScalar' }
+        @{ Cmd = 'Add-TbEvent' }
+    ) {
+        $parent = New-TestDir
+        $dir = Join-Path $parent 'logs'
+        $outside = Join-Path $parent 'outside'
+        New-Item -ItemType Directory -Path $dir, $outside, (Join-Path $dir 'real') | Out-Null
+        try {
+            New-Item -ItemType SymbolicLink -Path (Join-Path $dir 'link') -Target $outside -ErrorAction Stop | Out-Null
+            New-Item -ItemType SymbolicLink -Path (Join-Path $dir 'alias') -Target (Join-Path $dir 'real') -ErrorAction Stop | Out-Null
+        }
+        catch { Set-ItResult -Skipped -Because "symbolic links cannot be made here: $_"; return }
+        $rows = @(
+            [pscustomobject]@{ Run = 'link/r7'; Tag = 't'; Step = 1; Value = 1.0 }
+            [pscustomobject]@{ Run = 'alias/r8'; Tag = 't'; Step = 2; Value = 2.0 }
+        )
+        if ($Cmd -eq 'Add-TbScalar') { $rows | Add-TbScalar -LogDir $dir -ErrorVariable ev -ErrorAction SilentlyContinue }
+        else { $rows | Add-TbEvent -LogDir $dir -ErrorVariable ev -ErrorAction SilentlyContinue }
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRun,*'
+        $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $ev[0].TargetObject | Should -BeExactly 'link/r7'
+        "$($ev[0])" | Should -BeLike "*$outside*"
+        @(Get-ChildItem -LiteralPath $outside -Recurse -Force).Count | Should -Be 0
+        (Get-TbEvent -LiteralPath (Join-Path $dir 'real/r8')).Value | Should -Be 2.0
+    }
+
     It 'LogDirCreateFailed for a run that cannot be created: WriteError, the run as target; other runs are written' {
         $dir = New-TestDir
         New-Item -ItemType Directory -Path $dir | Out-Null

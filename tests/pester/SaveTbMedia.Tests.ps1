@@ -95,9 +95,10 @@ Describe 'Save-TbMedia with unsafe names' {
         $saved = @(Get-TbEvent -Type Image $src | Save-TbMedia -Destination $dest -PassThru)
     }
 
-    It 'replaces characters files cannot hold with _, ".." with __, drops trailing dots and empty segments' {
+    It 'percent-encodes what a file name cannot hold or would read otherwise: characters, "." and "..", trailing dots, empty parts' {
         Get-RelativeFile $dest | Should -Be (@(
-                '_/5.png', '__/up/1.png', 'a_b/0.png', 'end/4.png', 'lead/double/6.png', 'q______/3.png', 'x/__/__/evil/2.png'
+                '%2E%2E%2E/5.png', '%2E%2E/up/1.png', 'a%3Ab/0.png', 'end%2E/4.png', '%/lead/%/double/%/6.png',
+                'q%3F%3C%3E%7C%2A%22/3.png', 'x/%2E%2E/%2E%2E/evil/2.png'
             ) | Sort-Object)
     }
 
@@ -111,6 +112,120 @@ Describe 'Save-TbMedia with unsafe names' {
         Test-Path -LiteralPath (Join-Path $dest '../up') | Should -BeFalse
         Test-Path -LiteralPath (Join-Path $dest '../evil') | Should -BeFalse
         Test-Path -LiteralPath (Join-Path $dest '../../evil') | Should -BeFalse
+    }
+}
+
+Describe 'Save-TbMedia gives distinct events distinct files' {
+    BeforeAll {
+        $png = (Get-TbEvent -Type Image -LiteralPath (Join-Path $PyTorchFixtures 'image') -Tag 'gray_hw').Bytes
+        $pngFile = Join-Path $TestDrive 'distinct.png'
+        [System.IO.File]::WriteAllBytes($pngFile, $png)
+    }
+
+    It 'saves tags that the old names merged (".." and "__", "a/." and "a", "a%2E" and "a.", CON and %43ON) to <Count> files' -ForEach @(
+        @{ Tags = '..', '__', 'a/.', 'a', 'a.', 'a%2E', 'CON', '%43ON', 'con.txt', 'x\y', 'x/y'; Count = 11 }
+    ) {
+        $src = New-TestDir
+        $w = New-TbWriter -LogDir $src
+        try {
+            foreach ($tag in $Tags) { Add-TbImage -Writer $w -Tag $tag -LiteralPath $pngFile -Step 0 -ErrorAction Stop }
+        }
+        finally { Close-TbWriter $w }
+        $dest = New-TestDir
+        $saved = @(Get-TbEvent -Type Image $src | Save-TbMedia -Destination $dest -PassThru -ErrorAction Stop)
+        $saved.Count | Should -Be $Count
+        @($saved.FullName | Sort-Object -Unique).Count | Should -Be $Count
+        (Get-RelativeFile $dest).Count | Should -Be $Count
+        Get-RelativeFile $dest | Should -Contain '%43ON/0.png'
+        Get-RelativeFile $dest | Should -Contain '%2543ON/0.png'
+        Get-RelativeFile $dest | Should -Contain 'x%5Cy/0.png'
+    }
+
+    It 'MediaNameCollision when a run and a tag meet at the same file (run a + tag b/c, run a/b + tag c): the first kept' {
+        $src = New-TestDir
+        foreach ($case in @(@{ Run = 'a'; Tag = 'b/c' }, @{ Run = 'a/b'; Tag = 'c' })) {
+            $w = New-TbWriter -LogDir (Join-Path $src $case.Run)
+            try { Add-TbImage -Writer $w -Tag $case.Tag -LiteralPath $pngFile -Step 7 -ErrorAction Stop }
+            finally { Close-TbWriter $w }
+        }
+        $events = @(Get-TbEvent -Type Image $src)
+        $events.Count | Should -Be 2
+        $dest = New-TestDir
+        $saved = @($events | Save-TbMedia -Destination $dest -PassThru -ErrorVariable ev -ErrorAction SilentlyContinue)
+        $saved.Count | Should -Be 1
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly "MediaNameCollision,$SaveId"
+        $ev[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $ev[0].TargetObject | Should -BeExactly (Join-Path $dest 'a/b/c/7.png')
+        $ev[0].Exception.Message | Should -BeLike "*run '$($events[0].Run)'*run '$($events[1].Run)'*"
+    }
+
+    It 'the same event saved twice in one call is not a collision (the later wins, as documented)' {
+        $dest = New-TestDir
+        $Gray, $Gray | Save-TbMedia -Destination $dest -ErrorAction Stop
+        Get-RelativeFile $dest | Should -Be @('image/gray_hw/0.png')
+    }
+}
+
+Describe 'Save-TbMedia and links inside the destination' {
+    BeforeAll {
+        $probe = Join-Path $TestDrive 'link-probe'
+        try { New-Item -ItemType SymbolicLink -Path $probe -Target $TestDrive -ErrorAction Stop | Out-Null; $NoLinks = $null }
+        catch { $NoLinks = "symbolic links cannot be made here: $_" }
+    }
+
+    It 'replaces a link at the file being written and never writes through it' {
+        if ($NoLinks) { Set-ItResult -Skipped -Because $NoLinks; return }
+        $dest = New-TestDir
+        $outside = New-TestDir
+        New-Item -ItemType Directory -Path (Join-Path $dest 'image/gray_hw'), $outside -Force | Out-Null
+        $victim = Join-Path $outside 'victim.png'
+        Set-Content -LiteralPath $victim -Value 'untouched'
+        $link = Join-Path $dest 'image/gray_hw/0.png'
+        New-Item -ItemType SymbolicLink -Path $link -Target $victim | Out-Null
+        $Gray | Save-TbMedia -Destination $dest -ErrorAction Stop
+        Get-Content -LiteralPath $victim | Should -BeExactly 'untouched'
+        (Get-Item -LiteralPath $link).LinkType | Should -BeNullOrEmpty
+        Get-FirstDifference ([System.IO.File]::ReadAllBytes($link)) $Gray.Bytes | Should -Be -1
+        @(Get-ChildItem -LiteralPath (Split-Path $link) -Force).Name | Should -Be @('0.png')
+    }
+
+    It '-NoClobber counts a link at the file (even a dangling one) as an existing file' {
+        if ($NoLinks) { Set-ItResult -Skipped -Because $NoLinks; return }
+        $dest = New-TestDir
+        New-Item -ItemType Directory -Path (Join-Path $dest 'image/gray_hw') -Force | Out-Null
+        $link = Join-Path $dest 'image/gray_hw/0.png'
+        New-Item -ItemType SymbolicLink -Path $link -Target (Join-Path $TestDrive 'nowhere.png') | Out-Null
+        $Gray | Save-TbMedia -Destination $dest -NoClobber -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly "MediaFileExists,$SaveId"
+        Test-Path -LiteralPath (Join-Path $TestDrive 'nowhere.png') | Should -BeFalse
+    }
+
+    It 'MediaPathOutsideDestination for a folder link inside the destination that leads out; nothing written there' {
+        if ($NoLinks) { Set-ItResult -Skipped -Because $NoLinks; return }
+        $dest = New-TestDir
+        $outside = New-TestDir
+        New-Item -ItemType Directory -Path $dest, $outside | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $dest 'image') -Target $outside | Out-Null
+        $Media | Save-TbMedia -Destination $dest -ErrorVariable ev -ErrorAction SilentlyContinue
+        @($ev | Where-Object FullyQualifiedErrorId -EQ "MediaPathOutsideDestination,$SaveId").Count | Should -Be 6
+        $ev[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $ev[0].TargetObject | Should -BeLike (Join-Path $dest 'image/*')
+        $ev[0].Exception.Message | Should -BeLike "*$outside*"
+        @(Get-ChildItem -LiteralPath $outside -Recurse -Force).Count | Should -Be 0
+        # The audio, under a real folder, is saved.
+        Get-RelativeFile (Join-Path $dest 'audio') | Should -Be @('chirp_full_scale/1.wav', 'sine440/0.wav')
+    }
+
+    It 'a destination that is itself reached through a link is fine' {
+        if ($NoLinks) { Set-ItResult -Skipped -Because $NoLinks; return }
+        $real = New-TestDir
+        New-Item -ItemType Directory -Path $real | Out-Null
+        $alias = Join-Path $TestDrive ('alias' + (Get-Random))
+        New-Item -ItemType SymbolicLink -Path $alias -Target $real | Out-Null
+        $Media | Save-TbMedia -Destination $alias -ErrorAction Stop
+        Get-RelativeFile $real | Should -Be $ExpectedFiles
     }
 }
 

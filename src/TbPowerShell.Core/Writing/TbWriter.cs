@@ -1,5 +1,6 @@
 using System.Text;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Records;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Writing;
 
@@ -225,12 +226,10 @@ public sealed class TbWriter : IDisposable
             {
                 return existing;
             }
-            string dir = System.IO.Path.GetFullPath(System.IO.Path.Combine(LogDir, relativeDirectory));
-            string relative = System.IO.Path.GetRelativePath(LogDir, dir);
-            if (System.IO.Path.IsPathRooted(relativeDirectory) || relative == "." || relative == ".."
-                || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            string? dir = ContainedPath.Resolve(LogDir, relativeDirectory, out string? reason);
+            if (dir is null || System.IO.Path.GetRelativePath(LogDir, dir) == ".")
             {
-                throw new ArgumentException($"The sub-run '{relativeDirectory}' is not a folder inside '{LogDir}'.", nameof(relativeDirectory));
+                throw new ArgumentException($"The sub-run '{relativeDirectory}' is not a folder inside '{LogDir}': {reason ?? "it is the run itself"}.", nameof(relativeDirectory));
             }
             var sub = new TbWriter(dir, new TbWriterOptions
             {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using System.Text;
+using TbPowerShell.Core.Records;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;
 
@@ -30,10 +31,15 @@ public sealed class SaveTbMediaCommand : PSCmdlet
 
     private string _root = null!;
 
+    // The files written by this call and what each holds, to refuse two different events one file
+    // (a run "a" with tag "b/c" and a run "a/b" with tag "c"; "Loss" and "loss" where case does not count).
+    private readonly Dictionary<string, (string Run, string Tag, long Step, int Sample)> _written =
+        new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+        _root = System.IO.Path.TrimEndingDirectorySeparator(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination));
     }
 
     /// <inheritdoc />
@@ -55,8 +61,17 @@ public sealed class SaveTbMediaCommand : PSCmdlet
                 return;
         }
 
-        string path = MediaPath(_root, item.run, item.tag, item.step, item.sample, item.extension);
-        if (NoClobber && File.Exists(path))
+        string path = MediaFileNames.PathOf(_root, item.run, item.tag, item.step, item.sample, item.extension);
+        var identity = (item.run, item.tag, item.step, item.sample);
+        if (_written.TryGetValue(path, out var earlier) && earlier != identity)
+        {
+            WriteError(new ErrorRecord(
+                new IOException($"The file '{path}' was saved already for the run '{earlier.Run}', tag '{earlier.Tag}', step {earlier.Step}; "
+                    + $"the run '{item.run}', tag '{item.tag}', step {item.step} would overwrite it. Save them to different destinations."),
+                ErrorIds.MediaNameCollision, ErrorCategory.ResourceExists, path));
+            return;
+        }
+        if (NoClobber && (File.Exists(path) || ContainedPath.IsLink(path)))
         {
             WriteError(new ErrorRecord(new IOException($"The file '{path}' exists already."),
                 ErrorIds.MediaFileExists, ErrorCategory.ResourceExists, path));
@@ -66,16 +81,33 @@ public sealed class SaveTbMediaCommand : PSCmdlet
         {
             return;
         }
+        string folder = System.IO.Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, item.bytes);
+            // A link inside the destination must not take the file elsewhere: check the folders as the file
+            // system resolves them, before and after creating them.
+            bool inside = ContainedPath.IsInside(_root, folder, out string? reason);
+            if (inside)
+            {
+                Directory.CreateDirectory(folder);
+                inside = ContainedPath.IsInside(_root, folder, out reason);
+            }
+            if (!inside)
+            {
+                WriteError(new ErrorRecord(
+                    new IOException($"The file '{path}' cannot be saved: its folder is not inside the destination '{_root}' ({reason})."),
+                    ErrorIds.MediaPathOutsideDestination, ErrorCategory.PermissionDenied, path));
+                return;
+            }
+            WriteNew(path, item.bytes, overwrite: !NoClobber);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, path));
+            WriteError(new ErrorRecord(new IOException($"The file '{path}' cannot be saved: {e.Message}", e),
+                ErrorIds.FileWriteFailed, ErrorCategory.WriteError, path));
             return;
         }
+        _written[path] = identity;
         if (PassThru)
         {
             // The provider's item, as Get-Item returns it, so the default file view shows it fully.
@@ -83,37 +115,34 @@ public sealed class SaveTbMediaCommand : PSCmdlet
         }
     }
 
-    /// <summary>&lt;root&gt;/&lt;run&gt;/&lt;tag parts&gt;/&lt;step&gt;[_&lt;sample&gt;]&lt;extension&gt;, every part made a safe file name.</summary>
-    internal static string MediaPath(string root, string run, string tag, long step, int sample, string extension)
+    /// <summary>
+    /// Writes a new file beside <paramref name="path"/> and renames it into place: a link already at
+    /// <paramref name="path"/> is replaced, never followed, and no half-written file is ever seen under the name.
+    /// </summary>
+    private static void WriteNew(string path, byte[] bytes, bool overwrite)
     {
-        var parts = new List<string> { root };
-        parts.AddRange(SafeSegments(run));
-        parts.AddRange(SafeSegments(tag));
-        string name = step.ToString(System.Globalization.CultureInfo.InvariantCulture) + (sample > 0 ? "_" + sample : string.Empty) + extension;
-        parts.Add(name);
-        return System.IO.Path.Combine(parts.ToArray());
-    }
-
-    private static IEnumerable<string> SafeSegments(string path)
-    {
-        foreach (string segment in path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!,
+            "." + System.IO.Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
         {
-            if (segment == ".")
+            // CreateNew fails on anything already there, a link included, instead of opening through it.
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                continue;
+                stream.Write(bytes);
             }
-            if (segment == "..")
+            File.Move(temp, path, overwrite);
+        }
+        catch
+        {
+            try
             {
-                yield return "__";
-                continue;
+                File.Delete(temp);
             }
-            var sb = new StringBuilder(segment.Length);
-            foreach (char ch in segment)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                sb.Append(ch < 32 || "<>:\"|?*".Contains(ch) ? '_' : ch);
+                // the error being thrown says what matters
             }
-            string safe = sb.ToString().TrimEnd(' ', '.');
-            yield return safe.Length == 0 ? "_" : safe;
+            throw;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Records;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;
@@ -108,16 +109,16 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         {
             return _lastRunWriter;
         }
-        string requested = string.IsNullOrEmpty(run) ? "." : run.Replace('\\', '/');
-        string dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(_logDirPath!, requested)));
-        string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
-        if (Path.IsPathRooted(requested) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        // Checked on the path the file system resolves, so a link inside the log directory cannot lead out of it.
+        string? dir = ContainedPath.Resolve(_logDirPath!, string.IsNullOrEmpty(run) ? "." : run, out string? reason);
+        if (dir is null)
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The run '{run}' is not a folder inside the log directory '{_logDirPath}'."),
+                new ArgumentException($"The run '{run}' is not a folder inside the log directory '{_logDirPath}': {reason}."),
                 ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, run));
             return null;
         }
+        string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
         // One writer per folder, however the run is spelled ("a", "./a", "a/").
         _currentRun = relative;
         if (!_ownedWriters.TryGetValue(relative, out var writer))
