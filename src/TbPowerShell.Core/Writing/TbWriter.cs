@@ -214,8 +214,8 @@ public sealed class TbWriter : IDisposable
     }
 
     /// <summary>
-    /// The writer of a sub-directory of this run (opened on first use with the same options),
-    /// flushed and closed with this one.
+    /// The writer of a sub-directory of this run (opened on first use with the same options, and
+    /// again if it was closed while this one stays open), flushed and closed with this one.
     /// </summary>
     public TbWriter SubWriter(string relativeDirectory)
     {
@@ -223,7 +223,9 @@ public sealed class TbWriter : IDisposable
         lock (_gate)
         {
             _file.ThrowIfClosed();
-            if (_subWriters.TryGetValue(relativeDirectory, out var existing))
+            // A sub-run closed while this writer stays open (its own close failed after the sub-runs
+            // closed, say) gets a new writer, so values added meanwhile are accepted there too.
+            if (_subWriters.TryGetValue(relativeDirectory, out var existing) && !existing.IsClosed)
             {
                 return existing;
             }
@@ -241,7 +243,7 @@ public sealed class TbWriter : IDisposable
                 FilenameSuffix = _options.FilenameSuffix,
                 GlobalStep = GlobalStep,
             }, _openFile);
-            _subWriters.Add(relativeDirectory, sub);
+            _subWriters[relativeDirectory] = sub;
             return sub;
         }
     }

@@ -264,6 +264,39 @@ public class FailedCloseTests
     }
 
     [Fact]
+    public void SubRunValuesAddedAfterTheParentsCloseFailedAreAcceptedToo()
+    {
+        using var temp = new TempDir();
+        var streams = new List<FailingStream>();
+        var writer = new TbWriter(temp.Path, new TbWriterOptions { FlushInterval = Never, MaxQueue = 1_000_000 }, p =>
+        {
+            var s = new FailingStream(p);
+            lock (streams)
+            {
+                streams.Add(s);
+            }
+            return s;
+        });
+        writer.AddScalars("loss", [new("train", 1.0)], 1);
+        writer.AddScalar("v", 0, 0);
+        var firstSub = writer.SubWriter("loss_train");
+        streams[0].Failing = true; // the parent's own file only: the sub-run closes fine
+        Assert.Throws<TbWriterException>(() => writer.Close());
+        Assert.True(firstSub.IsClosed);
+        Assert.False(writer.IsClosed);
+
+        writer.AddScalars("loss", [new("train", 2.0)], 2);
+        var secondSub = writer.SubWriter("loss_train");
+        Assert.NotSame(firstSub, secondSub);
+        streams[0].Failing = false;
+        writer.Close();
+
+        Assert.True(secondSub.IsClosed);
+        AssertReadsBackWhole(writer.Path, 0, 0);
+        Assert.Equal([1.0, 2.0], Read.Run(Path.Combine(temp.Path, "loss_train")).Select(s => s.Value));
+    }
+
+    [Fact]
     public void RecoveryWritesWhatAStillFailingWriterKeptToARecoveryFileInTheRunFolderThatReadsAsPartOfTheRun()
     {
         using var temp = new TempDir();
