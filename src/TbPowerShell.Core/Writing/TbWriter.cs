@@ -10,9 +10,9 @@ namespace TbPowerShell;
 /// thread writes every <see cref="TbWriterOptions.FlushInterval"/>, or as soon as
 /// <see cref="TbWriterOptions.MaxQueue"/> events are pending; the file is opened once and stays readable
 /// by others. A failure in the background is thrown at the next call (or by <see cref="Close"/>), and the
-/// events it could not write are kept and retried; a close that fails leaves the writer open with them. Plugin metadata goes with the first value of each tag;
-/// <see cref="AddScalars"/> follows PyTorch's <c>add_scalars</c> (a sub-run per series) or draws the series
-/// in one chart. Every open writer is closed when the module unloads or the process exits, and what
+/// events it could not write are kept and retried; a close that fails leaves the writer open with them.
+/// Plugin metadata goes with the first value of each tag; <see cref="AddScalars"/> follows PyTorch's
+/// <c>add_scalars</c> (a sub-run per series) or draws the series in one chart. Every open writer is closed when the module unloads or the process exits, and what
 /// cannot be written then goes to a recovery event file rather than nowhere. Thread-safe.
 /// </summary>
 public sealed class TbWriter : IDisposable
@@ -318,7 +318,9 @@ public sealed class TbWriter : IDisposable
             throw new TbWriterException(writeError is not null
                 ? $"Closing the writer of '{Path}' failed: {writeError.Message} {Pending} events could not be written. " +
                   StaysOpen
-                : $"Closing the writer of '{Path}' failed at its sub-run '{openSub!.LogDir}': {subError?.Message} " + StaysOpen,
+                : $"Closing the writer of '{Path}' failed at its sub-run '{openSub!.LogDir}': " +
+                  $"{(subError is null ? "" : RootCause(subError).Message + " ")}{openSub.Pending} events of the sub-run could not be written. " +
+                  StaysOpen,
                 writeError ?? subError);
         }
 
@@ -380,7 +382,7 @@ public sealed class TbWriter : IDisposable
         }
         var outcome = _file.Recover();
         WriterRegistry.Remove(this);
-        string cause = failure.InnerException?.Message ?? failure.Message;
+        string cause = RootCause(failure).Message;
         string message;
         if (outcome.Events == 0)
         {
@@ -403,6 +405,16 @@ public sealed class TbWriter : IDisposable
                       $"move it into '{LogDir}' to have them read as part of the run.";
         }
         errors.Add(new TbWriterException(message, failure) { RecoveryPath = outcome.Path });
+    }
+
+    // The failure itself, under the messages that wrap it (which say what a retry does: not what we want to repeat).
+    private static Exception RootCause(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+        return e;
     }
 
     /// <summary>Closes every open writer of this process (module unload, process exit). Never throws.</summary>

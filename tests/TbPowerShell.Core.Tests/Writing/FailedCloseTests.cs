@@ -250,8 +250,8 @@ public class FailedCloseTests
         writer.AddScalars("loss", [new("train", 2.0)], 2);
 
         var e = Assert.Throws<TbWriterException>(() => writer.Close());
-        Assert.Contains("sub-run", e.Message);
-        Assert.Contains("stays open", e.Message);
+        Assert.Contains($"failed at its sub-run '{sub.LogDir}': No space left on device 1 events of the sub-run could not be written.", e.Message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(e.Message, "stays open"));
         Assert.False(writer.IsClosed);
         Assert.False(sub.IsClosed);
         Assert.Equal(1, sub.Pending);
