@@ -3,6 +3,12 @@
 # when a -LogDir pipeline fails or is stopped (Select-Object -First, Ctrl+C). Process-level cases
 # run in a child pwsh; the parent reads what the child left on disk.
 
+BeforeDiscovery {
+    # Root ignores a folder's write permission, so a read-only run folder cannot be made for root.
+    $IsRoot = $IsLinux -or $IsMacOS ? ((id -u) -eq '0') : $false
+    $NoChmod = $IsWindows
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $ModuleFile = [System.IO.Path]::GetFullPath($modulePath)
@@ -102,7 +108,7 @@ exit 0
         $found = [regex]::Match($warning[0], "recovery event file '([^']+)'")
         $found.Success | Should -BeTrue
         $recovery = $found.Groups[1].Value
-        $recovery | Should -BeLike "$childTemp*tbpowershell-recovered*exit-failing-*events.out.tfevents.*.recovered"
+        $recovery | Should -BeLike "$childTemp*tbpowershell-recovered-$([Environment]::UserName)/exit-failing-*events.out.tfevents.*.recovered"
         (Get-TbEvent -LiteralPath $recovery).Step | Should -Be (6..10)
         (Get-TbEvent -LiteralPath $recovery).Value | Should -Be (6..10)
         Assert-CompleteEventFile $recovery
@@ -124,10 +130,37 @@ exit 0
             $recovery | Should -Not -BeNullOrEmpty
             $recoveryFolder = [System.IO.Path]::GetDirectoryName($recovery)
             $closeFailed[0].Exception.Message | Should -BeLike "*'$recovery'*temp folder*"
-            $recoveryFolder | Should -BeLike (Join-Path ([System.IO.Path]::GetTempPath()) 'tbpowershell-recovered/logdir-failing-*')
+            $recoveryFolder | Should -BeLike (Join-Path ([System.IO.Path]::GetTempPath()) "tbpowershell-recovered-$([Environment]::UserName)/logdir-failing-*")
             (Get-TbEvent -LiteralPath $recovery).Step | Should -Be (1, 2)
         }
         finally {
+            if ($recoveryFolder -and (Test-Path -LiteralPath $recoveryFolder)) { Remove-Item -LiteralPath $recoveryFolder -Recurse -Force }
+        }
+    }
+}
+
+Describe 'A last close whose run folder is read-only' {
+    It 'saves the values to the temp folder (chmod 555 on the run folder)' -Skip:($IsRoot -or $NoChmod) {
+        # Skipped for root (which writes into read-only folders anyway) and on Windows (no chmod);
+        # the file-in-place-of-the-folder tests above cover the fallback there.
+        $dir = Join-Path $TestDrive 'readonly-run'
+        $recoveryFolder = $null
+        try {
+            & {
+                [pscustomobject]@{ Tag = 't'; Value = 1; Step = 1 }
+                Remove-Item -LiteralPath (Get-EventFile $dir)[0].FullName
+                chmod 555 $dir
+                [pscustomobject]@{ Tag = 't'; Value = 2; Step = 2 }
+            } | Add-TbScalar -LogDir $dir -ErrorAction SilentlyContinue -ErrorVariable ev
+            $closeFailed = @($ev | Where-Object FullyQualifiedErrorId -EQ 'CloseFailed,TbPowerShell.Commands.AddTbScalarCommand')
+            $closeFailed.Count | Should -Be 1 -Because ($ev -join "`n")
+            $recovery = $closeFailed[0].Exception.RecoveryPath
+            $recoveryFolder = [System.IO.Path]::GetDirectoryName($recovery)
+            $closeFailed[0].Exception.Message | Should -BeLike "*run folder could not be written*'$recovery'*temp folder*"
+            (Get-TbEvent -LiteralPath $recovery).Step | Should -Be (1, 2)
+        }
+        finally {
+            chmod 755 $dir
             if ($recoveryFolder -and (Test-Path -LiteralPath $recoveryFolder)) { Remove-Item -LiteralPath $recoveryFolder -Recurse -Force }
         }
     }

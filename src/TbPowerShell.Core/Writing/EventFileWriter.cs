@@ -311,16 +311,26 @@ internal sealed class EventFileWriter
 
     /// <summary>
     /// Where a run's recovery files go when the run folder cannot be written:
-    /// <c>&lt;temp&gt;/tbpowershell-recovered/&lt;run folder name&gt;-&lt;hash of its path&gt;</c>, one folder
-    /// per run, so that the folder reads as that run and runs of one name do not mix.
+    /// <c>&lt;temp&gt;/tbpowershell-recovered-&lt;user&gt;/&lt;run folder name&gt;-&lt;hash of its path&gt;</c>.
+    /// One folder per user, since /tmp is shared and a folder another user made is not ours to write;
+    /// one per run, so that the folder reads as that run and runs of one name do not mix.
     /// </summary>
     internal static string RecoveryTempFolder(string logDir)
     {
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(logDir));
         string name = Path.GetFileName(full);
         byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full));
-        return Path.Combine(Path.GetTempPath(), "tbpowershell-recovered",
+        return Path.Combine(RecoveryTempRoot,
             (string.IsNullOrEmpty(name) ? "run" : name) + "-" + Convert.ToHexString(hash.AsSpan(0, 4)).ToLowerInvariant());
+    }
+
+    private static string RecoveryTempRoot
+    {
+        get
+        {
+            string user = string.Concat(Environment.UserName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+            return Path.Combine(Path.GetTempPath(), "tbpowershell-recovered-" + (user.Length == 0 ? "user" : user));
+        }
     }
 
     /// <summary>The suffix of a recovery file: the event file's name and this, so it still names an event file of the run.</summary>
@@ -330,6 +340,11 @@ internal sealed class EventFileWriter
     // and our reader read it as an event file of the run, and it sorts right after the file it continues.
     private string WriteRecoveryFile(string folder, string eventFileName, byte[] records)
     {
+        if (!OperatingSystem.IsWindows() && Path.GetDirectoryName(folder) == RecoveryTempRoot && !Directory.Exists(RecoveryTempRoot))
+        {
+            // In a shared temp folder, the user's values are for the user's eyes only.
+            Directory.CreateDirectory(RecoveryTempRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         Directory.CreateDirectory(folder);
         for (int n = 1; ; n++)
         {

@@ -65,7 +65,7 @@ public partial class ExitRecoveryTests
         }
         else
         {
-            Assert.StartsWith(Path.Combine(childTemp, "tbpowershell-recovered") + Path.DirectorySeparatorChar, recovery, StringComparison.Ordinal);
+            Assert.StartsWith(Path.Combine(childTemp, "tbpowershell-recovered-" + Environment.UserName) + Path.DirectorySeparatorChar, recovery, StringComparison.Ordinal);
             Assert.Contains("temp folder", error);
             Assert.Contains(dir, error);
         }
