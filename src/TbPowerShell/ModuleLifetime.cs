@@ -6,7 +6,8 @@ namespace TbPowerShell;
 
 /// <summary>
 /// Closes the writers opened in this session when the module is removed, so nothing logged is
-/// lost. (Closing a runspace does the same; process exit is covered by the core itself.)
+/// lost: what cannot be written goes to a recovery event file, and a warning names it.
+/// (Closing a runspace does the same; process exit is covered by the core itself.)
 /// </summary>
 public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -16,5 +17,5 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     }
 
     /// <inheritdoc />
-    public void OnRemove(PSModuleInfo psModuleInfo) => RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
+    public void OnRemove(PSModuleInfo psModuleInfo) => _ = RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
 }

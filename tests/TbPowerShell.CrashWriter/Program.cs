@@ -9,6 +9,12 @@ using TbPowerShell;
 //   TbPowerShell.CrashWriter many <logdir> <writers> <events>
 //     Opens <writers> writers at once from parallel threads, writes <events> scalars to each under
 //     its own tag, closes them, and prints "file <path> <tag> <events>" for each.
+//   TbPowerShell.CrashWriter exit-failing <logdir> <events> file|folder
+//     Writes scalar "exit" = i at step i for <events> values, flushes them, prints "file <path>",
+//     then breaks the file: "file" deletes it (the run folder stays writable), "folder" puts a plain
+//     file where the run folder was (nothing can be written there). Then it writes <events> more
+//     values and returns without closing: the process's exit saves them to a recovery event file
+//     and warns on standard error.
 // Exit code 2 for bad arguments.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 3 && args[0] == "crash" && int.TryParse(args[2], NumberStyles.Integer, inv, out int every) && every > 0)
@@ -51,5 +57,31 @@ if (args.Length == 4 && args[0] == "many"
     }
     return 0;
 }
-Console.Error.WriteLine("Usage: TbPowerShell.CrashWriter crash <logdir> <events-between-flushes> | many <logdir> <writers> <events>");
+if (args.Length == 4 && args[0] == "exit-failing" && args[3] is "file" or "folder"
+    && int.TryParse(args[2], NumberStyles.Integer, inv, out int count) && count > 0)
+{
+    // Never written in the background: the exit is the first write after the file broke.
+    var writer = new TbWriter(args[1], new TbWriterOptions { FlushInterval = TimeSpan.FromDays(1), MaxQueue = int.MaxValue });
+    for (int i = 0; i < count; i++)
+    {
+        writer.AddScalar("exit", i, i);
+    }
+    writer.Flush();
+    Console.WriteLine("file " + writer.Path);
+    if (args[3] == "file")
+    {
+        File.Delete(writer.Path);
+    }
+    else
+    {
+        Directory.Delete(writer.LogDir, recursive: true);
+        File.WriteAllText(writer.LogDir, "not a folder");
+    }
+    for (int i = count; i < 2 * count; i++)
+    {
+        writer.AddScalar("exit", i, i);
+    }
+    return 0;
+}
+Console.Error.WriteLine("Usage: TbPowerShell.CrashWriter crash <logdir> <events-between-flushes> | many <logdir> <writers> <events> | exit-failing <logdir> <events> file|folder");
 return 2;

@@ -68,6 +68,46 @@ Describe 'Close-TbWriter' {
         @(Get-TbEvent $w.Path).Count | Should -Be 1
     }
 
+    It 'keeps a writer whose close fails open with its values, and a later Close-TbWriter writes them' {
+        # The run folder is deleted and a file put in its place: every write fails until it is removed.
+        # (Deletion fails an open file for root and non-root alike; chmod would not.)
+        $dir = Join-Path $TestDrive 'close-fails'
+        $w = New-TbWriter -LogDir $dir -FlushInterval 3600
+        1..5 | ForEach-Object { Add-TbScalar -Writer $w -Tag 'loss' -Value $_ -Step $_ }
+        $w.Flush()
+        Remove-Item -LiteralPath $dir -Recurse -Force
+        Set-Content -LiteralPath $dir -Value 'not a folder'
+        6..10 | ForEach-Object { Add-TbScalar -Writer $w -Tag 'loss' -Value $_ -Step $_ }
+
+        Close-TbWriter $w -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly 'CloseFailed,TbPowerShell.Commands.CloseTbWriterCommand'
+        $ev[0].CategoryInfo.Category | Should -Be 'WriteError'
+        [object]::ReferenceEquals($ev[0].TargetObject, $w) | Should -BeTrue
+        $ev[0].Exception.Message | Should -Match '5 events could not be written'
+        $ev[0].Exception.Message | Should -Match 'stays open'
+        $ev[0].Exception.Message | Should -Match 'Close-TbWriter'
+        $w.IsClosed | Should -BeFalse
+        $w.Pending | Should -Be 5
+        [TbPowerShell.TbWriter]::OpenWriters | Should -Contain $w
+
+        # Still open: a value added now is accepted and kept too; the failure persists.
+        Add-TbScalar -Writer $w -Tag 'loss' -Value 11 -Step 11 -ErrorVariable addErrors
+        $addErrors | Should -BeNullOrEmpty
+        Close-TbWriter $w -ErrorVariable ev2 -ErrorAction SilentlyContinue
+        $ev2.Count | Should -Be 1
+        $ev2[0].Exception.Message | Should -Match '6 events could not be written'
+        $w.Pending | Should -Be 6
+
+        Remove-Item -LiteralPath $dir -Force
+        Close-TbWriter $w -ErrorVariable ev3
+        $ev3 | Should -BeNullOrEmpty
+        $w.IsClosed | Should -BeTrue
+        $w.Pending | Should -Be 0
+        (Get-TbEvent $dir).Step | Should -Be (6..11)
+        (Get-TbEvent $dir).Value | Should -Be (6..11)
+    }
+
     It 'rejects a null writer' {
         { Close-TbWriter -Writer $null } | Should -Throw -ErrorId 'ParameterArgumentValidationError,TbPowerShell.Commands.CloseTbWriterCommand'
     }

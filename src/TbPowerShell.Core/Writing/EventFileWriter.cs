@@ -11,7 +11,9 @@ namespace TbPowerShell.Core.Writing;
 /// writes it every <see cref="TbWriterOptions.FlushInterval"/>, or as soon as
 /// <see cref="TbWriterOptions.MaxQueue"/> records are pending. A failure in the background is thrown
 /// at the next call, and the records it could not write go back to the front of the queue to be
-/// retried. Knows nothing of runs, tags or summaries. Thread-safe.
+/// retried. A close that cannot write everything leaves the writer open with what it kept
+/// (<see cref="Reopen"/>), and the last close of all saves it to a recovery file (<see cref="Recover"/>).
+/// Knows nothing of runs, tags or summaries. Thread-safe.
 /// </summary>
 internal sealed class EventFileWriter
 {
@@ -24,7 +26,7 @@ internal sealed class EventFileWriter
     private readonly object _gate = new();      // pending buffer, counters, state
     private readonly object _fileLock = new();  // file I/O, in order
     private readonly Func<string, Stream> _openFile;
-    private readonly Thread _thread;
+    private Thread _thread; // a new one when a failed close reopens the writer
     private readonly TbWriterOptions _options;
     private readonly string _logDir;
     private readonly string _writerName;
@@ -48,7 +50,7 @@ internal sealed class EventFileWriter
         _writerName = writerName;
         _openFile = openFile;
         _file = CreateFile(out _path);
-        _thread = new Thread(BackgroundLoop) { IsBackground = true, Name = "TbWriter " + Path.GetFileName(_path) };
+        _thread = NewBackgroundThread();
     }
 
     /// <summary>Starts writing in the background; records appended before it wait for the first write.</summary>
@@ -177,54 +179,211 @@ internal sealed class EventFileWriter
 
     /// <summary>
     /// Stops accepting records and stops the background thread; returns the background failure not yet
-    /// reported, if any. The pending records stay for <see cref="WriteRemainingAndClose"/>.
+    /// reported, if any. The pending records stay for <see cref="WriteRemaining"/>.
     /// </summary>
     public Exception? Stop()
     {
         ExceptionDispatchInfo? fault;
+        Thread thread;
         lock (_gate)
         {
             _closed = true;
             fault = _fault;
             _fault = null;
+            thread = _thread;
             Monitor.PulseAll(_gate);
         }
-        if (Thread.CurrentThread != _thread)
+        if (Thread.CurrentThread != thread && thread.IsAlive)
         {
-            _thread.Join();
+            thread.Join();
         }
         return fault?.SourceException;
     }
 
-    /// <summary>Writes every pending record, flushes the file to disk and closes it; returns the first failure.</summary>
-    public Exception? WriteRemainingAndClose()
+    /// <summary>Writes every pending record and flushes the file to disk; returns the failure (the records are kept).</summary>
+    public Exception? WriteRemaining()
     {
-        Exception? error = null;
         try
         {
             WriteOut(toDisk: true);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = e;
+            return e;
         }
-        finally
+    }
+
+    /// <summary>Closes the file once <see cref="WriteRemaining"/> wrote everything; returns a failure to close it.</summary>
+    public Exception? CloseFile()
+    {
+        lock (_fileLock)
         {
-            lock (_fileLock)
+            try
             {
-                try
-                {
-                    _file?.Dispose();
-                }
-                catch (IOException e)
-                {
-                    error ??= e;
-                }
+                _file?.Dispose();
+                return null;
+            }
+            catch (IOException e)
+            {
+                return e;
+            }
+            finally
+            {
                 _file = null;
             }
         }
-        return error;
     }
+
+    /// <summary>
+    /// After a close that could not write everything: accepts records again and restarts the background
+    /// thread, so that the kept records are retried by the next write, flush or close.
+    /// </summary>
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            _closed = false;
+            _closing = false;
+            _thread = NewBackgroundThread();
+            _thread.Start();
+        }
+    }
+
+    /// <summary>
+    /// The last close of all, after <see cref="TbWriter.Close"/> failed: stops the writer for good and
+    /// saves the pending records to a recovery event file, in the run folder if it can be written,
+    /// else in the temp folder. Never throws for an I/O failure: the outcome says what happened.
+    /// </summary>
+    public RecoveryOutcome Recover()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+        }
+        Stop();
+        lock (_fileLock)
+        {
+            try
+            {
+                _file?.Dispose();
+            }
+            catch (IOException)
+            {
+                // the file failed already; what it holds stays as it is
+            }
+            _file = null;
+
+            byte[] records;
+            int count;
+            string fileName;
+            lock (_gate)
+            {
+                records = _pending.Span.ToArray();
+                count = _pendingEvents;
+                fileName = Path.GetFileName(_path);
+            }
+            if (count == 0)
+            {
+                return new RecoveryOutcome(0, null, Array.Empty<string>());
+            }
+            var failures = new List<string>();
+            foreach (string folder in new[] { _logDir, RecoveryTempFolder(_logDir) })
+            {
+                try
+                {
+                    string path = WriteRecoveryFile(folder, fileName, records);
+                    lock (_gate)
+                    {
+                        _pending.Clear();
+                        _pendingEvents = 0;
+                    }
+                    return new RecoveryOutcome(count, path, failures);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    failures.Add($"'{folder}': {e.Message}");
+                }
+            }
+            return new RecoveryOutcome(count, null, failures);
+        }
+    }
+
+    /// <summary>
+    /// Where a run's recovery files go when the run folder cannot be written:
+    /// <c>&lt;temp&gt;/tbpowershell-recovered-&lt;user&gt;/&lt;run folder name&gt;-&lt;hash of its path&gt;</c>.
+    /// One folder per user, since /tmp is shared and a folder another user made is not ours to write;
+    /// one per run, so that the folder reads as that run and runs of one name do not mix.
+    /// </summary>
+    internal static string RecoveryTempFolder(string logDir)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(logDir));
+        string name = Path.GetFileName(full);
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full));
+        return Path.Combine(RecoveryTempRoot,
+            (string.IsNullOrEmpty(name) ? "run" : name) + "-" + Convert.ToHexString(hash.AsSpan(0, 4)).ToLowerInvariant());
+    }
+
+    private static string RecoveryTempRoot
+    {
+        get
+        {
+            string user = string.Concat(Environment.UserName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+            return Path.Combine(Path.GetTempPath(), "tbpowershell-recovered-" + (user.Length == 0 ? "user" : user));
+        }
+    }
+
+    /// <summary>The suffix of a recovery file: the event file's name and this, so it still names an event file of the run.</summary>
+    internal const string RecoverySuffix = ".recovered";
+
+    // <event file name>.recovered (then .recovered2, ...): it still contains "tfevents", so TensorBoard
+    // and our reader read it as an event file of the run, and it sorts right after the file it continues.
+    private string WriteRecoveryFile(string folder, string eventFileName, byte[] records)
+    {
+        if (!OperatingSystem.IsWindows() && Path.GetDirectoryName(folder) == RecoveryTempRoot && !Directory.Exists(RecoveryTempRoot))
+        {
+            // In a shared temp folder, the user's values are for the user's eyes only.
+            Directory.CreateDirectory(RecoveryTempRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        Directory.CreateDirectory(folder);
+        for (int n = 1; ; n++)
+        {
+            string path = Path.Combine(folder, eventFileName + RecoverySuffix + (n == 1 ? "" : n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            FileStream stream;
+            try
+            {
+                stream = (FileStream)OpenEventFile(path);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                continue;
+            }
+            try
+            {
+                stream.Write(HeaderRecord(_writerName));
+                stream.Write(records);
+                stream.Flush(flushToDisk: true);
+                stream.Dispose();
+                return path;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stream.Dispose();
+                try
+                {
+                    File.Delete(path); // a partial recovery file would only mislead
+                }
+                catch (Exception deleteError) when (deleteError is IOException or UnauthorizedAccessException)
+                {
+                    // the next folder is tried anyway
+                }
+                throw;
+            }
+        }
+    }
+
+    private Thread NewBackgroundThread() =>
+        new(BackgroundLoop) { IsBackground = true, Name = "TbWriter " + Path.GetFileName(_path) };
 
     private static void Frame(Span<byte> record, int payloadSize)
     {
@@ -446,19 +605,25 @@ internal sealed class EventFileWriter
             {
                 continue; // another process took the name: take the next counter
             }
-            var header = new Event
-            {
-                WallTime = TbTimestamp.Now.UnixSeconds,
-                FileVersion = FileVersion,
-                SourceMetadata = new SourceMetadata { Writer = _writerName },
-            };
-            byte[] payload = header.ToByteArray();
-            var record = new byte[payload.Length + TfRecord.Overhead];
-            TfRecord.Write(payload, record);
-            stream.Write(record);
+            stream.Write(HeaderRecord(_writerName));
             stream.Flush();
             return stream;
         }
+    }
+
+    /// <summary>The first record of every event file: <c>file_version</c>, and this library as the writer.</summary>
+    private static byte[] HeaderRecord(string writerName)
+    {
+        var header = new Event
+        {
+            WallTime = TbTimestamp.Now.UnixSeconds,
+            FileVersion = FileVersion,
+            SourceMetadata = new SourceMetadata { Writer = writerName },
+        };
+        byte[] payload = header.ToByteArray();
+        var record = new byte[payload.Length + TfRecord.Overhead];
+        TfRecord.Write(payload, record);
+        return record;
     }
 
     /// <summary>Opens a new event file as every writer does: created new, shared for reading and deleting, unbuffered.</summary>

@@ -11,9 +11,10 @@ namespace TbPowerShell;
 /// thread writes every <see cref="TbWriterOptions.FlushInterval"/>, or as soon as
 /// <see cref="TbWriterOptions.MaxQueue"/> events are pending; the file is opened once and stays readable
 /// by others. A failure in the background is thrown at the next call (or by <see cref="Close"/>), and the
-/// events it could not write are kept and retried. Plugin metadata goes with the first value of each tag;
-/// <see cref="AddScalars"/> follows PyTorch's <c>add_scalars</c> (a sub-run per series) or draws the series
-/// in one chart. Every open writer is closed when the module unloads or the process exits. Thread-safe.
+/// events it could not write are kept and retried; a close that fails leaves the writer open with them.
+/// Plugin metadata goes with the first value of each tag; <see cref="AddScalars"/> follows PyTorch's
+/// <c>add_scalars</c> (a sub-run per series) or draws the series in one chart. Every open writer is closed when the module unloads or the process exits, and what
+/// cannot be written then goes to a recovery event file rather than nowhere. Thread-safe.
 /// </summary>
 public sealed class TbWriter : IDisposable
 {
@@ -86,8 +87,9 @@ public sealed class TbWriter : IDisposable
     public bool IsClosed => _file.IsClosed;
 
     /// <summary>
-    /// Raised once when <see cref="Close"/> starts, before the last write: whatever feeds the writer
+    /// Raised when <see cref="Close"/> starts, before the last write: whatever feeds the writer
     /// from elsewhere (model hooks) adds its last values and detaches. The writer is still open.
+    /// A close that failed left the writer open, so the next close raises it again.
     /// </summary>
     public event EventHandler? Closing;
 
@@ -213,8 +215,8 @@ public sealed class TbWriter : IDisposable
     }
 
     /// <summary>
-    /// The writer of a sub-directory of this run (opened on first use with the same options),
-    /// flushed and closed with this one.
+    /// The writer of a sub-directory of this run (opened on first use with the same options, and
+    /// again if it was closed while this one stays open), flushed and closed with this one.
     /// </summary>
     public TbWriter SubWriter(string relativeDirectory)
     {
@@ -222,7 +224,9 @@ public sealed class TbWriter : IDisposable
         lock (_gate)
         {
             _file.ThrowIfClosed();
-            if (_subWriters.TryGetValue(relativeDirectory, out var existing))
+            // A sub-run closed while this writer stays open (its own close failed after the sub-runs
+            // closed, say) gets a new writer, so values added meanwhile are accepted there too.
+            if (_subWriters.TryGetValue(relativeDirectory, out var existing) && !existing.IsClosed)
             {
                 return existing;
             }
@@ -238,7 +242,7 @@ public sealed class TbWriter : IDisposable
                 FilenameSuffix = _options.FilenameSuffix,
                 GlobalStep = GlobalStep,
             }, _openFile);
-            _subWriters.Add(relativeDirectory, sub);
+            _subWriters[relativeDirectory] = sub;
             return sub;
         }
     }
@@ -266,8 +270,15 @@ public sealed class TbWriter : IDisposable
 
     /// <summary>
     /// Writes every pending event, flushes the file to disk and closes it. Safe to call twice.
-    /// Throws when events could not be written (they were not silently dropped).
+    /// When events cannot be written (a full disk, a deleted file), it throws and the writer stays
+    /// open, keeping them: a later <see cref="Close"/> or <see cref="Flush"/> retries, values added in
+    /// between are accepted and follow them, and the last close of all (module unload, process exit)
+    /// saves whatever still cannot be written to a recovery event file.
     /// </summary>
+    /// <exception cref="TbWriterException">
+    /// Events could not be written (the writer stays open with them), or a background write had failed
+    /// earlier and the retry at close wrote everything (the writer is closed).
+    /// </exception>
     public void Close()
     {
         if (!_file.TryBeginClose())
@@ -284,7 +295,8 @@ public sealed class TbWriter : IDisposable
             // A failing listener must not stop the close; what it could not write is its own error.
         }
 
-        Exception? error = _file.Stop();
+        Exception? backgroundError = _file.Stop();
+        TbWriterException? subError = null;
         foreach (var sub in SubWriters())
         {
             try
@@ -293,28 +305,116 @@ public sealed class TbWriter : IDisposable
             }
             catch (TbWriterException e)
             {
-                error ??= e;
+                subError ??= e;
             }
         }
-        try
+        Exception? writeError = _file.WriteRemaining();
+        var openSub = SubWriters().FirstOrDefault(s => !s.IsClosed);
+        if ((writeError is not null && Pending > 0) || openSub is not null)
         {
-            error = _file.WriteRemainingAndClose() is { } writeError && error is null ? writeError : error;
+            // Keep everything: the writer stays open, so the next close (or flush) retries.
+            _file.Reopen();
+            throw new TbWriterException(writeError is not null
+                ? $"Closing the writer of '{Path}' failed: {writeError.Message} {Pending} events could not be written. " +
+                  StaysOpen
+                : $"Closing the writer of '{Path}' failed at its sub-run '{openSub!.LogDir}': " +
+                  $"{(subError is null ? "" : RootCause(subError).Message + " ")}{openSub.Pending} events of the sub-run could not be written. " +
+                  StaysOpen,
+                writeError ?? subError);
         }
-        finally
+
+        Exception? closeError = _file.CloseFile();
+        WriterRegistry.Remove(this);
+        if (writeError is not null)
         {
-            WriterRegistry.Remove(this);
+            // Nothing was waiting (a flush to disk failed, or the file was deleted): nothing to keep open for.
+            throw new TbWriterException(
+                $"Closing the writer of '{Path}' failed: {writeError.Message} No events were waiting to be written; the writer is closed.", writeError);
         }
-        if (error is not null)
+        if (closeError is not null)
         {
-            int lost = Pending;
-            throw new TbWriterException(lost > 0
-                ? $"Closing the writer of '{Path}' failed: {error.Message} {lost} events could not be written."
-                : $"Writing to '{Path}' failed in the background earlier ({error.Message}); the retry at close wrote every event.", error);
+            throw new TbWriterException(
+                $"Closing '{Path}' failed ({closeError.Message}) after every event had been written and flushed to disk.", closeError);
+        }
+        if ((backgroundError ?? subError) is { } earlier)
+        {
+            throw new TbWriterException(
+                $"Writing to '{Path}' failed in the background earlier ({earlier.Message}); the retry at close wrote every event.", earlier);
         }
     }
 
-    /// <summary>Same as <see cref="Close"/>.</summary>
+    private const string StaysOpen =
+        "The writer stays open and keeps them: closing it again (Close-TbWriter) or flushing it retries, " +
+        "and values added meanwhile follow them. Should the module be removed or the process exit first, " +
+        "they are saved to a recovery event file.";
+
+    /// <summary>Same as <see cref="Close"/>; throws as it does, and a writer whose close failed stays open.</summary>
     public void Dispose() => Close();
+
+    /// <summary>
+    /// The last close (module unload, process exit, a cmdlet closing the writer it opened itself):
+    /// closes the writer, and when that fails saves the events that could not be written, its
+    /// sub-runs' included, to recovery event files and closes it for good. Never throws for a write
+    /// failure; each failure is added to <paramref name="errors"/> with a message that says where the
+    /// events went (<see cref="TbWriterException.RecoveryPath"/>).
+    /// </summary>
+    internal void CloseOrRecover(List<Exception> errors)
+    {
+        TbWriterException failure;
+        try
+        {
+            Close();
+            return;
+        }
+        catch (TbWriterException e)
+        {
+            failure = e;
+        }
+        if (IsClosed)
+        {
+            errors.Add(failure); // everything was written; the error tells of an earlier failure
+            return;
+        }
+        foreach (var sub in SubWriters())
+        {
+            sub.CloseOrRecover(errors);
+        }
+        var outcome = _file.Recover();
+        WriterRegistry.Remove(this);
+        string cause = RootCause(failure).Message;
+        string message;
+        if (outcome.Events == 0)
+        {
+            message = $"Closing the writer of '{Path}' failed ({cause}); it had no unwritten events of its own and is now closed.";
+        }
+        else if (outcome.Path is null)
+        {
+            message = $"Closing the writer of '{Path}' failed: {cause} Its {outcome.Events} unwritten events are LOST: " +
+                      $"no recovery event file could be written ({string.Join("; ", outcome.Failures)}).";
+        }
+        else if (outcome.Failures.Count == 0)
+        {
+            message = $"Closing the writer of '{Path}' failed: {cause} Its {outcome.Events} unwritten events were saved to the " +
+                      $"recovery event file '{outcome.Path}' in the run folder, where TensorBoard and Get-TbEvent read them as part of the run.";
+        }
+        else
+        {
+            message = $"Closing the writer of '{Path}' failed: {cause} The run folder could not be written ({outcome.Failures[0]}), " +
+                      $"so its {outcome.Events} unwritten events were saved to the recovery event file '{outcome.Path}' in the temp folder; " +
+                      $"move it into '{LogDir}' to have them read as part of the run.";
+        }
+        errors.Add(new TbWriterException(message, failure) { RecoveryPath = outcome.Path });
+    }
+
+    // The failure itself, under the messages that wrap it (which say what a retry does: not what we want to repeat).
+    private static Exception RootCause(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+        return e;
+    }
 
     /// <summary>Closes every open writer of this process (module unload, process exit). Never throws.</summary>
     /// <returns>The errors of writers that could not write everything.</returns>

@@ -7,6 +7,12 @@ public sealed class TbWriterException : IOException
     public TbWriterException(string message, Exception? inner = null) : base(message, inner)
     {
     }
+
+    /// <summary>
+    /// The recovery event file that holds the events a writer's last close could not write to its
+    /// own file (the module's removal, the process's exit); null when there is none.
+    /// </summary>
+    public string? RecoveryPath { get; init; }
 }
 
 /// <summary>The writer was closed; nothing more can be added to it.</summary>

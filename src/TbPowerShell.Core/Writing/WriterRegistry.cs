@@ -2,7 +2,9 @@ namespace TbPowerShell.Core.Writing;
 
 /// <summary>
 /// The writers of this process that are still open, so that none is left unflushed: the module's
-/// unload closes them all, and so does the process's exit (hooked once, on the first writer).
+/// unload closes them all, and so does the process's exit (hooked once, on the first writer), which
+/// writes a warning to standard error for each writer whose events went to a recovery file.
+/// A writer whose close failed stays open, and so stays here.
 /// </summary>
 internal static class WriterRegistry
 {
@@ -31,7 +33,7 @@ internal static class WriterRegistry
             if (!s_exitHooked)
             {
                 s_exitHooked = true;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseAll();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => WarnAtExit(CloseAll());
             }
         }
     }
@@ -49,8 +51,11 @@ internal static class WriterRegistry
     /// <returns>The errors of writers that could not write everything.</returns>
     public static IReadOnlyList<Exception> CloseAll() => CloseEach(Open);
 
-    /// <summary>Closes each of <paramref name="writers"/>, going on past failures; never throws.</summary>
-    /// <returns>The errors of writers that could not write everything.</returns>
+    /// <summary>
+    /// Closes each of <paramref name="writers"/> for good, going on past failures; what a writer cannot
+    /// write goes to a recovery event file (<see cref="TbWriter.CloseOrRecover"/>). Never throws.
+    /// </summary>
+    /// <returns>The errors of writers that could not write everything; their messages say where the events went.</returns>
     public static IReadOnlyList<Exception> CloseEach(IEnumerable<TbWriter> writers)
     {
         var errors = new List<Exception>();
@@ -58,7 +63,7 @@ internal static class WriterRegistry
         {
             try
             {
-                writer.Close();
+                writer.CloseOrRecover(errors);
             }
             catch (Exception e)
             {
@@ -66,5 +71,21 @@ internal static class WriterRegistry
             }
         }
         return errors;
+    }
+
+    // At exit there is no pipeline and no host left to warn through: standard error is the one place.
+    private static void WarnAtExit(IReadOnlyList<Exception> errors)
+    {
+        foreach (var error in errors)
+        {
+            try
+            {
+                Console.Error.WriteLine("WARNING: " + error.Message);
+            }
+            catch (IOException)
+            {
+                // standard error is closed; the recovery file is there all the same
+            }
+        }
     }
 }

@@ -66,7 +66,7 @@ public sealed class NewTbWriterCommand : PSCmdlet
         try
         {
             var writer = new TbWriter(path, options);
-            RunspaceWriters.Track(writer);
+            RunspaceWriters.Track(writer, Host);
             WriteObject(writer);
         }
         catch (ArgumentException e)

@@ -211,17 +211,20 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         foreach (var writer in writers)
         {
-            try
+            // Nobody else holds this writer to retry its close: what it cannot write goes to a recovery file now.
+            var errors = new List<Exception>();
+            writer.CloseOrRecover(errors);
+            foreach (var e in errors)
             {
-                writer.Close();
-            }
-            catch (TbWriterException e) when (report)
-            {
-                WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
-            }
-            catch (TbWriterException)
-            {
-                // Stopping: the pipeline cannot take an error any more; Close already wrote all it could.
+                if (report)
+                {
+                    WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
+                }
+                else
+                {
+                    // Stopping: the pipeline cannot take an error any more, but the user must hear where the values went.
+                    RunspaceWriters.Warn(Host, e.Message);
+                }
             }
         }
     }

@@ -26,13 +26,17 @@ public class CloseAllTests
 
         var errors = TbWriter.CloseAll();
 
-        var error = Assert.Single(errors);
-        Assert.IsType<TbWriterException>(error);
+        var error = Assert.IsType<TbWriterException>(Assert.Single(errors));
         Assert.Contains(bad.Path, error.Message);
         Assert.Empty(TbWriter.OpenWriters);
         Assert.True(a.IsClosed && b.IsClosed && bad.IsClosed);
         Assert.Equal(1.0, Assert.Single(Read.File(a.Path).Scalars).Value);
         Assert.Equal(2.0, Assert.Single(Read.File(b.Path).Scalars).Value);
+        // What the failing writer could not write went to a recovery file beside its own, named in the error.
+        Assert.Equal(bad.Path + ".recovered", error.RecoveryPath);
+        Assert.Contains(bad.Path + ".recovered", error.Message);
+        Assert.Equal(3.0, Assert.Single(Read.File(bad.Path + ".recovered").Scalars).Value);
+        Assert.Equal(0, bad.Pending);
         Assert.Empty(TbWriter.CloseAll());
     }
 }

@@ -350,7 +350,7 @@ public class WriterBehaviourTests
     }
 
     [Fact]
-    public void CloseThrowsWhenTheStreamKeepsFailing()
+    public void CloseThrowsAndKeepsTheWriterOpenWhileTheStreamKeepsFailing()
     {
         using var temp = new TempDir();
         FailingStream? stream = null;
@@ -364,8 +364,12 @@ public class WriterBehaviourTests
         var e = Assert.Throws<TbWriterException>(() => writer.Close());
         Assert.Contains("No space left on device", e.Message);
         Assert.Contains("3 events could not be written", e.Message);
-        Assert.True(writer.IsClosed);
-        Assert.DoesNotContain(writer, TbWriter.OpenWriters);
+        Assert.False(writer.IsClosed);
+        Assert.Equal(3, writer.Pending);
+        Assert.Contains(writer, TbWriter.OpenWriters);
+        stream.Failing = false;
+        writer.Close();
+        Assert.Equal([0.0, 1.0, 2.0], Read.File(writer.Path).Scalars.Select(s => s.Value));
         writer.Close(); // a second close does not throw again
         Assert.Throws<TbWriterClosedException>(() => writer.AddScalar("c", 9));
     }
