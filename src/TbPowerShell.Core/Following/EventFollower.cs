@@ -11,16 +11,30 @@ namespace TbPowerShell.Core.Following;
 /// that exists (runs by name, the files of a run in name order, one <see cref="RunTagState"/> per
 /// run), then, every <see cref="EventFollowerOptions.PollInterval"/>, what was appended to known
 /// files, new files in known runs and new runs under the followed directories. Every value comes
-/// exactly once and in file order; a record half-written at one look is read once it is complete;
-/// a file that became shorter is read again from the start (reported as
-/// <see cref="ReadItemKind.FileRestarted"/>); deleted files are forgotten.
+/// exactly once and in file order; a record half-written at one look is read once it is complete.
+/// A file that is no longer the one read is read again from the start, announced first by a
+/// <see cref="ReadItemKind.FileRestarted"/> item: one that became shorter than what was read, or whose
+/// first bytes or bytes before where reading got to are not the ones read (renamed over, deleted and
+/// made again, rewritten in place). A file with those same bytes goes on where it was (a copy renamed
+/// over it, a deleted file put back), so no value ever comes twice without such an item before it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Enumerate it on the thread that consumes the items: <c>MoveNext</c> blocks while there is
 /// nothing new and returns false, promptly and without throwing, once the cancellation token is
 /// cancelled; that is the only way the enumeration ends. Memory is per file followed (a path, an
-/// offset, a length), never per value; a file is open only while it is being read. Each call to
-/// <see cref="GetEnumerator"/> follows afresh from the start of every file.
+/// offset, a length, 64 bytes to recognise it), never per value, and per deleted file up to a few
+/// thousand; a file is open only while it is being read. Each call to <see cref="GetEnumerator"/>
+/// follows afresh from the start of every file.
+/// </para>
+/// <para>
+/// A file is looked at closely (opened, 64 bytes read) only when its length or modification time
+/// changed, or, on Linux, when the path names another file (device, inode, birth time); writers that
+/// append see no other difference. So a file rewritten in place with the same length within the file
+/// system's clock tick of its last write, and content changed only between its first 32 bytes and the
+/// last 32 bytes read, are not noticed; and a file rewritten in place while it is being read may give
+/// values of both contents before the announcement.
+/// </para>
 /// </remarks>
 public sealed class EventFollower : IEnumerable<FollowItem>
 {
