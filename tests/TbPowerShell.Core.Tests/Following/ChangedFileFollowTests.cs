@@ -134,7 +134,9 @@ public class ChangedFileFollowTests
         using var temp = new TempDir();
         string path = temp.Sub(Name);
         File.WriteAllBytes(path, Content(100, 0));
-        var written = File.GetLastWriteTimeUtc(path);
+        // A whole second, so that no digit below the 100 ns of a DateTime tells the two files apart.
+        var written = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, written);
         using var follow = new FollowDriver(temp.Path);
         follow.CaughtUp();
 
