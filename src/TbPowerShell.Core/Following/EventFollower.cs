@@ -30,10 +30,10 @@ namespace TbPowerShell.Core.Following;
 /// <para>
 /// A file is looked at closely (opened, 64 bytes read) only when its length or modification time
 /// changed, or, on Linux, when the path names another file (device, inode, birth time); writers that
-/// append see no other difference. So a file rewritten in place with the same length within the file
-/// system's clock tick of its last write, and content changed only between its first 32 bytes and the
-/// last 32 bytes read, are not noticed; and a file rewritten in place while it is being read may give
-/// values of both contents before the announcement.
+/// append see no other difference. So two changes go unnoticed: a rewrite in place with the same
+/// length within the file system's clock tick of the last write, and a change that leaves both the
+/// first 32 bytes and the 32 bytes before where reading got to as they were. A file rewritten in place
+/// while it is being read may give values of both contents before the announcement.
 /// </para>
 /// </remarks>
 public sealed class EventFollower : IEnumerable<FollowItem>
