@@ -125,6 +125,65 @@ Describe 'Get-TbEvent -Wait' {
         "$($warnings[0])" | Should -BeLike "*$([IO.Path]::GetFileName($file))*"
     }
 
+    It 'reads a file renamed over by another of the same length again from its start, with a warning naming it' {
+        $dir = Join-Path $TestDrive 'renamed'
+        $w = New-TbWriter -LogDir $dir
+        foreach ($s in 0..9) { Add-TbScalar -Writer $w -Tag loss -Value $s -Step $s }
+        Close-TbWriter $w
+        $file = (Get-EventFile $dir)[0].FullName
+        # The same tags, steps and count, other values: a file of the same length.
+        $other = Join-Path $TestDrive 'renamed-other'
+        $w2 = New-TbWriter -LogDir $other
+        foreach ($s in 0..9) { Add-TbScalar -Writer $w2 -Tag loss -Value (100 + $s) -Step $s }
+        Close-TbWriter $w2
+        $replacement = (Get-EventFile $other)[0].FullName
+        (Get-Item $replacement).Length | Should -Be (Get-Item $file).Length
+        $f = Start-Follower "Get-TbEvent -Wait '$dir'"
+        try {
+            Wait-Until { $f.Output.Count -ge 10 } | Should -BeTrue
+            Move-Item -LiteralPath $replacement -Destination $file -Force
+            Wait-Until { $f.Output.Count -ge 20 } | Should -BeTrue
+            Start-Sleep -Milliseconds 1200   # two more polls: nothing may come twice
+            $warnings = @($f.PowerShell.Streams.Warning)
+        }
+        finally {
+            $null = Stop-Follower $f
+        }
+        @($f.Output.Value) | Should -Be @(0..9 + 100..109)
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*$([IO.Path]::GetFileName($file))*read again from the start*"
+        $f.PowerShell.Streams.Error.Count | Should -Be 0
+    }
+
+    It 'reads a file deleted and made again longer from its start, with a warning naming it' {
+        $dir = Join-Path $TestDrive 'remade'
+        $w = New-TbWriter -LogDir $dir
+        foreach ($s in 0..9) { Add-TbScalar -Writer $w -Tag loss -Value $s -Step $s }
+        Close-TbWriter $w
+        $file = (Get-EventFile $dir)[0].FullName
+        $other = Join-Path $TestDrive 'remade-other'
+        $w2 = New-TbWriter -LogDir $other
+        foreach ($s in 0..14) { Add-TbScalar -Writer $w2 -Tag loss -Value (100 + $s) -Step $s }
+        Close-TbWriter $w2
+        $bytes = [IO.File]::ReadAllBytes((Get-EventFile $other)[0].FullName)
+        $f = Start-Follower "Get-TbEvent -Wait '$dir'"
+        try {
+            Wait-Until { $f.Output.Count -ge 10 } | Should -BeTrue
+            Remove-Item -LiteralPath $file
+            [IO.File]::WriteAllBytes($file, $bytes)
+            Wait-Until { $f.Output.Count -ge 25 } | Should -BeTrue
+            Start-Sleep -Milliseconds 1200
+            $warnings = @($f.PowerShell.Streams.Warning)
+        }
+        finally {
+            $null = Stop-Follower $f
+        }
+        @($f.Output.Value) | Should -Be @(0..9 + 100..114)
+        $warnings.Count | Should -BeGreaterOrEqual 1
+        "$($warnings[0])" | Should -BeLike "*$([IO.Path]::GetFileName($file))*read again from the start*"
+        $f.PowerShell.Streams.Error.Count | Should -Be 0
+    }
+
     It 'gives the last N values of each tag first with -Tail, then every new value' {
         $dir = Join-Path $TestDrive 'tail'
         $w = New-TbWriter -LogDir $dir -FlushInterval 0.05

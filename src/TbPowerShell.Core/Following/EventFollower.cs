@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Win32.SafeHandles;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Records;
@@ -10,16 +11,30 @@ namespace TbPowerShell.Core.Following;
 /// that exists (runs by name, the files of a run in name order, one <see cref="RunTagState"/> per
 /// run), then, every <see cref="EventFollowerOptions.PollInterval"/>, what was appended to known
 /// files, new files in known runs and new runs under the followed directories. Every value comes
-/// exactly once and in file order; a record half-written at one look is read once it is complete;
-/// a file that became shorter is read again from the start (reported as
-/// <see cref="ReadItemKind.FileRestarted"/>); deleted files are forgotten.
+/// exactly once and in file order; a record half-written at one look is read once it is complete.
+/// A file that is no longer the one read is read again from the start, announced first by a
+/// <see cref="ReadItemKind.FileRestarted"/> item: one that became shorter than what was read, or whose
+/// first bytes or bytes before where reading got to are not the ones read (renamed over, deleted and
+/// made again, rewritten in place). A file with those same bytes goes on where it was (a copy renamed
+/// over it, a deleted file put back), so no value ever comes twice without such an item before it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Enumerate it on the thread that consumes the items: <c>MoveNext</c> blocks while there is
 /// nothing new and returns false, promptly and without throwing, once the cancellation token is
 /// cancelled; that is the only way the enumeration ends. Memory is per file followed (a path, an
-/// offset, a length), never per value; a file is open only while it is being read. Each call to
-/// <see cref="GetEnumerator"/> follows afresh from the start of every file.
+/// offset, a length, 64 bytes to recognise it), never per value, and per deleted file up to a few
+/// thousand; a file is open only while it is being read. Each call to <see cref="GetEnumerator"/>
+/// follows afresh from the start of every file.
+/// </para>
+/// <para>
+/// A file is looked at closely (opened, 64 bytes read) only when its length or modification time
+/// changed, or, on Linux, when the path names another file (device, inode, birth time); writers that
+/// append see no other difference. So two changes go unnoticed: a rewrite in place with the same
+/// length within the file system's clock tick of the last write, and a change that leaves both the
+/// first 32 bytes and the 32 bytes before where reading got to as they were. A file rewritten in place
+/// while it is being read may give values of both contents before the announcement.
+/// </para>
 /// </remarks>
 public sealed class EventFollower : IEnumerable<FollowItem>
 {
@@ -67,26 +82,66 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         public int Generation { get; set; }
     }
 
-    /// <summary>What is known about one file: where to resume and how long it was when last read.</summary>
+    /// <summary>
+    /// What is known about one file: where to resume, how it looked when last read, and the bytes that
+    /// tell whether it still holds what was read (its first bytes and the bytes before <see cref="Offset"/>).
+    /// </summary>
     private sealed class FileState(string path, RunInfo run)
     {
+        /// <summary>How many bytes at the start of a file, and before where reading got to, are kept to recognise it.</summary>
+        public const int AnchorSize = 32;
+
         public string Path { get; } = path;
-        public RunInfo Run { get; } = run;
+        public RunInfo Run { get; set; } = run;
         public long Offset { get; set; }
 
         /// <summary>The length read up to at the last look; -1 before the first.</summary>
         public long LengthRead { get; set; } = -1;
 
+        /// <summary>The modification time at that look (in the probe's units).</summary>
+        public long LastWrite { get; set; }
+
+        /// <summary>Which file the path named at that look (unknown where the system does not tell).</summary>
+        public FileIdentity Identity { get; set; }
+
+        /// <summary>The first <see cref="HeadLength"/> bytes, then the <see cref="TailLength"/> bytes that end at <see cref="AnchoredAt"/>.</summary>
+        public byte[]? Anchors { get; set; }
+
+        public int HeadLength { get; set; }
+        public int TailLength { get; set; }
+
+        /// <summary>The offset the kept tail bytes end at; -1 when none are kept (nothing is checked then).</summary>
+        public long AnchoredAt { get; set; } = -1;
+
         public bool Verified { get; set; }
         public bool NotEventFile { get; set; }
         public bool Failed { get; set; }
         public int Generation { get; set; }
+
+        /// <summary>Notes the look the file is being read (or skipped) by.</summary>
+        public void Seen(FileLook look)
+        {
+            LengthRead = look.Length;
+            LastWrite = look.LastWrite;
+            Identity = look.Identity;
+        }
+
+        /// <summary>Forgets what was read: the file is read again from its start.</summary>
+        public void Restart()
+        {
+            Offset = 0;
+            Verified = false;
+            AnchoredAt = -1;
+        }
     }
 
     /// <summary>One enumeration: the per-file state, the reader of the file being read, the wake-up signal.</summary>
     private sealed class Session : IEnumerator<FollowItem>
     {
         private static readonly TimeSpan MinimumWakeGap = TimeSpan.FromMilliseconds(50);
+
+        /// <summary>How many deleted files are remembered, so that one coming back is recognised (or announced).</summary>
+        private const int GoneLimit = 4096;
 
         private readonly FollowTarget[] _targets;
         private readonly EventFollowerOptions _options;
@@ -97,6 +152,10 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         private readonly List<FileState> _round = new();
         private readonly List<string> _stale = new();
         private readonly Queue<FollowItem> _notices = new();
+        private readonly Dictionary<string, FileState> _gone = new(StringComparer.Ordinal);
+        private readonly Queue<string> _goneOrder = new();
+        private readonly Dictionary<string, RunInfo> _goneRuns = new(StringComparer.Ordinal);
+        private readonly Queue<string> _goneRunOrder = new();
         private readonly List<FileSystemWatcher> _watchers = new();
         private readonly AutoResetEvent _wake = new(false);
         private int _generation;
@@ -106,6 +165,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         private bool _finished;
         private bool _disposed;
         private FileState? _reading;
+        private FileStream? _readingFile;
         private EventFileReader? _reader;
         private WaitHandle[]? _waitHandles;
 
@@ -268,7 +328,11 @@ public sealed class EventFollower : IEnumerable<FollowItem>
 
         private RunInfo GetRun(FollowTarget target, string directory)
         {
-            if (!_runs.TryGetValue(directory, out var run))
+            if (!_runs.TryGetValue(directory, out var run) && _goneRuns.Remove(directory, out run))
+            {
+                _runs.Add(directory, run); // a run folder made again: the files it had are recognised by their run too
+            }
+            if (run is null)
             {
                 string name = _options.RunName?.Invoke(directory) ?? target.RunName(directory);
                 run = new RunInfo(name, _options.RunFilter?.Invoke(name) ?? true);
@@ -282,7 +346,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         {
             if (!_files.TryGetValue(path, out var file))
             {
-                file = new FileState(path, run);
+                file = Revive(path, run) ?? new FileState(path, run);
                 _files.Add(path, file);
             }
             else if (file.Generation == _generation)
@@ -306,7 +370,11 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             }
             foreach (string path in _stale)
             {
-                _files.Remove(path);
+                _files.Remove(path, out var file);
+                if (file!.Offset > 0)
+                {
+                    Bury(file);
+                }
             }
             _stale.Clear();
             foreach (var (dir, run) in _runs)
@@ -318,19 +386,64 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             }
             foreach (string dir in _stale)
             {
-                _runs.Remove(dir);
+                _runs.Remove(dir, out var run);
+                if (_goneRuns.TryAdd(dir, run!))
+                {
+                    _goneRunOrder.Enqueue(dir);
+                }
+            }
+            while (_goneRunOrder.Count > GoneLimit && _goneRunOrder.TryDequeue(out string? oldest))
+            {
+                _goneRuns.Remove(oldest);
             }
             _stale.Clear();
             _unreadableDirectories.RemoveWhere(dir => !Directory.Exists(dir));
         }
 
+        /// <summary>
+        /// Keeps what was read of a deleted file, so that a file coming back under its name is checked
+        /// like a replaced one: the same bytes go on where they were, others are announced and read again.
+        /// </summary>
+        private void Bury(FileState file)
+        {
+            file.LengthRead = -1;
+            if (_gone.TryAdd(file.Path, file))
+            {
+                _goneOrder.Enqueue(file.Path);
+            }
+            // The queue bounds the memory: a name buried twice may be evicted early, never kept for ever.
+            while (_goneOrder.Count > GoneLimit && _goneOrder.TryDequeue(out string? oldest))
+            {
+                _gone.Remove(oldest);
+            }
+        }
+
+        /// <summary>The state of a file that was deleted and is listed again; null for a file never read.</summary>
+        private FileState? Revive(string path, RunInfo run)
+        {
+            if (_gone.Count == 0 || !_gone.Remove(path, out var file))
+            {
+                return null;
+            }
+            if (file.Run != run && file.Offset > 0)
+            {
+                // Its run was forgotten meanwhile (too many gone): the tags it taught are forgotten with it,
+                // so its values cannot go on where they were. Read again, and said so.
+                _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, run.Name, path,
+                    message: $"'{path}' was deleted and is back, in a run folder made again: it is read again from the start."));
+                file.Restart();
+            }
+            file.Run = run;
+            return file;
+        }
+
         /// <summary>Looks at one file: opens a reader over what is new, or queues a notice, or nothing.</summary>
         private void OpenNext(FileState file)
         {
-            long length;
+            FileLook look;
             try
             {
-                length = new FileInfo(file.Path).Length;
+                look = FileProbe.Look(file.Path);
             }
             catch (FileNotFoundException)
             {
@@ -341,36 +454,39 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 Fail(file, -1, e);
                 return;
             }
-            if (length == file.LengthRead)
+            long length = look.Length;
+            bool otherFile = look.Identity.DiffersFrom(file.Identity);
+            if (length == file.LengthRead && look.LastWrite == file.LastWrite && !otherFile)
             {
                 return; // nothing new (also: a half-written record that has not grown)
             }
             if (file.NotEventFile)
             {
-                if (length >= file.LengthRead)
+                if (length >= file.LengthRead && !otherFile)
                 {
-                    file.LengthRead = length;
+                    file.Seen(look);
                     return;
                 }
-                file.NotEventFile = false; // shorter than when checked: check it again
+                file.NotEventFile = false; // shorter than when checked, or another file: check it again
                 file.Verified = false;
             }
             file.Failed = false;
-            if (length < file.Offset)
-            {
-                _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, file.Run.Name, file.Path,
-                    message: $"'{file.Path}' is now {length} bytes long, shorter than the {file.Offset} bytes already read: it was truncated or replaced, and is read again from the start."));
-                file.Offset = 0;
-                file.Verified = false;
-            }
+            FileStream? stream = null;
             try
             {
+                stream = RecordReader.OpenShared(file.Path);
+                if (file.Offset > 0 && WhyReadAgain(file, stream.SafeFileHandle, length) is string why)
+                {
+                    _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, file.Run.Name, file.Path, message: why));
+                    file.Restart();
+                }
                 if (!file.Verified && file.Offset == 0 && length >= TfRecord.HeaderSize)
                 {
                     if (!EventFileReader.LooksLikeEventFile(file.Path))
                     {
                         file.NotEventFile = true;
-                        file.LengthRead = length;
+                        file.Seen(look);
+                        stream.Dispose();
                         _notices.Enqueue(new FollowItem(ReadItemKind.NotEventFile, file.Run.Name, file.Path,
                             message: $"'{file.Path}' is not an event file (its first record header does not verify); skipped."));
                         return;
@@ -379,24 +495,95 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 }
                 // Read only up to the length seen now: a writer faster than this reader cannot keep
                 // it on one file, and the others are looked at in every round.
-                var stream = new LengthLimitedStream(RecordReader.OpenShared(file.Path), length);
-                _reader = new EventFileReader(stream, file.Path, _options.TagFilter, file.Run.TagState, file.Offset,
-                    _options.Kinds, _cancellation);
+                _reader = new EventFileReader(new LengthLimitedStream(stream, length), file.Path, _options.TagFilter, file.Run.TagState,
+                    file.Offset, _options.Kinds, _cancellation);
+                _readingFile = stream;
                 _reading = file;
-                file.LengthRead = length;
+                file.Seen(look);
             }
-            catch (FileNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                // deleted between the length and the open
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // its run folder was deleted
+                // deleted between the look and the open, or its run folder was
+                stream?.Dispose();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Fail(file, length, e);
+                stream?.Dispose();
+                Fail(file, look, e);
             }
+        }
+
+        /// <summary>
+        /// Why a file that was read up to <see cref="FileState.Offset"/> must be read again from its start, or
+        /// null when it still holds what was read: it became shorter than that (truncated, cut, or replaced by
+        /// a shorter file), or its first bytes or the bytes before the offset are not the ones read (rewritten
+        /// in place, or replaced by another file, however long). The same bytes in another file (a copy renamed
+        /// over it, as a sync tool does) go on where they were.
+        /// </summary>
+        private static string? WhyReadAgain(FileState file, SafeFileHandle handle, long length)
+        {
+            if (length < file.Offset)
+            {
+                return $"'{file.Path}' is now {length} bytes long, shorter than the {file.Offset} bytes already read: it was truncated or replaced, and is read again from the start.";
+            }
+            if (file.AnchoredAt != file.Offset || file.Anchors is null)
+            {
+                return null;
+            }
+            Span<byte> now = stackalloc byte[FileState.AnchorSize];
+            var head = now.Slice(0, file.HeadLength);
+            var tail = now.Slice(0, file.TailLength);
+            if (ReadAt(handle, head, 0) && head.SequenceEqual(file.Anchors.AsSpan(0, file.HeadLength))
+                && ReadAt(handle, tail, file.Offset - file.TailLength) && tail.SequenceEqual(file.Anchors.AsSpan(FileState.AnchorSize, file.TailLength)))
+            {
+                return null;
+            }
+            return $"'{file.Path}' no longer holds the bytes already read (up to byte {file.Offset}): it was rewritten or replaced, and is read again from the start.";
+        }
+
+        /// <summary>Keeps the file's first bytes and the bytes before where reading got to, to recognise it at the next look.</summary>
+        private static void Anchor(FileState file, SafeFileHandle handle)
+        {
+            if (file.AnchoredAt == file.Offset || file.Offset == 0)
+            {
+                return;
+            }
+            file.Anchors ??= new byte[2 * FileState.AnchorSize];
+            int head = (int)Math.Min(FileState.AnchorSize, file.Offset);
+            int tail = head;
+            if (ReadAt(handle, file.Anchors.AsSpan(0, head), 0)
+                && ReadAt(handle, file.Anchors.AsSpan(FileState.AnchorSize, tail), file.Offset - tail))
+            {
+                file.HeadLength = head;
+                file.TailLength = tail;
+                file.AnchoredAt = file.Offset;
+            }
+            else
+            {
+                file.AnchoredAt = -1;
+            }
+        }
+
+        /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; false when the file ends first.</summary>
+        private static bool ReadAt(SafeFileHandle handle, Span<byte> buffer, long offset)
+        {
+            while (!buffer.IsEmpty)
+            {
+                int read = RandomAccess.Read(handle, buffer, offset);
+                if (read <= 0)
+                {
+                    return false;
+                }
+                buffer = buffer.Slice(read);
+                offset += read;
+            }
+            return true;
+        }
+
+        private void Fail(FileState file, FileLook look, Exception e)
+        {
+            file.Seen(look);
+            Fail(file, look.Length, e);
         }
 
         private void Fail(FileState file, long length, Exception e)
@@ -422,6 +609,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 file.Offset = _reader!.Offset;
+                file.AnchoredAt = -1;
                 CloseReader();
                 Fail(file, file.LengthRead, e);
                 return false;
@@ -441,6 +629,14 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 default:
                     // Truncated: the offset is where the half-written record starts; read it once complete.
                     file.Offset = _reader.Offset;
+                    try
+                    {
+                        Anchor(file, _readingFile!.SafeFileHandle);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        file.AnchoredAt = -1; // nothing to check it by: it is read on as before
+                    }
                     CloseReader();
                     return false;
             }
@@ -451,6 +647,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             _reader?.Dispose();
             _reader = null;
             _reading = null;
+            _readingFile = null; // the reader owned it
         }
 
         private void StartWatchers()

@@ -33,7 +33,7 @@ public sealed record FollowTarget
     /// <param name="namingRoot">The directory run names are relative to; null for <paramref name="path"/> itself.</param>
     public static FollowTarget Directory(string path, string? namingRoot = null) => new(path, true, namingRoot);
 
-    /// <summary>One event file. It need not exist yet; if it is deleted, it is read from the start when it comes back.</summary>
+    /// <summary>One event file. It need not exist yet; if it is deleted and comes back, it goes on where it was with the same bytes, else it is read again from the start, announced.</summary>
     /// <param name="path">The one event file to follow.</param>
     /// <param name="namingRoot">The directory its run name is relative to; null for the file's own directory (run ".").</param>
     public static FollowTarget File(string path, string? namingRoot = null) => new(path, false, namingRoot);
