@@ -68,6 +68,8 @@ internal static class PayloadBombs
             Tensor("ContentNotWholeElements", EventReadErrorKind.ValueTooLarge, null, Content(DataType.DtInt32, [3], 10)),
             Tensor("MoreValuesThanShape", EventReadErrorKind.MalformedValue, null, Fill(DataType.DtFloat, [3], 4000)),
             Tensor("MoreStringsThanShape", EventReadErrorKind.MalformedValue, "text", Strings([2], Ascii("a"), Ascii("b"), Ascii("c"))),
+            // Under the element cap, but 8M copies of 1,000 bytes: 8 GB once joined into a text value's text.
+            Tensor("TextFillUnderTheElementCapOverTheByteCap", EventReadErrorKind.ValueTooLarge, "text", Strings([1L << 23], new byte[1000])),
             Tensor("StringFillWithoutPlugin", EventReadErrorKind.ValueTooLarge, null, Strings([Fill28], Ascii("padding"))),
 
             // Shapes: dimensions whose product overflows a long, negative dimensions.

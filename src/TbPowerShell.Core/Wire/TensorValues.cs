@@ -20,6 +20,12 @@ public static class TensorValues
     /// </summary>
     public const int MaxFillElements = 1 << 23;
 
+    /// <summary>
+    /// The most bytes the padding of a string tensor in fill form may add up to (64 MiB): the padding shares one array,
+    /// but text made of it (a text value's joined strings) holds every copy.
+    /// </summary>
+    public const int MaxFillBytes = 1 << 26;
+
     /// <summary>The tensor's dimensions (empty for rank 0).</summary>
     public static long[] Shape(TensorProto tensor) =>
         tensor.TensorShape?.Dim.Select(d => d.Size).ToArray() ?? Array.Empty<long>();
@@ -87,7 +93,7 @@ public static class TensorValues
     /// <summary>
     /// The elements of a string tensor, as bytes. Fewer strings than the shape holds are padded by repeating the last
     /// (TensorFlow's fill form; the padding shares the last array) when <paramref name="allowFill"/>, up to
-    /// <see cref="MaxFillElements"/>; without <paramref name="allowFill"/> every element must be stored (what image and
+    /// <see cref="MaxFillElements"/> elements and <see cref="MaxFillBytes"/> bytes of padding; without <paramref name="allowFill"/> every element must be stored (what image and
     /// audio tensors, one record per element, need). A tensor with no strings gives none.
     /// </summary>
     /// <exception cref="TensorSizeException">The shape is invalid, holds fewer strings than stored, or claims more than may be expanded.</exception>
@@ -108,6 +114,12 @@ public static class TensorValues
                 $"is a DT_STRING tensor whose shape {Describe(shape)} claims {count} elements but which holds {stored}; each element of an image or audio tensor must be stored");
         }
         CheckFill(tensor, shape, count, stored);
+        long padding = (count - stored) * (long)tensor.StringVal[stored - 1].Length;
+        if (padding > MaxFillBytes)
+        {
+            throw new TensorSizeException(true,
+                $"is a DT_STRING tensor whose shape {Describe(shape)} claims {count} elements from {stored} stored, padded with {count - stored} copies of a {tensor.StringVal[stored - 1].Length}-byte string ({padding} bytes); a fill may add at most {MaxFillBytes} bytes of strings");
+        }
         var items = new byte[count][];
         for (int i = 0; i < stored; i++)
         {

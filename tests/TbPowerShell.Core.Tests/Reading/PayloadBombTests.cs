@@ -216,6 +216,19 @@ public sealed class TensorFillTests
     }
 
     [Fact]
+    public void AStringFillMayAddAtMostTheByteCapOfPadding()
+    {
+        int length = 1024;
+        long atCap = TensorValues.MaxFillBytes / length + 1; // one stored string and MaxFillBytes of padding
+        var tensor = new TensorProto { Dtype = DataType.DtString, TensorShape = Shape(atCap), StringVal = { ByteString.CopyFrom(new byte[length]) } };
+        Assert.Equal(atCap, TensorValues.Strings(tensor).Length);
+        tensor.TensorShape = Shape(atCap + 1);
+        var e = Assert.Throws<TensorSizeException>(() => TensorValues.Strings(tensor));
+        Assert.True(e.TooLarge);
+        Assert.Contains($"{TensorValues.MaxFillBytes} bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ContentMustBeExactlyTheShapesSize()
     {
         var exact = new TensorProto { Dtype = DataType.DtInt16, TensorShape = Shape(2), TensorContent = ByteString.CopyFrom(1, 0, 0xFF, 0xFF) };
