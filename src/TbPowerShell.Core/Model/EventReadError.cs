@@ -27,11 +27,14 @@ public enum EventReadErrorKind
     MalformedValue,
 }
 
-/// <summary>A damaged region of an event file, reported in reading order between the values.</summary>
+/// <summary>
+/// A damaged region of an event file, or one value of an intact record that could not be decoded (see
+/// <see cref="IsValueError"/>), reported in reading order between the values.
+/// </summary>
 /// <param name="File">The event file's full path.</param>
 /// <param name="Offset">Byte offset of the damaged record.</param>
 /// <param name="Kind">What failed.</param>
-/// <param name="SkippedBytes">Bytes skipped to reach the next intact record (or the end of data).</param>
+/// <param name="SkippedBytes">Bytes skipped to reach the next intact record (or the end of data); 0 for an error of one value.</param>
 /// <param name="ResumedAt">Offset of the next intact record, or -1 when none followed.</param>
 public sealed record EventReadError(string File, long Offset, EventReadErrorKind Kind, long SkippedBytes, long ResumedAt)
 {
