@@ -151,8 +151,12 @@ internal static class PayloadBombs
         yield return "value TextRecord after_text 4 1";
     }
 
-    /// <summary>Runs the bomb reader over <paramref name="files"/> under <see cref="HeapHardLimit"/>; its exit code, output and error output.</summary>
-    public static (int ExitCode, string Output, string Error, TimeSpan Elapsed) RunChild(params string[] args)
+    /// <summary>Runs the bomb reader with <paramref name="args"/> under <see cref="HeapHardLimit"/>; its exit code, output, error output and run time.</summary>
+    public static (int ExitCode, string Output, string Error, TimeSpan Elapsed) RunChild(params string[] args) =>
+        RunChildUnderCap(HeapHardLimit, args);
+
+    /// <summary>Runs the bomb reader under the heap cap <paramref name="heapHardLimit"/> (hexadecimal bytes).</summary>
+    public static (int ExitCode, string Output, string Error, TimeSpan Elapsed) RunChildUnderCap(string heapHardLimit, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "bombreader", "TbPowerShell.BombReader.dll");
         Assert.True(File.Exists(dll), $"the bomb reader was not built beside the tests ('{dll}')");
@@ -168,7 +172,7 @@ internal static class PayloadBombs
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_GCHeapHardLimit"] = HeapHardLimit;
+        info.Environment["DOTNET_GCHeapHardLimit"] = heapHardLimit;
         var clock = Stopwatch.StartNew();
         using var child = Process.Start(info) ?? throw new InvalidOperationException("the bomb reader did not start");
         var output = child.StandardOutput.ReadToEndAsync();
@@ -180,6 +184,10 @@ internal static class PayloadBombs
         }
         return (child.HasExited ? child.ExitCode : -1, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult(), clock.Elapsed);
     }
+
+    /// <summary>A value within every bound: a DT_FLOAT fill of exactly <see cref="TbPowerShell.Core.Wire.TensorValues.MaxFillElements"/> elements (64 MiB as doubles).</summary>
+    public static PayloadBomb FillAtTheCap { get; } =
+        Tensor("FillAtTheCap", null, null, Fill(DataType.DtFloat, [TbPowerShell.Core.Wire.TensorValues.MaxFillElements]));
 
     private static PayloadBomb Tensor(string name, EventReadErrorKind? expected, string? plugin, TensorProto tensor) =>
         new(name, expected, Value("bomb", plugin, tensor.ToByteArray()));

@@ -126,6 +126,29 @@ public sealed class PayloadBombTests : IClassFixture<PayloadBombRun>
     }
 
     [Fact]
+    public void AnOutOfMemoryWhileDecodingOneValueIsThatValuesErrorNotTheEndOfTheRead()
+    {
+        // The last line of defence: a fill within the cap (64 MiB of doubles) read under a 48 MB heap cap runs out of
+        // memory inside the decoder; that value is reported and everything after it still comes out.
+        using var dir = new TempDir();
+        string path = dir.Sub("at-cap.tfevents");
+        var bomb = PayloadBombs.FillAtTheCap;
+        PayloadBombs.WriteFile(path, bomb);
+        var (exitCode, output, error, _) = PayloadBombs.RunChildUnderCap("0x3000000", "read", path);
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {error}\n{output}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var failure = Assert.Single(lines, l => l.StartsWith("error ", StringComparison.Ordinal));
+        Assert.StartsWith("error ValueTooLarge ", failure, StringComparison.Ordinal);
+        Assert.Contains("ran out of memory", failure, StringComparison.Ordinal);
+        Assert.Equal(PayloadBombs.IntactLines(bomb), lines.SkipWhile(l => l != failure).Skip(1).TakeWhile(l => !l.StartsWith("end ", StringComparison.Ordinal)));
+
+        // Without the cap the same value is read whole: the cap, not the bound, made it fail.
+        using var reader = new EventFileReader(path, kinds: EventKinds.All);
+        Assert.Equal(EventReadResult.Value, reader.Next());
+        Assert.Equal(TensorValues.MaxFillElements, ((TensorRecord)reader.CurrentValue!).Values.Length);
+    }
+
+    [Fact]
     public void TheErrorNamesFileOffsetTagAndTheClaim()
     {
         using var dir = new TempDir();
