@@ -45,6 +45,12 @@ public static class ErrorIds
     /// <summary>An event file or directory could not be read.</summary>
     public const string EventFileUnreadable = "EventFileUnreadable";
 
+    /// <summary>One value of an intact record claimed more than it holds or than a fill may expand to; it was skipped, reading went on.</summary>
+    public const string EventValueTooLarge = "EventValueTooLarge";
+
+    /// <summary>One value of an intact record had sizes that contradict each other or a payload that does not parse; it was skipped, reading went on.</summary>
+    public const string EventValueMalformed = "EventValueMalformed";
+
     /// <summary>An image's shape does not fit its data format (rank, sizes, letters).</summary>
     public const string InvalidImageShape = "InvalidImageShape";
 

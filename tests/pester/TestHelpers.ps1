@@ -170,9 +170,10 @@ function Invoke-ChildPwsh {
     .SYNOPSIS
         Runs a command in a fresh pwsh of the same version (pwsh runs as a .NET tool here:
         dotnet pwsh.dll) and returns its exit code and output lines. A child that has not exited
-        after $TimeoutSeconds (a hang at exit, say) is killed and reported with ExitCode -1.
+        after $TimeoutSeconds (a hang at exit, say) is killed and reported with ExitCode -1. $Environment adds
+        variables to the child's environment (a .NET heap cap, say).
     #>
-    param([Parameter(Mandatory)] [string] $Command, [int] $TimeoutSeconds = 120)
+    param([Parameter(Mandatory)] [string] $Command, [int] $TimeoutSeconds = 120, [hashtable] $Environment = @{})
     $process = [Environment]::ProcessPath
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
     $info = [System.Diagnostics.ProcessStartInfo]::new($process)
@@ -184,6 +185,7 @@ function Invoke-ChildPwsh {
     $info.RedirectStandardError = $true
     $info.UseShellExecute = $false
     $info.Environment['NO_COLOR'] = '1'
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
     $child = [System.Diagnostics.Process]::Start($info)
     try {
         $stdout = $child.StandardOutput.ReadToEndAsync()

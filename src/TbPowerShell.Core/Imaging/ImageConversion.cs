@@ -8,6 +8,23 @@ namespace TbPowerShell.Core.Imaging;
 /// </summary>
 public static class ImageConversion
 {
+    /// <summary>
+    /// Checks a shape and data format before any data is read or copied: the format's letters, the rank, the sizes, the
+    /// channels, and the size of the image (or, for a batch, the grid) they make, which must be at most
+    /// <see cref="ImagePixels.MaxSide"/> pixels a side. Returns how many values the data must hold. Callers holding a
+    /// large input call this first, so that an image too large fails before anything is converted.
+    /// </summary>
+    /// <param name="shape">The array's dimensions, one per letter of <paramref name="dataFormat"/>.</param>
+    /// <param name="dataFormat">"CHW", "HWC", "HW", "NCHW" or another order of those letters.</param>
+    /// <param name="grid">How a batch is laid out; null for torchvision's defaults.</param>
+    /// <exception cref="ImageFormatException">The shape or format is invalid, the channels are not 1, 3 or 4, or the image is too large.</exception>
+    public static long CheckShape(IReadOnlyList<int> shape, string dataFormat, ImageGridOptions? grid = null)
+    {
+        var layout = Layout.Parse(shape, dataFormat);
+        CheckOutput(layout, grid ?? new ImageGridOptions());
+        return layout.Count;
+    }
+
     /// <summary>Converts float samples (nominally in [0, 1]).</summary>
     /// <param name="data">The values, in the order <paramref name="shape"/> and <paramref name="dataFormat"/> say.</param>
     /// <param name="shape">The array's dimensions, one per letter of <paramref name="dataFormat"/>.</param>
@@ -16,6 +33,7 @@ public static class ImageConversion
     public static ImagePixels FromFloats(ReadOnlySpan<float> data, IReadOnlyList<int> shape, string dataFormat, ImageGridOptions? grid = null)
     {
         var layout = Layout.Parse(shape, dataFormat, data.Length);
+        CheckOutput(layout, grid ?? new ImageGridOptions());
         if (layout.IsBatch)
         {
             var g = ImageGrid.Make(ToNchw(data, layout), layout.N, layout.C, layout.H, layout.W, grid ?? new ImageGridOptions());
@@ -27,12 +45,13 @@ public static class ImageConversion
     /// <summary>Converts bytes, taken as they are (no scaling); a batch with <see cref="ImageGridOptions.Normalize"/> is scaled after normalising.</summary>
     public static ImagePixels FromBytes(ReadOnlySpan<byte> data, IReadOnlyList<int> shape, string dataFormat, ImageGridOptions? grid = null)
     {
+        var layout = Layout.Parse(shape, dataFormat, data.Length);
+        CheckOutput(layout, grid ?? new ImageGridOptions());
         var floats = new float[data.Length];
         for (int i = 0; i < data.Length; i++)
         {
             floats[i] = data[i];
         }
-        var layout = Layout.Parse(shape, dataFormat, data.Length);
         if (layout.IsBatch)
         {
             var options = grid ?? new ImageGridOptions();
@@ -40,6 +59,30 @@ public static class ImageConversion
             return ScaleChw(g.Values, g.Channels, g.Height, g.Width, options.Normalize ? 255f : 1f);
         }
         return ScaleChw(ToChw(floats, layout), layout.C, layout.H, layout.W, 1f);
+    }
+
+    /// <summary>The channels and size of what <paramref name="layout"/> makes, checked before anything is converted.</summary>
+    private static void CheckOutput(Layout layout, ImageGridOptions grid)
+    {
+        if (layout.C is not (1 or 3 or 4))
+        {
+            throw new ImageFormatException(ImageError.InvalidChannelCount, $"An image must have 1, 3 or 4 channels, not {layout.C}.", layout.C);
+        }
+        if (layout.IsBatch && layout.N > 1)
+        {
+            grid.Validate();
+            var (gridH, gridW) = ImageGrid.Size(layout.N, layout.H, layout.W, grid);
+            if (gridH > ImagePixels.MaxSide || gridW > ImagePixels.MaxSide)
+            {
+                throw ImageGrid.TooLarge(gridH, gridW);
+            }
+            return;
+        }
+        if (layout.H > ImagePixels.MaxSide || layout.W > ImagePixels.MaxSide)
+        {
+            throw new ImageFormatException(ImageError.TooLarge,
+                $"An image of {layout.W}×{layout.H} pixels is larger than {ImagePixels.MaxSide} pixels a side.", new[] { layout.H, layout.W });
+        }
     }
 
     /// <summary>PyTorch's float-to-byte step: <c>(x * scale).clip(0, 255).astype(uint8)</c> in float32 (NaN becomes 0).</summary>
@@ -133,7 +176,23 @@ public static class ImageConversion
 
         public int Index(int n, int c, int y, int x) => n * _sn + c * _sc + y * _sh + x * _sw;
 
+        /// <summary>The number of values the shape holds.</summary>
+        public long Count => (long)N * C * H * W;
+
+        /// <summary>Parses <paramref name="shape"/> and checks that it holds <paramref name="count"/> values.</summary>
         public static Layout Parse(IReadOnlyList<int> shape, string dataFormat, int count)
+        {
+            var layout = Parse(shape, dataFormat);
+            if (layout.Count != count)
+            {
+                throw new ImageFormatException(ImageError.ShapeMismatch,
+                    $"The shape [{string.Join(", ", shape)}] needs {layout.Count} values, but {count} were given.", shape);
+            }
+            return layout;
+        }
+
+        /// <summary>Parses <paramref name="shape"/> in <paramref name="dataFormat"/> without looking at any data.</summary>
+        public static Layout Parse(IReadOnlyList<int> shape, string dataFormat)
         {
             string format = (dataFormat ?? string.Empty).Trim().ToUpperInvariant();
             bool valid = format.Length is >= 2 and <= 4
@@ -152,19 +211,12 @@ public static class ImageConversion
                 throw new ImageFormatException(ImageError.InvalidShape,
                     $"The shape [{string.Join(", ", shape ?? Array.Empty<int>())}] has {shape?.Count ?? 0} dimensions; the data format {format} needs {format.Length}.", shape);
             }
-            long total = 1;
             foreach (int d in shape)
             {
                 if (d < 1)
                 {
                     throw new ImageFormatException(ImageError.InvalidShape, $"The shape [{string.Join(", ", shape)}] has a dimension below 1.", shape);
                 }
-                total *= d;
-            }
-            if (total != count)
-            {
-                throw new ImageFormatException(ImageError.ShapeMismatch,
-                    $"The shape [{string.Join(", ", shape)}] needs {total} values, but {count} were given.", shape);
             }
 
             // Row-major strides of the given order.

@@ -63,6 +63,13 @@ public static class ImageGrid
                 $"{nchw.Length} values do not make a batch of shape [{n}, {c}, {h}, {w}].", new[] { n, c, h, w });
         }
 
+        // The grid's size before any copy: a batch that makes a grid too large fails at once.
+        var size = Size(n, h, w, options);
+        if (n > 1 && (size.Height > ImagePixels.MaxSide || size.Width > ImagePixels.MaxSide))
+        {
+            throw TooLarge(size.Height, size.Width);
+        }
+
         // Single-channel images become RGB.
         if (c == 1)
         {
@@ -105,13 +112,8 @@ public static class ImageGrid
         int ymaps = (n + xmaps - 1) / xmaps;
         int cellH = h + pad;
         int cellW = w + pad;
-        int gridH = cellH * ymaps + pad;
-        int gridW = cellW * xmaps + pad;
-        if (gridH > ImagePixels.MaxSide || gridW > ImagePixels.MaxSide)
-        {
-            throw new ImageFormatException(ImageError.TooLarge,
-                $"A grid of {gridW}×{gridH} pixels is larger than {ImagePixels.MaxSide} pixels a side; use fewer images or a different -NRow.", new[] { gridH, gridW });
-        }
+        int gridH = (int)size.Height;
+        int gridW = (int)size.Width;
         var grid = new float[c * gridH * gridW];
         Array.Fill(grid, options.PadValue);
         int k2 = 0;
@@ -136,6 +138,21 @@ public static class ImageGrid
         }
         return new GridImage(grid, c, gridH, gridW);
     }
+
+    /// <summary>The height and width of the grid <see cref="Make"/> makes of <paramref name="n"/> images of <paramref name="h"/>×<paramref name="w"/> (counted in longs: nothing overflows before the size is checked).</summary>
+    public static (long Height, long Width) Size(int n, int h, int w, ImageGridOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long pad = options.Padding;
+        long xmaps = Math.Min(Math.Max(options.NRow, 1), n);
+        long ymaps = (n + xmaps - 1) / xmaps;
+        return ((h + pad) * ymaps + pad, (w + pad) * xmaps + pad);
+    }
+
+    internal static ImageFormatException TooLarge(long gridH, long gridW) =>
+        new(ImageError.TooLarge,
+            $"A grid of {gridW}×{gridH} pixels is larger than {ImagePixels.MaxSide} pixels a side; use fewer images or a different -NRow.",
+            new[] { (int)Math.Min(gridH, int.MaxValue), (int)Math.Min(gridW, int.MaxValue) });
 
     /// <summary>
     /// torchvision's <c>norm_ip</c>: clamp to [low, high], subtract low, divide by max(high - low, 1e-5),

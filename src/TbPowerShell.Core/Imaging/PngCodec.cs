@@ -124,7 +124,10 @@ public static class PngCodec
         }
     }
 
-    /// <summary>Decodes any image ImageSharp reads into 8-bit pixels with <paramref name="channels"/> channels (1, 3 or 4).</summary>
+    /// <summary>The most bytes of pixels <see cref="Decode"/> makes (256 MiB, e.g. 8192×8192 RGBA); larger images are refused from their header.</summary>
+    public const int MaxDecodedBytes = 1 << 28;
+
+    /// <summary>Decodes any image ImageSharp reads into 8-bit pixels with <paramref name="channels"/> channels (1, 3 or 4); throws <see cref="ImageFormatException"/> for one larger than <see cref="MaxDecodedBytes"/>.</summary>
     public static ImagePixels Decode(ReadOnlySpan<byte> encoded, int channels)
     {
         if (encoded.IsEmpty)
@@ -134,6 +137,13 @@ public static class PngCodec
         }
         try
         {
+            // The header's size is checked before any pixel is decoded: a few bytes can claim 65535×65535 pixels.
+            var info = Image.Identify(encoded.ToArray());
+            if (info is not null && (long)info.Width * info.Height * Math.Max(channels, 1) > MaxDecodedBytes)
+            {
+                throw new ImageFormatException(ImageError.TooLarge,
+                    $"The image is {info.Width}×{info.Height} pixels: more than {MaxDecodedBytes} bytes of {channels}-channel pixels once decoded.", new[] { info.Height, info.Width });
+            }
             switch (channels)
             {
                 case 1:

@@ -12,7 +12,7 @@ public enum ReadItemKind
     /// <summary>A non-scalar value (image, audio, text, histogram, tensor).</summary>
     Value,
 
-    /// <summary>A damaged region was skipped (what is wrong and where is in the item's error); reading of the file goes on.</summary>
+    /// <summary>A damaged region, or one value of an intact record that could not be decoded, was skipped (what is wrong and where is in the item's error); reading of the file goes on.</summary>
     Damaged,
 
     /// <summary>The file ends inside a record (a writer may be mid-write); the item's offset is where to resume. Ends the file.</summary>

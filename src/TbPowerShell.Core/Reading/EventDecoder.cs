@@ -4,13 +4,27 @@ using TbPowerShell.Core.Wire;
 namespace TbPowerShell.Core.Reading;
 
 /// <summary>
-/// A decoded value waiting to be handed out by the reader: a scalar, a value, or the index of a counted
-/// value's header in <see cref="EventDecoder.Headers"/>.
+/// A decoded value waiting to be handed out by the reader: a scalar, a value, the index of a counted
+/// value's header in <see cref="EventDecoder.Headers"/>, or a value that could not be decoded.
 /// </summary>
-internal readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, int HeaderIndex = -1)
+internal readonly record struct PendingValue(ScalarRecord Scalar, ValueRecord? Value, int HeaderIndex = -1, ValueProblem? Problem = null)
 {
     /// <summary>True for a value that is counted rather than decoded.</summary>
     public bool Counted => HeaderIndex >= 0;
+}
+
+/// <summary>
+/// A value of an intact record that was not decoded because its payload claims a size it cannot have or does not
+/// parse; the reader reports it (as an <see cref="EventReadError"/> of <see cref="Kind"/>) in its place and goes on.
+/// </summary>
+/// <param name="Tag">The value's tag.</param>
+/// <param name="Kind"><see cref="EventReadErrorKind.ValueTooLarge"/> or <see cref="EventReadErrorKind.MalformedValue"/>.</param>
+/// <param name="Detail">What the value claimed, as the end of a sentence ("is a DT_FLOAT tensor whose shape ...").</param>
+internal sealed record ValueProblem(string Tag, EventReadErrorKind Kind, string Detail)
+{
+    /// <summary>The error to report for this value of the record at <paramref name="offset"/>; reading resumes at <paramref name="next"/>.</summary>
+    public EventReadError ToError(string file, long offset, long next) =>
+        new(file, offset, Kind, 0, next) { Tag = Tag, Detail = Detail };
 }
 
 /// <summary>
@@ -218,6 +232,38 @@ internal sealed class EventDecoder
             return;
         }
 
+        // From here on the value's own bytes are framed: what goes wrong inside its payload (a size it cannot
+        // have, a nested message that does not parse) costs this value only, not the record's other values.
+        int mark = _batch.Count;
+        try
+        {
+            DecodePayload(field, tagText, step, wallTime, simple, payload);
+        }
+        catch (TensorSizeException e)
+        {
+            Reject(mark, tagText, e.TooLarge ? EventReadErrorKind.ValueTooLarge : EventReadErrorKind.MalformedValue, e.Message);
+        }
+        catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            Reject(mark, tagText, EventReadErrorKind.MalformedValue, "has a payload that does not parse (" + e.Message.TrimEnd('.', ' ') + ")");
+        }
+        catch (OutOfMemoryException)
+        {
+            // The bounds in TensorValues are the real defence; this keeps one value that still got past them
+            // from ending the whole read.
+            Reject(mark, tagText, EventReadErrorKind.ValueTooLarge, "could not be decoded: the process ran out of memory");
+        }
+    }
+
+    /// <summary>Replaces what a value added to the batch (if anything) by the report of its problem.</summary>
+    private void Reject(int mark, string tag, EventReadErrorKind kind, string detail)
+    {
+        _batch.RemoveRange(mark, _batch.Count - mark);
+        _batch.Add(new PendingValue(default, null, Problem: new ValueProblem(tag, kind, detail)));
+    }
+
+    private void DecodePayload(ValueCase field, string tagText, long step, double wallTime, float simple, ReadOnlySpan<byte> payload)
+    {
         switch (field)
         {
             case ValueCase.Simple:

@@ -130,6 +130,12 @@ public sealed class EventFileReader : IDisposable
                     CurrentHeader = _headers[next.HeaderIndex];
                     return EventReadResult.Counted;
                 }
+                if (next.Problem is { } problem)
+                {
+                    // A value of the record just read that could not be decoded: reported in its place.
+                    LastError = problem.ToError(Path, _records.RecordOffset, _records.Offset);
+                    return EventReadResult.Error;
+                }
                 if (next.Value is null)
                 {
                     Current = next.Scalar;

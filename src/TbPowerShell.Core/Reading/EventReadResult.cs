@@ -9,7 +9,7 @@ public enum EventReadResult
     /// <summary>A non-scalar value is in <see cref="EventFileReader.CurrentValue"/>.</summary>
     Value,
 
-    /// <summary>A damaged region was skipped; see <see cref="EventFileReader.LastError"/>.</summary>
+    /// <summary>A damaged region, or one value that could not be decoded, was skipped; see <see cref="EventFileReader.LastError"/>.</summary>
     Error,
 
     /// <summary>The file ends inside a record; <see cref="EventFileReader.Offset"/> is where to resume.</summary>

@@ -80,8 +80,8 @@ internal static class ValueDecoder
             case EventKinds.Audio when tensor.Dtype == DataType.DtString:
                 return Audios(tag, step, wallTime, tensor, shape);
             case EventKinds.Text when tensor.Dtype == DataType.DtString:
-                return new[] { new TextRecord(tag, step, wallTime, TensorValues.Text(tensor), shape) };
-            case EventKinds.Histogram when TensorValues.Numbers(tensor) is { } numbers && shape.Length == 2 && shape[1] == 3:
+                return new[] { new TextRecord(tag, step, wallTime, TensorValues.Text(TensorValues.Strings(tensor)), shape) };
+            case EventKinds.Histogram when shape.Length == 2 && shape[1] == 3 && TensorValues.Numbers(tensor) is { } numbers:
                 return new[] { Histogram(tag, step, wallTime, numbers) };
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
@@ -95,7 +95,7 @@ internal static class ValueDecoder
         {
             var bytes = TensorValues.Strings(tensor);
             return new TensorRecord(tag, step, wallTime, plugin, TensorValues.DTypeName(tensor), shape,
-                TensorValues.Text(tensor), bytes, content);
+                TensorValues.Text(bytes), bytes, content);
         }
         double[]? numbers = TensorValues.Numbers(tensor);
         return new TensorRecord(tag, step, wallTime, plugin, TensorValues.DTypeName(tensor), shape,
@@ -108,27 +108,31 @@ internal static class ValueDecoder
         };
     }
 
-    private static IEnumerable<ValueRecord> Images(string tag, long step, double wallTime, TensorProto tensor)
+    private static List<ValueRecord> Images(string tag, long step, double wallTime, TensorProto tensor)
     {
-        // [width, height, image 0, image 1, ...] as strings (TensorBoard's image summary v2).
-        var items = TensorValues.Strings(tensor);
+        var records = new List<ValueRecord>();
+        // [width, height, image 0, image 1, ...] as strings (TensorBoard's image summary v2); one record per
+        // stored image, never a fill's padding.
+        var items = TensorValues.Strings(tensor, allowFill: false);
         if (items.Length < 3)
         {
-            yield break;
+            return records;
         }
         int.TryParse(System.Text.Encoding.ASCII.GetString(items[0]), NumberStyles.Integer, CultureInfo.InvariantCulture, out int width);
         int.TryParse(System.Text.Encoding.ASCII.GetString(items[1]), NumberStyles.Integer, CultureInfo.InvariantCulture, out int height);
         for (int i = 2; i < items.Length; i++)
         {
             var sniffed = ImageFormatSniffer.Sniff(items[i]);
-            yield return new ImageRecord(tag, step, wallTime, width, height, sniffed.Channels, sniffed.Format, items[i], i - 2);
+            records.Add(new ImageRecord(tag, step, wallTime, width, height, sniffed.Channels, sniffed.Format, items[i], i - 2));
         }
+        return records;
     }
 
-    private static IEnumerable<ValueRecord> Audios(string tag, long step, double wallTime, TensorProto tensor, long[] shape)
+    private static List<ValueRecord> Audios(string tag, long step, double wallTime, TensorProto tensor, long[] shape)
     {
-        // [k] clips, or [k, 2] (clip, label) pairs (TensorBoard's audio summary v2).
-        var items = TensorValues.Strings(tensor);
+        var records = new List<ValueRecord>();
+        // [k] clips, or [k, 2] (clip, label) pairs (TensorBoard's audio summary v2); one record per stored clip.
+        var items = TensorValues.Strings(tensor, allowFill: false);
         int stride = shape.Length == 2 && shape[1] == 2 ? 2 : 1;
         for (int i = 0, sample = 0; i < items.Length; i += stride, sample++)
         {
@@ -148,8 +152,9 @@ internal static class ValueDecoder
             {
                 // not WAV: leave the numbers unknown
             }
-            yield return new AudioRecord(tag, step, wallTime, rate, channels, frames, "audio/wav", clip, sample, label);
+            records.Add(new AudioRecord(tag, step, wallTime, rate, channels, frames, "audio/wav", clip, sample, label));
         }
+        return records;
     }
 
     private static HistogramRecord Histogram(string tag, long step, double wallTime, double[] numbers)

@@ -9,6 +9,35 @@ internal static class ArrayInput
     /// <summary>True when <paramref name="data"/> is a byte[] (taken as raw 0–255 pixel values).</summary>
     public static bool IsBytes(object? data) => ValueParsing.Unwrap(data) is byte[];
 
+    /// <summary>
+    /// How many numbers <paramref name="data"/> holds once flattened, counted without copying anything (a typed array
+    /// by its length, nested arrays and lists element by element, a tensor by its shape), so that a shape can be
+    /// checked against the data before it is converted.
+    /// </summary>
+    public static long Count(object? data)
+    {
+        object? item = ValueParsing.Unwrap(data);
+        switch (item)
+        {
+            case null:
+            case string:
+                return 1;
+            case { } tensor when TorchBridge.IsTensor(tensor):
+                return TorchBridge.Shape(tensor).Aggregate(1L, (n, d) => n * d);
+            case Array array when array.GetType().GetElementType() is { IsPrimitive: true }:
+                return array.LongLength;
+            case IEnumerable enumerable:
+                long count = 0;
+                foreach (object? element in enumerable)
+                {
+                    count += Count(element);
+                }
+                return count;
+            default:
+                return 1;
+        }
+    }
+
     /// <summary>The numbers of <paramref name="data"/>, flattened in order, as float32.</summary>
     /// <exception cref="ArgumentException">An element is not a number.</exception>
     public static float[] ToFloats(object? data)

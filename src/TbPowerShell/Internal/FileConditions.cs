@@ -5,7 +5,8 @@ namespace TbPowerShell.Internal;
 
 /// <summary>
 /// How every reading cmdlet tells the user what it found wrong with a file, in one place: damage is a
-/// non-terminating error (<see cref="ErrorIds.EventFileDamaged"/>, InvalidData), a file that cannot be
+/// non-terminating error (<see cref="ErrorIds.EventFileDamaged"/>, InvalidData; one value skipped in an intact
+/// record <see cref="ErrorIds.EventValueTooLarge"/>, LimitsExceeded, or <see cref="ErrorIds.EventValueMalformed"/>, InvalidData), a file that cannot be
 /// read an error (<see cref="ErrorIds.EventFileUnreadable"/>, ReadError), a file that is not an event
 /// file or was restarted a warning, and a file ending inside a record (a writer may still be writing)
 /// a verbose line. The file is each error's target.
@@ -30,8 +31,13 @@ internal static class FileConditions
         {
             case ReadItemKind.Damaged:
                 string message = notice ?? damage?.Message ?? $"'{file}' is damaged.";
-                cmdlet.WriteError(new ErrorRecord(new InvalidDataException(message), ErrorIds.EventFileDamaged,
-                    ErrorCategory.InvalidData, file) { ErrorDetails = new ErrorDetails(message) });
+                var (id, category) = damage?.Kind switch
+                {
+                    EventReadErrorKind.ValueTooLarge => (ErrorIds.EventValueTooLarge, ErrorCategory.LimitsExceeded),
+                    EventReadErrorKind.MalformedValue => (ErrorIds.EventValueMalformed, ErrorCategory.InvalidData),
+                    _ => (ErrorIds.EventFileDamaged, ErrorCategory.InvalidData),
+                };
+                cmdlet.WriteError(new ErrorRecord(new InvalidDataException(message), id, category, file) { ErrorDetails = new ErrorDetails(message) });
                 return true;
             case ReadItemKind.Unreadable:
                 cmdlet.WriteError(new ErrorRecord(failure ?? new IOException(notice), ErrorIds.EventFileUnreadable,

@@ -17,11 +17,16 @@ internal static class GridOptions
         };
 
     /// <summary>Pixels for <paramref name="data"/>: byte[] taken as it is, anything else as float32 scaled by 255.</summary>
-    /// <remarks>A tensor brings its own shape (used when <paramref name="shape"/> is null); a uint8 tensor is taken as it is.</remarks>
+    /// <remarks>
+    /// A tensor brings its own shape (used when <paramref name="shape"/> is null); a uint8 tensor is taken as it is. The
+    /// shape, the size of the image it makes and the number of values are checked before anything is flattened, copied
+    /// or converted, so an image too large fails at once whatever the size of the data.
+    /// </remarks>
     public static ImagePixels Pixels(object data, int[]? shape, string dataFormat, ImageGridOptions grid)
     {
         if (TorchBridge.IsTensor(data))
         {
+            ImageConversion.CheckShape(shape ?? TorchBridge.Shape(data), dataFormat, grid);
             byte[]? bytes = TorchBridge.ToBytesIfByteTensor(data, out int[] tensorShape);
             return bytes is not null
                 ? ImageConversion.FromBytes(bytes, shape ?? tensorShape, dataFormat, grid)
@@ -30,6 +35,13 @@ internal static class GridOptions
         if (shape is null)
         {
             throw new ImageFormatException(ImageError.InvalidShape, "-Data needs -Shape: the dimensions, one per letter of -DataFormat.", data);
+        }
+        long needed = ImageConversion.CheckShape(shape, dataFormat, grid);
+        long given = ArrayInput.Count(data);
+        if (given != needed)
+        {
+            throw new ImageFormatException(ImageError.ShapeMismatch,
+                $"The shape [{string.Join(", ", shape)}] needs {needed} values, but {given} were given.", shape);
         }
         return ArrayInput.IsBytes(data)
             ? ImageConversion.FromBytes((byte[])ValueParsing.Unwrap(data)!, shape, dataFormat, grid)

@@ -40,6 +40,10 @@ internal static class TorchBridge
     public static double[] ToDoubles(object tensor) =>
         TensorData.ToDoubles((TorchSharp.torch.Tensor)ValueParsing.Unwrap(tensor)!, out _);
 
+    /// <summary>A tensor's dimensions, read without copying its values.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int[] Shape(object tensor) => TensorData.IntShape(((TorchSharp.torch.Tensor)ValueParsing.Unwrap(tensor)!).shape);
+
     /// <summary>The pixels of a uint8 tensor as they are; null for other dtypes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static byte[]? ToBytesIfByteTensor(object tensor, out int[] shape)

@@ -421,6 +421,50 @@ public class ImageTests
     }
 
     [Fact]
+    public void AShapeTooLargeIsRefusedBeforeAnyDataExists()
+    {
+        // What Add-TbImage -Data asks first: no array of 20000×20000 values is needed to know it is too large.
+        var e = Fails(ImageError.TooLarge, () => ImageConversion.CheckShape([20000, 20000], "HW"));
+        Assert.Equal(new[] { 20000, 20000 }, e.OffendingValue);
+        Fails(ImageError.TooLarge, () => ImageConversion.CheckShape([3, 8193, 1], "CHW"));
+        var grid = Fails(ImageError.TooLarge, () => ImageConversion.CheckShape([100_000, 1, 64, 64], "NCHW"));
+        Assert.Contains("grid", grid.Message, StringComparison.Ordinal);
+        Fails(ImageError.TooLarge, () => ImageConversion.CheckShape([int.MaxValue, 1, int.MaxValue, int.MaxValue], "NCHW", new ImageGridOptions { NRow = 1 }));
+        Fails(ImageError.InvalidChannelCount, () => ImageConversion.CheckShape([2, 4, 4], "CHW"));
+        Fails(ImageError.InvalidShape, () => ImageConversion.CheckShape([0, 4], "HW"));
+        Assert.Equal(3 * 8192 * 8192L, ImageConversion.CheckShape([8192, 8192, 3], "HWC"));
+        Assert.Equal(16L * 3 * 32 * 32, ImageConversion.CheckShape([16, 3, 32, 32], "NCHW"));
+    }
+
+    [Fact]
+    public void DecodingRefusesAHeaderThatClaimsMoreThanTheCapBeforeDecodingPixels()
+    {
+        // A real 1×1 PNG whose IHDR (CRC recomputed) now claims 65535×65535 pixels: 16 GB as RGBA.
+        byte[] png = PngCodec.Encode(new ImagePixels(1, 1, 3, new byte[3]));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 65535);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 65535);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+        Assert.Equal(65535, PngCodec.Identify(png).Width);
+        var e = Fails(ImageError.TooLarge, () => PngCodec.Decode(png, 4));
+        Assert.Equal(new[] { 65535, 65535 }, e.OffendingValue);
+    }
+
+    /// <summary>The CRC-32 of PNG chunks (ISO 3309, reflected 0xEDB88320).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = uint.MaxValue;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+        return ~crc;
+    }
+
+    [Fact]
     public void BytesThatAreNoImageAreUnreadable()
     {
         byte[] text = "hello, this is not an image but a line of text"u8.ToArray();
