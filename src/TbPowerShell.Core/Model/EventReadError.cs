@@ -11,6 +11,12 @@ public enum EventReadErrorKind
 
     /// <summary>A record's CRCs verified but its payload is not a valid <c>Event</c>.</summary>
     UnparsablePayload,
+
+    /// <summary>
+    /// A record's length verified but runs past the end of the file while intact records follow it: a rewritten
+    /// length, not a record still being written (that one is reported as a truncated tail, not as damage).
+    /// </summary>
+    LengthBeyondEnd,
 }
 
 /// <summary>A damaged region of an event file, reported in reading order between the values.</summary>
@@ -30,6 +36,7 @@ public sealed record EventReadError(string File, long Offset, EventReadErrorKind
             {
                 EventReadErrorKind.LengthCrc => "the record length failed its CRC check",
                 EventReadErrorKind.DataCrc => "the record data failed its CRC check",
+                EventReadErrorKind.LengthBeyondEnd => "the record length verified but runs past the end of the file, and intact records follow",
                 _ => "the record is not a valid event",
             };
             string after = ResumedAt >= 0
