@@ -7,10 +7,12 @@ namespace TbPowerShell.Bench;
 
 /// <summary>
 /// Target 13: checking and repairing a file of lying headers (12-byte headers whose length CRC verifies, each claiming
-/// 2^40 bytes, back to back, then an intact record) takes about what a healthy file of the same size takes, at 1,000,
-/// 10,000 and 100,000 headers: resynchronising is linear in the file size, not quadratic in the number of lies (it was:
-/// 99 s for 20,000 headers). Baseline: <see cref="EventFileHealth.Check(string, CancellationToken)"/> and
-/// <see cref="EventFileRepair.CopyTo"/> of a healthy file of scalars of the same size, timed in turn with the lying one.
+/// 2^40 bytes, back to back) takes about what a healthy file of the same size takes, at 1,000, 10,000 and 100,000
+/// headers: resynchronising is linear in the file size, not quadratic in the number of lies (it was: 99 s for 20,000
+/// headers). Two files per size: the lies run to the end of the file (the case that was quadratic: every lie scanned
+/// to the end), and the lies are followed by an intact record (one damaged region). Baseline:
+/// <see cref="EventFileHealth.Check(string, CancellationToken)"/> and <see cref="EventFileRepair.CopyTo"/> of a healthy
+/// file of scalars of the same size, timed in turn with the lying ones.
 /// </summary>
 internal static class ResyncBenchmark
 {
@@ -26,41 +28,46 @@ internal static class ResyncBenchmark
         var checkRatios = new List<double>();
         foreach (int headers in sizes)
         {
-            string lying = WriteLying(scratch.NewRunDirectory(), headers);
-            long bytes = new FileInfo(lying).Length;
+            string toEnd = WriteLying(scratch.NewRunDirectory(), headers, intactAfter: false);
+            string then = WriteLying(scratch.NewRunDirectory(), headers, intactAfter: true);
+            long bytes = new FileInfo(then).Length;
             string healthy = WriteHealthy(scratch.NewRunDirectory(), bytes);
             string copies = scratch.NewRunDirectory();
-            string lyingCopy = Path.Combine(copies, "lying", Path.GetFileName(lying));
-            string healthyCopy = Path.Combine(copies, "healthy", Path.GetFileName(healthy));
+            string Copy(string source) => Path.Combine(copies, Path.GetFileName(Path.GetDirectoryName(source)!), Path.GetFileName(source));
 
-            // Warm-up, and a check that the lie is read past: one region, the record after it kept.
-            var report = EventFileHealth.Check(lying);
-            if (report.Regions.Count != 1 || report.Regions[0].Kind != DamageKind.ImplausibleLength || report.IntactRecords != 2
-                || EventFileRepair.CopyTo(lying, lyingCopy, overwrite: true).RecordsKept != 2 || !EventFileHealth.Check(healthy).IsHealthy)
+            // Warm-up, and a check of what each file holds.
+            Expect(toEnd, DamageKind.TruncatedTail, 2);
+            Expect(then, DamageKind.ImplausibleLength, 3);
+            if (!EventFileHealth.Check(healthy).IsHealthy)
             {
-                throw new InvalidOperationException($"The health check of {headers:N0} lying headers found {report.Regions.Count} region(s) and {report.IntactRecords} intact records; expected 1 and 2.");
+                throw new InvalidOperationException("The healthy file is damaged.");
             }
-            EventFileRepair.CopyTo(healthy, healthyCopy, overwrite: true);
-            Read(lying);
-            Read(healthy);
+            foreach (string file in new[] { toEnd, then, healthy })
+            {
+                EventFileRepair.CopyTo(file, Copy(file), overwrite: true);
+                Read(file);
+            }
 
             var t = Timings.MeasureInterleaved(repetitions,
-                () => Timings.Time(() => EventFileHealth.Check(lying)),
+                () => Timings.Time(() => EventFileHealth.Check(toEnd)),
+                () => Timings.Time(() => EventFileHealth.Check(then)),
                 () => Timings.Time(() => EventFileHealth.Check(healthy)),
-                () => Timings.Time(() => EventFileRepair.CopyTo(lying, lyingCopy, overwrite: true)),
-                () => Timings.Time(() => EventFileRepair.CopyTo(healthy, healthyCopy, overwrite: true)),
-                () => Timings.Time(() => Read(lying)),
+                () => Timings.Time(() => EventFileRepair.CopyTo(toEnd, Copy(toEnd), overwrite: true)),
+                () => Timings.Time(() => EventFileRepair.CopyTo(then, Copy(then), overwrite: true)),
+                () => Timings.Time(() => EventFileRepair.CopyTo(healthy, Copy(healthy), overwrite: true)),
+                () => Timings.Time(() => Read(toEnd)),
+                () => Timings.Time(() => Read(then)),
                 () => Timings.Time(() => Read(healthy)));
-            double check = t[0].Median / t[1].Median;
-            double repair = t[2].Median / t[3].Median;
-            double read = t[4].Median / t[5].Median;
-            bool sizeMet = check <= Target && repair <= Target;
+            double checkToEnd = t[0].Median / t[2].Median, checkThen = t[1].Median / t[2].Median;
+            double repairToEnd = t[3].Median / t[5].Median, repairThen = t[4].Median / t[5].Median;
+            bool sizeMet = Math.Max(checkToEnd, checkThen) <= Target && Math.Max(repairToEnd, repairThen) <= Target;
             met &= sizeMet;
-            checkRatios.Add(check);
-            Report.Line(Report.Invariant($"resync, {headers:N0} lying headers ({Report.MB(bytes)}): health check {Report.Ms(t[0].Median)} = {Report.Ratio(check)} the healthy file's {Report.Ms(t[1].Median)}; ") +
-                        Report.Invariant($"repair (a copy, fsync included) {Report.Ms(t[2].Median)} = {Report.Ratio(repair)} the healthy file's {Report.Ms(t[3].Median)}; target <= {Target}x: {Report.Verdict(sizeMet)}"));
-            Report.Detail(Report.Invariant($"EventFileReader over both: {Report.Ms(t[4].Median)} against {Report.Ms(t[5].Median)} ({Report.Ratio(read)}); ") +
-                          Report.Invariant($"health check per lying header {t[0].Median.TotalMilliseconds * 1e6 / headers:0} ns; median of {repetitions} (interleaved), files in the page cache"));
+            checkRatios.Add(checkToEnd);
+            Report.Line(Report.Invariant($"resync, {headers:N0} lying headers ({bytes / 1e3:N0} kB): health check {Report.Ms(t[0].Median)} = {Report.Ratio(checkToEnd)} the healthy file's {Report.Ms(t[2].Median)}; ") +
+                        Report.Invariant($"repair (a copy, fsync included) {Report.Ms(t[3].Median)} = {Report.Ratio(repairToEnd)} the healthy file's {Report.Ms(t[5].Median)}; target <= {Target}x: {Report.Verdict(sizeMet)}"));
+            Report.Detail(Report.Invariant($"lies to the end of the file (above); lies then an intact record: check {Report.Ms(t[1].Median)} ({Report.Ratio(checkThen)}), repair {Report.Ms(t[4].Median)} ({Report.Ratio(repairThen)})"));
+            Report.Detail(Report.Invariant($"EventFileReader: lies to the end {Report.Ms(t[6].Median)}, lies then a record {Report.Ms(t[7].Median)}, healthy {Report.Ms(t[8].Median)}; ") +
+                          Report.Invariant($"check per lying header {t[0].Median.TotalMilliseconds * 1e6 / headers:0} ns; median of {repetitions} (interleaved), files in the page cache"));
         }
         if (checkRatios.Count > 1)
         {
@@ -69,13 +76,24 @@ internal static class ResyncBenchmark
         return met;
     }
 
-    /// <summary>A file_version record, <paramref name="headers"/> lying headers back to back, one scalar.</summary>
-    private static string WriteLying(string dir, int headers)
+    private static void Expect(string path, DamageKind kind, int intact)
+    {
+        var report = EventFileHealth.Check(path);
+        if (report.Regions.Count != 1 || report.Regions[0].Kind != kind || report.IntactRecords != intact)
+        {
+            throw new InvalidOperationException($"The health check of '{path}' found {report.Regions.Count} region(s) ({string.Join(", ", report.Regions.Select(r => r.Kind))}) " +
+                                                $"and {report.IntactRecords} intact records; expected one {kind} and {intact}.");
+        }
+    }
+
+    /// <summary>A file_version record, a scalar, <paramref name="headers"/> lying headers back to back, and a scalar when <paramref name="intactAfter"/>.</summary>
+    private static string WriteLying(string dir, int headers, bool intactAfter)
     {
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "events.out.tfevents.1700000000.bench.1.lying");
         using var output = File.Create(path);
         output.Write(Framed(FileVersion()));
+        output.Write(Framed(Scalar(0)));
         var header = new byte[TfRecord.HeaderSize];
         BitConverter.TryWriteBytes(header.AsSpan(0, 8), Lie);
         BitConverter.TryWriteBytes(header.AsSpan(8, 4), MaskedCrc32C.ComputeMasked(header.AsSpan(0, 8)));
@@ -83,7 +101,10 @@ internal static class ResyncBenchmark
         {
             output.Write(header);
         }
-        output.Write(Framed(Scalar(0)));
+        if (intactAfter)
+        {
+            output.Write(Framed(Scalar(1)));
+        }
         return path;
     }
 
