@@ -186,7 +186,7 @@ public sealed class RecordReader : IDisposable
         }
 
         int total = (int)length + TfRecord.Overhead;
-        if (!WithinKnownLength(_offset + total) || Ensure(_offset, total) < total)
+        if (Ensure(_offset, total, checkLength: true) < total)
         {
             return RunsPastEnd(_offset);
         }
@@ -508,12 +508,20 @@ public sealed class RecordReader : IDisposable
     /// Makes the buffer hold <paramref name="count"/> bytes starting at file offset
     /// <paramref name="position"/> (as many as exist); returns how many it holds.
     /// </summary>
-    private int Ensure(long position, int count)
+    /// <param name="position">Where the bytes start.</param>
+    /// <param name="count">How many are needed.</param>
+    /// <param name="checkLength">Whether to return 0 without reading when the data is known to end before them (a length
+    /// that lies must not make the buffer grow to the rest of the file).</param>
+    private int Ensure(long position, int count, bool checkLength = false)
     {
         long bufferEnd = _bufferStart + _bufferLength;
         if (position >= _bufferStart && position + count <= bufferEnd)
         {
             return count;
+        }
+        if (checkLength && !WithinKnownLength(position + count))
+        {
+            return 0;
         }
 
         if (position < _bufferStart || position > bufferEnd)
