@@ -1,8 +1,8 @@
 using System.Globalization;
 using TbPowerShell.Bench;
 
-// Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N]
-//                           [--follow-seconds N] [--follow-rate N]
+// Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [--writer-events N] [--reader-events N] [--repetitions N]
+//                           [--follow-seconds N] [--follow-rate N] [--resync-headers N]
 // With no benchmark named, runs them all. A missed target prints MISS and still exits 0; a crash exits 1.
 var selected = new List<string>();
 int writerEvents = EnvInt("TBBENCH_WRITER_EVENTS", 2_000_000);
@@ -13,13 +13,14 @@ int followRate = EnvInt("TBBENCH_FOLLOW_RATE", 100_000);
 int skimSteps = EnvInt("TBBENCH_SKIM_STEPS", 10_000);
 int runCount = EnvInt("TBBENCH_RUNS", 50);
 int runScalars = EnvInt("TBBENCH_RUN_SCALARS", 200_000);
-const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [--writer-events N] [--reader-events N] [--repetitions N] [--follow-seconds N] [--follow-rate N]";
+int resyncHeaders = EnvInt("TBBENCH_RESYNC_HEADERS", 100_000);
+const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [--writer-events N] [--reader-events N] [--repetitions N] [--follow-seconds N] [--follow-rate N] [--resync-headers N]";
 for (int i = 0; i < args.Length; i++)
 {
     int? count = null;
     switch (args[i])
     {
-        case "writer" or "reader" or "media" or "follow" or "skim" or "runs":
+        case "writer" or "reader" or "media" or "follow" or "skim" or "runs" or "resync":
             selected.Add(args[i]);
             continue;
         case "--writer-events":
@@ -37,6 +38,9 @@ for (int i = 0; i < args.Length; i++)
         case "--follow-rate":
             count = followRate = ParseCount(args, ++i);
             break;
+        case "--resync-headers":
+            count = resyncHeaders = ParseCount(args, ++i);
+            break;
     }
     if (count is not > 0)
     {
@@ -46,7 +50,7 @@ for (int i = 0; i < args.Length; i++)
 }
 if (selected.Count == 0)
 {
-    selected.AddRange(new[] { "writer", "reader", "media", "follow", "skim", "runs" });
+    selected.AddRange(new[] { "writer", "reader", "media", "follow", "skim", "runs", "resync" });
 }
 
 try
@@ -70,6 +74,10 @@ try
                 break;
             case "runs":
                 RunsBenchmark.Run(runCount, runScalars, repetitions);
+                break;
+            case "resync":
+                // The largest size and two a tenth and a hundredth of it (1,000 / 10,000 / 100,000 by default).
+                ResyncBenchmark.Run(new[] { Math.Max(1, resyncHeaders / 100), Math.Max(1, resyncHeaders / 10), resyncHeaders }, repetitions);
                 break;
             default:
                 MediaBenchmark.Run(repetitions);

@@ -488,7 +488,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                         file.Seen(look);
                         stream.Dispose();
                         _notices.Enqueue(new FollowItem(ReadItemKind.NotEventFile, file.Run.Name, file.Path,
-                            message: $"'{file.Path}' is not an event file (its first record header does not verify); skipped."));
+                            message: $"'{file.Path}' is not an event file (no record in it verifies); skipped."));
                         return;
                     }
                     file.Verified = true;

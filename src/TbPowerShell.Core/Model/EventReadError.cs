@@ -25,6 +25,12 @@ public enum EventReadErrorKind
     /// record's other values and the next records are read.
     /// </summary>
     MalformedValue,
+
+    /// <summary>
+    /// A record's length verified but runs past the end of the file while intact records follow it: a rewritten
+    /// length, not a record still being written (that one is reported as a truncated tail, not as damage).
+    /// </summary>
+    LengthBeyondEnd,
 }
 
 /// <summary>
@@ -60,6 +66,7 @@ public sealed record EventReadError(string File, long Offset, EventReadErrorKind
             {
                 EventReadErrorKind.LengthCrc => "the record length failed its CRC check",
                 EventReadErrorKind.DataCrc => "the record data failed its CRC check",
+                EventReadErrorKind.LengthBeyondEnd => "the record length verified but runs past the end of the file, and intact records follow",
                 _ => "the record is not a valid event",
             };
             string after = ResumedAt >= 0

@@ -22,8 +22,9 @@ public enum ReadItemKind
     EndOfFile,
 
     /// <summary>
-    /// The file's name contains <c>tfevents</c> but its first record header does not verify: it is not read as an
-    /// event file. Ends the file (a follower checks it again once it becomes shorter than it was).
+    /// The file's name contains <c>tfevents</c> but no record in it verifies (neither its first record header nor any
+    /// intact record further on): it is not read as an event file. Ends the file (a follower checks it again once it
+    /// becomes shorter than it was).
     /// </summary>
     NotEventFile,
 

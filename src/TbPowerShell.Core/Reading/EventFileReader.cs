@@ -106,15 +106,15 @@ public sealed class EventFileReader : IDisposable
     public EventReadError? LastError { get; private set; }
 
     /// <summary>
-    /// True when the file is empty or starts with a TFRecord header whose CRC verifies: cheap
-    /// to ask, it tells event files from other files before anything is reported as damage.
+    /// True when the file may be an event file: when it is empty (or shorter than a record header: just created),
+    /// when its first record header verifies, or when an intact record starts anywhere in it. Cheap for event files
+    /// (one header read); a file whose first header is damaged is scanned once, up to its first intact record.
+    /// A file with any intact record is an event file: its damage is reported and read past, never a reason to skip it.
     /// </summary>
     public static bool LooksLikeEventFile(string path)
     {
         using var stream = RecordReader.OpenShared(path);
-        Span<byte> header = stackalloc byte[TfRecord.HeaderSize];
-        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        return read < TfRecord.HeaderSize || TfRecord.TryReadHeader(header, out _);
+        return RecordReader.HoldsRecords(stream);
     }
 
     /// <summary>Advances to the next scalar, damaged region, or end of the data.</summary>
@@ -243,7 +243,12 @@ public sealed class EventFileReader : IDisposable
     {
         var d = _records.LastDamage!;
         LastError = new EventReadError(Path, d.Offset,
-            d.Kind == RecordDamageKind.LengthCrc ? EventReadErrorKind.LengthCrc : EventReadErrorKind.DataCrc,
+            d.Kind switch
+            {
+                RecordDamageKind.LengthCrc => EventReadErrorKind.LengthCrc,
+                RecordDamageKind.LengthBeyondEnd => EventReadErrorKind.LengthBeyondEnd,
+                _ => EventReadErrorKind.DataCrc,
+            },
             d.SkippedBytes, d.ResumedAt);
         return EventReadResult.Error;
     }

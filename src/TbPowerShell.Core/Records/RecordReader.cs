@@ -30,6 +30,12 @@ public enum RecordDamageKind
 
     /// <summary>The CRC of a record's payload does not match.</summary>
     DataCrc,
+
+    /// <summary>
+    /// A record's length verifies but runs past the end of the data while an intact record starts after its
+    /// header: a rewritten length, not a record still being written.
+    /// </summary>
+    LengthBeyondEnd,
 }
 
 /// <summary>A damaged region of an event file.</summary>
@@ -38,12 +44,20 @@ public enum RecordDamageKind
 /// <param name="SkippedBytes">Bytes skipped before the next intact record (or the end of data).</param>
 /// <param name="ResumedAt">Offset of the next intact record, or of a record that runs past the end of the data (a writer may
 /// still be writing it: the next read reports it as truncated), or -1 when neither followed.</param>
+/// <remarks>
+/// A verified length that runs past the end of the data is damage (<see cref="RecordDamageKind.LengthBeyondEnd"/>) only
+/// when an intact record starts after its header; otherwise it is a record still being written, reported as
+/// <see cref="RecordStatus.Truncated"/>.
+/// </remarks>
 public sealed record RecordDamage(long Offset, RecordDamageKind Kind, long SkippedBytes, long ResumedAt);
 
 /// <summary>
 /// Streams TFRecords from a file with constant memory (one buffer, grown only to the largest
 /// record). Unlike TensorBoard, which stops at the first bad record, it resynchronises on the next
 /// offset where both the length CRC and the payload CRC verify, so every intact record is read.
+/// A verified length that runs past the end stops reading (a record still being written) only when
+/// no intact record follows it. Resynchronising is linear in the file size: the last forward scan is
+/// remembered, so no byte is scanned twice however many lying headers a file holds.
 /// </summary>
 public sealed class RecordReader : IDisposable
 {
@@ -62,6 +76,15 @@ public sealed class RecordReader : IDisposable
     private int _peekedLength = -1;
     private int _fillSize = MinBufferSize;
     private long _knownLength;   // the file's length when last asked (it only grows while written)
+
+    // The last forward scan for an intact record: none starts in [_scanFrom, _scanEnd), and one starts at
+    // _scanEnd when _scanFoundIntact (otherwise the data ended there). _scanUnfinished is the first offset in
+    // that range whose verified header runs past the end (-1: none). Valid while the data is _scanLength long.
+    private long _scanFrom = -1;
+    private long _scanEnd = -1;
+    private long _scanUnfinished = -1;
+    private long _scanLength = -1;
+    private bool _scanFoundIntact;
 
     /// <summary>Opens <paramref name="path"/> for reading while other processes may still write it.</summary>
     public RecordReader(string path, long startOffset = 0)
@@ -104,6 +127,26 @@ public sealed class RecordReader : IDisposable
             Options = FileOptions.SequentialScan,
         });
 
+    /// <summary>
+    /// True when <paramref name="stream"/> (readable, seekable, read from its start) may be TFRecords: when it is
+    /// shorter than a header (a file just created), when its first header verifies (cheap, and true of a file whose
+    /// first record is still being written), or else when an intact record starts anywhere in it (one scan, linear).
+    /// A file whose first record is damaged but which holds intact records is an event file to read past the damage.
+    /// </summary>
+    public static bool HoldsRecords(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Seek(0, SeekOrigin.Begin);
+        Span<byte> header = stackalloc byte[TfRecord.HeaderSize];
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read < TfRecord.HeaderSize || TfRecord.TryReadHeader(header, out _))
+        {
+            return true;
+        }
+        using var records = new RecordReader(stream, 0);
+        return records.ScanForIntact(1, needUnfinished: false).Intact >= 0;
+    }
+
     /// <summary>Reads the next record, or reports the end of data, a truncated tail or a damaged region.</summary>
     public RecordStatus Read()
     {
@@ -137,15 +180,15 @@ public sealed class RecordReader : IDisposable
         }
         if (length > int.MaxValue - TfRecord.Overhead)
         {
-            // A verified length this large cannot be satisfied by any file we could read: treat it
-            // like TensorBoard does, as data that has not been written yet.
-            return RecordStatus.Truncated;
+            // No file we could read holds a record this large: a lying length, or (as TensorBoard
+            // has it) data not written yet.
+            return RunsPastEnd(_offset);
         }
 
         int total = (int)length + TfRecord.Overhead;
-        if (Ensure(_offset, total) < total)
+        if (Ensure(_offset, total, checkLength: true) < total)
         {
-            return RecordStatus.Truncated;
+            return RunsPastEnd(_offset);
         }
 
         at = (int)(_offset - _bufferStart);
@@ -236,7 +279,7 @@ public sealed class RecordReader : IDisposable
         }
         if (length > int.MaxValue - TfRecord.Overhead)
         {
-            return RecordStatus.Truncated;
+            return RunsPastEnd(_offset);
         }
         if ((long)length < minLengthForHead)
         {
@@ -244,22 +287,14 @@ public sealed class RecordReader : IDisposable
             _peekedHead = 0;
             return RecordStatus.Record;
         }
-        long total = (long)length + TfRecord.Overhead;
-        long end = _offset + total;
-        if (end > _bufferStart + _bufferLength && end > _knownLength)
+        if (!WithinKnownLength(_offset + (long)length + TfRecord.Overhead))
         {
-            // Ask the file's length only when what we knew of it does not reach: one system call per
-            // skipped record would cost more than the skip.
-            _knownLength = _offset + RemainingFrom(_offset);
-            if (end > _knownLength)
-            {
-                return RecordStatus.Truncated;
-            }
+            return RunsPastEnd(_offset);
         }
         int head = (int)Math.Min((long)headBytes, (long)length);
         if (Ensure(_offset, TfRecord.HeaderSize + head) < TfRecord.HeaderSize + head)
         {
-            return RecordStatus.Truncated;
+            return RunsPastEnd(_offset);
         }
         _peekedLength = (int)length;
         _peekedHead = head;
@@ -303,42 +338,113 @@ public sealed class RecordReader : IDisposable
         _peekedLength = -1;
     }
 
+    /// <summary>
+    /// True when the data reaches <paramref name="end"/>. The file's length is asked only when what we knew of it
+    /// does not reach: one system call per record would cost more than a skip.
+    /// </summary>
+    private bool WithinKnownLength(long end)
+    {
+        if (end <= _bufferStart + _bufferLength || end <= _knownLength)
+        {
+            return true;
+        }
+        _knownLength = DataLength();
+        return end <= _knownLength;
+    }
+
+    /// <summary>
+    /// The record at <paramref name="headerOffset"/> has a verified length that runs past the end of the data. With an
+    /// intact record after its header the length lied: damage, skipped up to that record. Without one, a writer may
+    /// still be writing it: <see cref="RecordStatus.Truncated"/>, and reading resumes here once it is complete.
+    /// </summary>
+    private RecordStatus RunsPastEnd(long headerOffset)
+    {
+        var scan = ScanForIntact(headerOffset + 1, needUnfinished: false);
+        if (scan.Intact < 0)
+        {
+            _offset = headerOffset;
+            return RecordStatus.Truncated;
+        }
+        LastDamage = new RecordDamage(headerOffset, RecordDamageKind.LengthBeyondEnd, scan.Intact - headerOffset, scan.Intact);
+        _offset = scan.Intact;
+        return RecordStatus.Damaged;
+    }
+
     private RecordStatus Resynchronise(long damageOffset, RecordDamageKind kind, long scanFrom)
     {
-        long candidate = scanFrom;
+        var scan = ScanForIntact(scanFrom, needUnfinished: true);
+        if (scan.Intact >= 0)
+        {
+            LastDamage = new RecordDamage(damageOffset, kind, scan.Intact - damageOffset, scan.Intact);
+            _offset = scan.Intact;
+        }
+        else if (scan.Unfinished >= 0)
+        {
+            // No intact record follows, but a verified header does whose record runs past the
+            // end: a writer may be writing it. Stop there, so that reading it once it is
+            // complete (a follower's next look) does not lose it.
+            LastDamage = new RecordDamage(damageOffset, kind, scan.Unfinished - damageOffset, scan.Unfinished);
+            _offset = scan.Unfinished;
+        }
+        else
+        {
+            // No intact record follows: everything up to the end of the data is skipped.
+            LastDamage = new RecordDamage(damageOffset, kind, scan.End - damageOffset, -1);
+            _offset = scan.End;
+        }
+        return RecordStatus.Damaged;
+    }
+
+    /// <summary>What a forward scan found: the first intact record (or -1), the first record before it that runs
+    /// past the end (or -1), and where the scan stopped (the intact record, or the end of the data).</summary>
+    private readonly record struct ScanResult(long Intact, long Unfinished, long End);
+
+    /// <summary>
+    /// Finds the first offset at or after <paramref name="from"/> where an intact record starts. The result is
+    /// remembered, and a later scan from inside the range already scanned is answered from it, so however many
+    /// lying headers send readers looking ahead, every byte is looked at once.
+    /// </summary>
+    /// <param name="from">Where to start looking.</param>
+    /// <param name="needUnfinished">Whether the caller needs <see cref="ScanResult.Unfinished"/>.</param>
+    private ScanResult ScanForIntact(long from, bool needUnfinished)
+    {
+        long length = DataLength();
+        if (length == _scanLength && from >= _scanFrom && from <= _scanEnd
+            && (!needUnfinished || _scanUnfinished < 0 || from <= _scanUnfinished))
+        {
+            long unfinished = _scanUnfinished >= from ? _scanUnfinished : -1;
+            return new ScanResult(_scanFoundIntact ? _scanEnd : -1, unfinished, _scanEnd);
+        }
+
+        long candidate = from;
         long firstUnfinished = -1;
+        bool found = false;
         while (true)
         {
             int available = Ensure(candidate, TfRecord.HeaderSize);
             if (available < TfRecord.HeaderSize)
             {
-                if (firstUnfinished >= 0)
-                {
-                    // No intact record follows, but a verified header does whose record runs past the
-                    // end: a writer may be writing it. Stop there, so that reading it once it is
-                    // complete (a follower's next look) does not lose it.
-                    LastDamage = new RecordDamage(damageOffset, kind, firstUnfinished - damageOffset, firstUnfinished);
-                    _offset = firstUnfinished;
-                    return RecordStatus.Damaged;
-                }
-                // No intact record follows: everything up to the end of the data is skipped.
-                long end = candidate + available;
-                LastDamage = new RecordDamage(damageOffset, kind, end - damageOffset, -1);
-                _offset = end;
-                return RecordStatus.Damaged;
+                candidate += available;
+                break;
             }
-            switch (ProbeRecordAt(candidate))
+            var probe = ProbeRecordAt(candidate, length);
+            if (probe == Probe.Intact)
             {
-                case Probe.Intact:
-                    LastDamage = new RecordDamage(damageOffset, kind, candidate - damageOffset, candidate);
-                    _offset = candidate;
-                    return RecordStatus.Damaged;
-                case Probe.RunsPastEnd when firstUnfinished < 0:
-                    firstUnfinished = candidate;
-                    break;
+                found = true;
+                break;
+            }
+            if (probe == Probe.RunsPastEnd && firstUnfinished < 0)
+            {
+                firstUnfinished = candidate;
             }
             candidate++;
         }
+        _scanFrom = from;
+        _scanEnd = candidate;
+        _scanFoundIntact = found;
+        _scanUnfinished = firstUnfinished;
+        _scanLength = length;
+        return new ScanResult(found ? candidate : -1, firstUnfinished, candidate);
     }
 
     private enum Probe
@@ -348,29 +454,42 @@ public sealed class RecordReader : IDisposable
         RunsPastEnd,
     }
 
-    private Probe ProbeRecordAt(long position)
+    /// <summary>What starts at <paramref name="position"/>, whose header is in the buffer, in data <paramref name="length"/> bytes long.</summary>
+    private Probe ProbeRecordAt(long position, long length)
     {
         int at = (int)(position - _bufferStart);
-        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong length))
+        if (!TfRecord.TryReadHeader(_buffer.AsSpan(at, TfRecord.HeaderSize), out ulong payloadLength))
         {
             return Probe.NotARecord;
         }
         // Never allocate for a length the data cannot hold: a lying length field costs nothing.
-        long remaining = RemainingFrom(position);
-        if (length > int.MaxValue - TfRecord.Overhead || (long)length + TfRecord.Overhead > remaining)
+        if (payloadLength > int.MaxValue - TfRecord.Overhead || position + (long)payloadLength + TfRecord.Overhead > length)
         {
             return Probe.RunsPastEnd;
         }
-        int total = (int)length + TfRecord.Overhead;
+        int total = (int)payloadLength + TfRecord.Overhead;
         if (Ensure(position, total) < total)
         {
             return Probe.RunsPastEnd;
         }
         at = (int)(position - _bufferStart);
-        return TfRecord.VerifyPayload(_buffer.AsSpan(at + TfRecord.HeaderSize, (int)length),
-                                      _buffer.AsSpan(at + TfRecord.HeaderSize + (int)length, 4))
+        return TfRecord.VerifyPayload(_buffer.AsSpan(at + TfRecord.HeaderSize, (int)payloadLength),
+                                      _buffer.AsSpan(at + TfRecord.HeaderSize + (int)payloadLength, 4))
             ? Probe.Intact
             : Probe.NotARecord;
+    }
+
+    /// <summary>The data's length now (long.MaxValue when the stream cannot tell).</summary>
+    private long DataLength()
+    {
+        try
+        {
+            return _stream.Length;
+        }
+        catch (NotSupportedException)
+        {
+            return long.MaxValue;
+        }
     }
 
     private long RemainingFrom(long position)
@@ -389,12 +508,20 @@ public sealed class RecordReader : IDisposable
     /// Makes the buffer hold <paramref name="count"/> bytes starting at file offset
     /// <paramref name="position"/> (as many as exist); returns how many it holds.
     /// </summary>
-    private int Ensure(long position, int count)
+    /// <param name="position">Where the bytes start.</param>
+    /// <param name="count">How many are needed.</param>
+    /// <param name="checkLength">Whether to return 0 without reading when the data is known to end before them (a length
+    /// that lies must not make the buffer grow to the rest of the file).</param>
+    private int Ensure(long position, int count, bool checkLength = false)
     {
         long bufferEnd = _bufferStart + _bufferLength;
         if (position >= _bufferStart && position + count <= bufferEnd)
         {
             return count;
+        }
+        if (checkLength && !WithinKnownLength(position + count))
+        {
+            return 0;
         }
 
         if (position < _bufferStart || position > bufferEnd)

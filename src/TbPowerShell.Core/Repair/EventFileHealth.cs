@@ -11,9 +11,10 @@ internal delegate void IntactRecordSink(ReadOnlySpan<byte> payload);
 /// <remarks>
 /// A record is intact when both CRCs verify and its payload parses as an <c>Event</c>. The same rule
 /// decides what <see cref="EventFileRepair"/> keeps, because repair is this check with a sink.
-/// Unlike <see cref="RecordReader"/> (which must treat a verified length running past the end as
-/// a record still being written), the check looks past such a length for intact records, so a
-/// rewritten length in the middle of a file costs one record, not the rest of the file.
+/// The check sees what every reader sees (<see cref="RecordReader"/>): a verified length running past
+/// the end with intact records after it is damage (<see cref="DamageKind.ImplausibleLength"/>), so a
+/// rewritten length in the middle of a file costs one record, not the rest of the file; without intact
+/// records after it, it is a truncated tail. The reader's look-ahead is linear, so the check is too.
 /// </remarks>
 public static class EventFileHealth
 {
@@ -34,78 +35,43 @@ public static class EventFileHealth
         var regions = new List<DamagedRegion>();
         long intact = 0;
         long steps = 0;
-        long implausibleAt = -1; // where a verified length ran past the end; -1 when not probing past one
-        var records = new RecordReader(stream);
-        try
+        using var records = new RecordReader(stream);
+        while (true)
         {
-            while (true)
+            if ((steps++ & 1023) == 0)
             {
-                if ((steps++ & 1023) == 0)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                }
-                var status = records.Read();
-                if (implausibleAt >= 0)
-                {
-                    // The first result of the probe says whether an intact record follows the lying length.
-                    long from = implausibleAt;
-                    implausibleAt = -1;
-                    long resumedAt = status switch
-                    {
-                        RecordStatus.Record => records.RecordOffset,
-                        RecordStatus.Damaged => records.LastDamage!.ResumedAt,
-                        _ => -1,
-                    };
-                    if (resumedAt < 0)
-                    {
-                        regions.Add(new DamagedRegion(from, length - from, DamageKind.TruncatedTail));
-                        return new EventFileHealthReport(path, length, intact, regions);
-                    }
-                    regions.Add(new DamagedRegion(from, resumedAt - from, DamageKind.ImplausibleLength));
-                    if (status == RecordStatus.Damaged)
-                    {
-                        continue;
-                    }
-                }
-                switch (status)
-                {
-                    case RecordStatus.EndOfData:
-                        return new EventFileHealthReport(path, length, intact, regions);
-                    case RecordStatus.Truncated:
-                        long at = records.Offset;
-                        if (length - at <= TfRecord.HeaderSize)
-                        {
-                            regions.Add(new DamagedRegion(at, length - at, DamageKind.TruncatedTail));
-                            return new EventFileHealthReport(path, length, intact, regions);
-                        }
-                        // A verified length that runs past the end: a record still being written, or
-                        // a lying length with intact records after it. Probe from the next byte.
-                        records.Dispose();
-                        records = new RecordReader(stream, at + 1);
-                        implausibleAt = at;
-                        break;
-                    case RecordStatus.Damaged:
-                        var d = records.LastDamage!;
-                        regions.Add(new DamagedRegion(d.Offset, d.SkippedBytes,
-                            d.Kind == RecordDamageKind.LengthCrc ? DamageKind.LengthCrc : DamageKind.DataCrc));
-                        break;
-                    default:
-                        if (IsEvent(records.Payload))
-                        {
-                            intact++;
-                            onIntact?.Invoke(records.Payload);
-                        }
-                        else
-                        {
-                            regions.Add(new DamagedRegion(records.RecordOffset, records.Offset - records.RecordOffset, DamageKind.UnparsablePayload));
-                        }
-                        break;
-                }
+                cancellation.ThrowIfCancellationRequested();
             }
-        }
-        finally
-        {
-            records.Dispose();
+            switch (records.Read())
+            {
+                case RecordStatus.EndOfData:
+                    return new EventFileHealthReport(path, length, intact, regions);
+                case RecordStatus.Truncated:
+                    // Nothing intact follows: the rest is a record a writer may still be writing (or was, when it crashed).
+                    long at = records.Offset;
+                    regions.Add(new DamagedRegion(at, Math.Max(0, length - at), DamageKind.TruncatedTail));
+                    return new EventFileHealthReport(path, length, intact, regions);
+                case RecordStatus.Damaged:
+                    var d = records.LastDamage!;
+                    regions.Add(new DamagedRegion(d.Offset, d.SkippedBytes, d.Kind switch
+                    {
+                        RecordDamageKind.LengthCrc => DamageKind.LengthCrc,
+                        RecordDamageKind.LengthBeyondEnd => DamageKind.ImplausibleLength,
+                        _ => DamageKind.DataCrc,
+                    }));
+                    break;
+                default:
+                    if (IsEvent(records.Payload))
+                    {
+                        intact++;
+                        onIntact?.Invoke(records.Payload);
+                    }
+                    else
+                    {
+                        regions.Add(new DamagedRegion(records.RecordOffset, records.Offset - records.RecordOffset, DamageKind.UnparsablePayload));
+                    }
+                    break;
+            }
         }
     }
 

@@ -52,16 +52,19 @@ public static class EventFileRepair
     /// <summary>
     /// Replaces <paramref name="source"/> by its repaired version after copying the original to
     /// <paramref name="backup"/>. A healthy file is left untouched and no backup is made. At every
-    /// moment the source path holds either the original or the complete repaired file.
+    /// moment the source path holds either the original or the complete repaired file. A symbolic link
+    /// is followed (see <see cref="ResolveLinks"/>): the file it points to is repaired in place and the
+    /// link is kept; the result's <see cref="EventFileRepairResult.Destination"/> names that file.
     /// </summary>
-    /// <param name="source">The event file to repair.</param>
+    /// <param name="source">The event file to repair, or a symbolic link to it.</param>
     /// <param name="backup">Where the original goes; its name must not contain <c>tfevents</c> and it must not exist.</param>
     /// <param name="cancellation">Stops the repair; the source is then left as it was.</param>
     /// <exception cref="ArgumentException">The backup's name contains <c>tfevents</c>.</exception>
     /// <exception cref="EventFileChangedException">The source changed during the repair; nothing was replaced.</exception>
     public static EventFileRepairResult InPlace(string source, string backup, CancellationToken cancellation = default)
     {
-        source = Path.GetFullPath(source);
+        string given = Path.GetFullPath(source);
+        source = ResolveLinks(given);
         backup = Path.GetFullPath(backup);
         if (EventFileName.IsEventFileName(Path.GetFileName(backup)))
         {
@@ -84,7 +87,7 @@ public static class EventFileRepair
             if (report.IsHealthy)
             {
                 File.Delete(temp);
-                return new EventFileRepairResult(source, source, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions);
+                return new EventFileRepairResult(given, source, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions);
             }
             Directory.CreateDirectory(Path.GetDirectoryName(backup)!);
             using (var original = RecordReader.OpenShared(source))
@@ -108,7 +111,20 @@ public static class EventFileRepair
         {
             TryDelete(temp);
         }
-        return new EventFileRepairResult(source, source, backup, report.IntactRecords, RepairOutcome.Repaired, report.Regions);
+        return new EventFileRepairResult(given, source, backup, report.IntactRecords, RepairOutcome.Repaired, report.Regions);
+    }
+
+    /// <summary>
+    /// The file <paramref name="path"/> names once every symbolic link is followed (its full path), or the full path
+    /// itself when it is no link. An in-place repair replaces that file: replacing the link would cut it from its target,
+    /// and a temporary file beside the link might not even be on the target's file system.
+    /// </summary>
+    /// <exception cref="IOException">The link cannot be followed (a loop, or too many links).</exception>
+    public static string ResolveLinks(string path)
+    {
+        path = Path.GetFullPath(path);
+        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? path : Path.GetFullPath(target.FullName);
     }
 
     /// <summary>

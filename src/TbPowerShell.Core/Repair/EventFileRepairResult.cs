@@ -6,8 +6,9 @@ using TbPowerShell.Core.Repair;
 namespace TbPowerShell.Core.IO;
 
 /// <summary>The result of repairing one event file.</summary>
-/// <param name="Source">The damaged file.</param>
-/// <param name="Destination">The repaired file: a copy elsewhere, or <paramref name="Source"/> itself when repaired in place.</param>
+/// <param name="Source">The damaged file, as given (for an in-place repair, possibly a symbolic link).</param>
+/// <param name="Destination">The repaired file: a copy elsewhere, or the source itself when repaired in place (the file a
+/// symbolic link points to, when <paramref name="Source"/> is one).</param>
 /// <param name="BackupPath">The untouched original kept by an in-place repair; null for a copy or when nothing was replaced.</param>
 /// <param name="RecordsKept">Intact records written to the destination.</param>
 /// <param name="Outcome">What was done.</param>
@@ -16,7 +17,7 @@ public sealed record EventFileRepairResult(string Source, string Destination, st
                                            RepairOutcome Outcome, IReadOnlyList<DamagedRegion> Regions)
 {
     /// <summary>True when the source file itself was replaced by its repaired version.</summary>
-    public bool InPlace => Outcome == RepairOutcome.Repaired && string.Equals(Source, Destination, StringComparison.Ordinal);
+    public bool InPlace => Outcome == RepairOutcome.Repaired && BackupPath is not null;
 
     /// <summary>How many damaged regions were removed.</summary>
     public int RegionsRemoved => Regions.Count;

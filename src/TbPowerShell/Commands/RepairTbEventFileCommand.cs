@@ -142,20 +142,23 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         {
             if (_destination is null)
             {
+                // Through a symbolic link, the file it points to is repaired (and backed up beside itself); the link stays.
+                string target = EventFileRepair.ResolveLinks(file);
+                string linked = target == System.IO.Path.GetFullPath(file) ? "" : $" (a link to '{target}', which is repaired)";
                 if (report.IsHealthy)
                 {
-                    WriteVerbose($"'{file}' is healthy ({report.IntactRecords} records): nothing to repair, nothing written.");
-                    WriteObject(new EventFileRepairResult(file, file, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions));
+                    WriteVerbose($"'{file}'{linked} is healthy ({report.IntactRecords} records): nothing to repair, nothing written.");
+                    WriteObject(new EventFileRepairResult(file, target, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions));
                     return true;
                 }
-                string backup = EventFileRepair.NewBackupPath(file, _backupFolder);
-                if (!ShouldProcess(file, $"Repair in place: remove {damage}, keep {report.IntactRecords} records; back up the original to '{backup}'"))
+                string backup = EventFileRepair.NewBackupPath(target, _backupFolder);
+                if (!ShouldProcess(file, $"Repair in place{linked}: remove {damage}, keep {report.IntactRecords} records; back up the original to '{backup}'"))
                 {
                     return true;
                 }
                 WarnIfTruncated(report, "repairing it in place loses whatever the writer writes next");
                 var result = EventFileRepair.InPlace(file, backup, _stop.Token);
-                WriteVerbose($"'{file}': removed {result.RegionsRemoved} damaged region(s) ({result.BytesRemoved} bytes), kept {result.RecordsKept} records; the original is '{backup}'.");
+                WriteVerbose($"'{file}'{linked}: removed {result.RegionsRemoved} damaged region(s) ({result.BytesRemoved} bytes), kept {result.RecordsKept} records; the original is '{backup}'.");
                 WriteObject(result);
                 return true;
             }

@@ -44,7 +44,7 @@ internal static class FileConditions
                     ErrorCategory.ReadError, file));
                 return true;
             case ReadItemKind.NotEventFile:
-                cmdlet.WriteWarning(notice ?? $"'{file}' is not an event file (its first record header does not verify); skipped.");
+                cmdlet.WriteWarning(notice ?? $"'{file}' is not an event file (no record in it verifies); skipped.");
                 return true;
             case ReadItemKind.FileRestarted:
                 cmdlet.WriteWarning(notice ?? $"'{file}' became shorter than what was read: it is read again from the start.");

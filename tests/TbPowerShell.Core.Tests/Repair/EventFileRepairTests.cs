@@ -200,9 +200,9 @@ public sealed class EventFileRepairTests
         BitConverter.TryWriteBytes(bytes.AsSpan((int)at, 8), lie);
         BitConverter.TryWriteBytes(bytes.AsSpan((int)at + 8, 4), MaskedCrc32C.ComputeMasked(bytes.AsSpan((int)at, 8)));
 
-        // The record reader must stop there (it cannot tell the lie from a record still being written)...
-        Assert.Equal(victim, Records(bytes).Count);
-        // ...but the health check and the repair look past it.
+        // Intact records follow the lie, so it is damage: the record reader reads past it (it once stopped there)...
+        Assert.Equal(original.Count - 1, Records(bytes).Count);
+        // ...and the health check and the repair report it and keep the rest.
         var report = EventFileHealth.Check(new MemoryStream(bytes), "lie", null, default);
         var region = Assert.Single(report.Regions);
         Assert.Equal(DamageKind.ImplausibleLength, region.Kind);
