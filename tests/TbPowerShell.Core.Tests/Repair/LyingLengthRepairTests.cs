@@ -57,7 +57,7 @@ public sealed class LyingLengthRepairTests : IDisposable
         Assert.Empty(EventFileHealth.Check(copy).Regions);
     }
 
-    [SymbolicLinkFact]
+    [LinkFact]
     public void InPlaceThroughASymbolicLinkRepairsTheFileItPointsToAndKeepsTheLink()
     {
         var file = DamagedFile.LyingLengthMidFile();
@@ -106,35 +106,5 @@ public sealed class LyingLengthRepairTests : IDisposable
         }
         Assert.Equal(report.IntactRecords, records);
         Assert.Equal(8, report.Regions.Count);
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, where this process cannot make symbolic links (Windows without the privilege).</summary>
-internal sealed class SymbolicLinkFactAttribute : FactAttribute
-{
-    private static readonly string? Reason = WhyNoLinks();
-
-    public SymbolicLinkFactAttribute()
-    {
-        if (Reason is not null)
-        {
-            Skip = Reason;
-        }
-    }
-
-    private static string? WhyNoLinks()
-    {
-        using var temp = new TempDir();
-        string target = temp.Sub("target");
-        File.WriteAllText(target, "x");
-        try
-        {
-            File.CreateSymbolicLink(temp.Sub("link"), target);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
-        {
-            return $"Symbolic links cannot be made here: {e.Message}";
-        }
     }
 }
