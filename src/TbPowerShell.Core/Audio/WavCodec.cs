@@ -32,6 +32,9 @@ public static class WavCodec
 {
     private const int HeaderSize = 44;
 
+    /// <summary>The most samples one clip may have: its WAV file must stay under 2 GB, the most a protobuf message holds.</summary>
+    public const int MaxSamples = (int.MaxValue - HeaderSize) / 2;
+
     /// <summary>
     /// Encodes float samples: each is multiplied by 32767 in float32 and truncated toward zero,
     /// as PyTorch does. Samples outside [-1, 1] are an error unless <paramref name="clip"/>, which
@@ -54,6 +57,15 @@ public static class WavCodec
         if (samples.Length == 0 || samples.Length % channels != 0)
         {
             throw new AudioFormatException($"{samples.Length} samples do not divide into {channels} channels of equal length.", samples.Length);
+        }
+        if (samples.Length > MaxSamples)
+        {
+            throw new AudioFormatException(
+                $"{samples.Length} samples make a WAV file over 2 GB, more than one event can hold (at most {MaxSamples}).", samples.Length);
+        }
+        if ((long)sampleRate * channels * 2 > uint.MaxValue)
+        {
+            throw new AudioFormatException($"A sample rate of {sampleRate} with {channels} channels is more bytes per second than a WAV file can state.", sampleRate);
         }
         int frames = samples.Length / channels;
         for (int i = 0; i < samples.Length; i++)

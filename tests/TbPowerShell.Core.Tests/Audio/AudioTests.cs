@@ -147,6 +147,17 @@ public class AudioTests
     }
 
     [Fact]
+    public void ASampleRateWhoseByteRateAWavFileCannotStateIsRejectedNotWrapped()
+    {
+        var e = Assert.Throws<AudioFormatException>(() => WavCodec.Encode(new[] { 0f, 0f }, 2, int.MaxValue));
+        Assert.Equal(int.MaxValue, e.OffendingValue);
+        // The highest rate that fits is written exactly.
+        int highest = (int)(uint.MaxValue / 4);
+        var wav = WavCodec.Encode(new[] { 0f, 0f }, 2, highest);
+        Assert.Equal((uint)highest * 4, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(wav.AsSpan(28)));
+    }
+
+    [Fact]
     public void NaNIsRejectedEvenWhenClipping()
     {
         var e = Assert.Throws<AudioFormatException>(() => WavCodec.Encode(new[] { float.NaN }, 1, Rate, clip: true));
