@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace TbPowerShell.Board;
+
+/// <summary>The page's files, embedded in this assembly as <c>web/&lt;name&gt;</c>, and the CSP that admits exactly them.</summary>
+internal static partial class WebAssets
+{
+    private static readonly Lazy<Dictionary<string, byte[]>> Files = new(Load);
+
+    /// <summary>Every asset by its name under web/ ('/' separated), e.g. <c>index.html</c>, <c>vendor/uPlot.iife.min.js</c>.</summary>
+    public static IReadOnlyDictionary<string, byte[]> All => Files.Value;
+
+    public static byte[]? Get(string name) => Files.Value.TryGetValue(name, out var bytes) ? bytes : null;
+
+    public static string IndexHtml => Encoding.UTF8.GetString(Get("index.html") ?? []);
+
+    [GeneratedRegex("<script type=\"importmap\">(.*?)</script>", RegexOptions.Singleline)]
+    internal static partial Regex ImportMap();
+
+    /// <summary>The Content-Security-Policy of the board: own scripts plus the one inline import map, by its hash.</summary>
+    public static string ContentSecurityPolicy()
+    {
+        var match = ImportMap().Match(IndexHtml);
+        var hash = match.Success ? " 'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(match.Groups[1].Value))) + "'" : "";
+        return "default-src 'self'; script-src 'self'" + hash + "; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+             + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    }
+
+    public static string ContentTypeOf(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        ".svg" => "image/svg+xml",
+        ".png" => "image/png",
+        ".ico" => "image/x-icon",
+        ".json" => "application/json; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    };
+
+    private static Dictionary<string, byte[]> Load()
+    {
+        var assembly = typeof(WebAssets).Assembly;
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith("web/", StringComparison.Ordinal)) continue;
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            files[resource["web/".Length..]] = copy.ToArray();
+        }
+        return files;
+    }
+}
