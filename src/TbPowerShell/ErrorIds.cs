@@ -143,4 +143,19 @@ public static class ErrorIds
 
     /// <summary>Writing a repaired file or its backup failed; the destination was left as it was.</summary>
     public const string RepairFailed = "RepairFailed";
+
+    /// <summary>A log directory given to Show-TbBoard or Export-TbReport is a file.</summary>
+    public const string NotADirectory = "NotADirectory";
+
+    /// <summary>The port given to Show-TbBoard is in use on the loopback address.</summary>
+    public const string PortInUse = "PortInUse";
+
+    /// <summary>A board could not start listening (for a reason other than its port being in use).</summary>
+    public const string BoardStartFailed = "BoardStartFailed";
+
+    /// <summary>No running board has the id given to Get-TbBoard or Stop-TbBoard.</summary>
+    public const string BoardNotFound = "BoardNotFound";
+
+    /// <summary>The file to write (a report) exists already and -NoClobber was given.</summary>
+    public const string FileExists = "FileExists";
 }

@@ -1,13 +1,15 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using TbPowerShell.Board;
 using TbPowerShell.Internal;
 
 namespace TbPowerShell;
 
 /// <summary>
 /// Closes the writers opened in this session when the module is removed, so nothing logged is
-/// lost: what cannot be written goes to a recovery event file, and a warning names it.
-/// (Closing a runspace does the same; process exit is covered by the core itself.)
+/// lost: what cannot be written goes to a recovery event file, and a warning names it. It also stops
+/// the boards Show-TbBoard started, so no server outlives the module that started it.
+/// (Closing a runspace does the same for writers; process exit is covered by the core and the board themselves.)
 /// </summary>
 public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -17,5 +19,9 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     }
 
     /// <inheritdoc />
-    public void OnRemove(PSModuleInfo psModuleInfo) => _ = RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        BoardServer.StopAll();
+        _ = RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
+    }
 }

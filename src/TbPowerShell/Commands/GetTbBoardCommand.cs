@@ -1,0 +1,38 @@
+using System.Management.Automation;
+
+namespace TbPowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the boards that Show-TbBoard started and that still serve.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TbBoard")]
+[OutputType(typeof(TbBoard))]
+public sealed class GetTbBoardCommand : PSCmdlet
+{
+    /// <summary>Only the boards with these ids (the Id property). Default: every running board.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public int[]? Id { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var running = TbBoard.Running;
+        if (Id is null)
+        {
+            WriteObject(running, enumerateCollection: true);
+            return;
+        }
+        foreach (int id in Id)
+        {
+            var board = running.FirstOrDefault(b => b.Id == id);
+            if (board is null)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"No running board has the id {id}."),
+                    ErrorIds.BoardNotFound, ErrorCategory.ObjectNotFound, id));
+                continue;
+            }
+            WriteObject(board);
+        }
+    }
+}
