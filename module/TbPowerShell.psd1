@@ -34,6 +34,10 @@
         'Get-TbHook'
         'Unregister-TbHook'
         'Add-TbModelHistogram'
+        'Show-TbBoard'
+        'Get-TbBoard'
+        'Stop-TbBoard'
+        'Export-TbReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
