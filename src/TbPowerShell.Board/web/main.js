@@ -1,0 +1,374 @@
+// The board page: loads runs and tags, builds the sidebar (run filter and check boxes, smoothing,
+// axis, grouping) and the tab views, keeps the view state in the URL and follows live updates.
+import * as api from 'tb/api.js';
+import { state, set, onChange, regex } from 'tb/state.js';
+import { runColor } from 'tb/colors.js';
+import { el, fmtInt, debounce } from 'tb/util.js';
+import { ScalarCard } from 'tb/scalars.js';
+import { ImageCard } from 'tb/images.js';
+import { AudioCard } from 'tb/audio.js';
+import { TextCard } from 'tb/text.js';
+import { HistogramCard } from 'tb/histograms.js';
+import { RunsView } from 'tb/runs.js';
+
+const debug = window.tbDebug = window.tbDebug || {};
+debug.firstChartDrawn = undefined;
+debug.ready = false;
+
+const board = {
+  info: { logDirs: [] },
+  runs: [],
+  tags: [],
+  runsById: new Map(),
+  scalarCards: new Map(),   // tag id -> ScalarCard
+  stepCards: new Map(),     // kind:run:tag -> StepCard
+};
+
+const tabs = [
+  { id: 'scalars', label: 'Scalars', kind: 'scalar' },
+  { id: 'images', label: 'Images', kind: 'image' },
+  { id: 'audio', label: 'Audio', kind: 'audio' },
+  { id: 'text', label: 'Text', kind: 'text' },
+  { id: 'histograms', label: 'Histograms', kind: 'histogram' },
+  { id: 'runs', label: 'Runs', kind: null },
+];
+
+// ---- which runs are shown ------------------------------------------------------------------------
+
+function runPassesFilter(run) {
+  const re = regex(state.runFilter);
+  return !re || re.test(run.name);
+}
+
+function runShown(id) {
+  const run = board.runsById.get(id);
+  return !!run && runPassesFilter(run) && !state.hidden.includes(run.name);
+}
+
+function shownRunIds(tag) {
+  return tag.runs.filter(runShown);
+}
+
+function tagShown(tag) {
+  const re = regex(state.tagFilter);
+  return !re || re.test(tag.name);
+}
+
+// ---- visibility: cards load their data when they scroll into view ---------------------------------
+
+const observer = new IntersectionObserver(entries => {
+  for (const e of entries) e.target.tbCard?.setVisible(e.isIntersecting);
+}, { rootMargin: '300px 0px' });
+
+function observe(card) {
+  card.el.tbCard = card;
+  observer.observe(card.el);
+}
+
+// ---- layout -------------------------------------------------------------------------------------
+
+const $ = id => document.getElementById(id);
+
+const TOP = '(top level)';
+
+/** The card group of a tag: the part of its name before the first '/'. */
+function prefixOf(name) {
+  const i = name.indexOf('/');
+  return i > 0 ? name.slice(0, i) : TOP;
+}
+
+/** Group names in order: tags without a prefix first, then by name. */
+function orderedGroups(groups) {
+  return [...groups.entries()].sort(([a], [b]) => (a === TOP ? -1 : b === TOP ? 1 : a.localeCompare(b)));
+}
+
+function section(title, count, cards, key) {
+  const collapsed = sessionStorage.getItem('tb-collapsed:' + key) === '1';
+  const grid = el('div', { class: 'grid' }, cards.map(c => c.el));
+  const head = el('button', { class: 'section-head', 'aria-expanded': String(!collapsed), onclick: () => {
+    const now = !sec.classList.toggle('collapsed');
+    head.setAttribute('aria-expanded', String(now));
+    sessionStorage.setItem('tb-collapsed:' + key, now ? '0' : '1');
+  } }, el('span', { class: 'chev', text: '▾' }), el('span', { class: 'section-title', text: title }),
+  el('span', { class: 'count', text: String(count) }));
+  const sec = el('section', { class: 'section' + (collapsed ? ' collapsed' : '') }, head, grid);
+  return sec;
+}
+
+function scalarCtx() {
+  return {
+    runsById: board.runsById,
+    shownRunIds,
+    logDirs: board.info.logDirs || [],
+    isPinned: name => state.pinned.includes(name),
+    onPin: name => set({ pinned: state.pinned.includes(name) ? state.pinned.filter(p => p !== name) : [...state.pinned, name] }),
+  };
+}
+
+function renderScalars(view) {
+  const tags = board.tags.filter(t => t.kind === 'scalar').sort((a, b) => a.name.localeCompare(b.name));
+  const ctx = scalarCtx();
+  const live = new Set();
+  for (const tag of tags) {
+    live.add(tag.id);
+    let card = board.scalarCards.get(tag.id);
+    if (!card) { card = new ScalarCard(tag, ctx); board.scalarCards.set(tag.id, card); observe(card); }
+    else if (JSON.stringify(card.tag.runs) !== JSON.stringify(tag.runs)) { card.tag = tag; card.invalidate(); }
+    card.tag = tag;
+    card.setPinned(state.pinned.includes(tag.name));
+  }
+  for (const [id, card] of board.scalarCards) if (!live.has(id)) { card.destroy(); board.scalarCards.delete(id); }
+  const shown = tags.filter(tagShown);
+  const pinned = shown.filter(t => state.pinned.includes(t.name));
+  const groups = new Map();
+  for (const t of shown) {
+    const p = prefixOf(t.name);
+    if (!groups.has(p)) groups.set(p, []);
+    groups.get(p).push(t);
+  }
+  view.textContent = '';
+  if (!shown.length) {
+    view.append(el('div', { class: 'empty big', text: tags.length ? 'No scalar tag matches the tag filter.' : 'No scalar tags yet.' }));
+    return;
+  }
+  if (pinned.length) {
+    const cards = pinned.map(t => board.scalarCards.get(t.id));
+    view.append(section('Pinned', pinned.length, cards, 'pinned'));
+  }
+  for (const [p, ts] of orderedGroups(groups)) {
+    const cards = ts.filter(t => !state.pinned.includes(t.name)).map(t => board.scalarCards.get(t.id));
+    if (cards.length) view.append(section(p, ts.length, cards, 'scalar:' + p));
+  }
+}
+
+const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard };
+
+function renderStepCards(view, kind) {
+  const tags = board.tags.filter(t => t.kind === kind && tagShown(t)).sort((a, b) => a.name.localeCompare(b.name));
+  view.textContent = '';
+  if (kind === 'histogram') {
+    view.append(el('div', { class: 'view-toolbar' }, el('span', { class: 'muted', text: 'Mode' }),
+      el('div', { class: 'seg' }, ['offset', 'overlay', 'distribution'].map(m => el('button', {
+        class: 'seg-btn' + (state.histMode === m ? ' on' : ''), text: m, onclick: () => set({ histMode: m }) })))));
+  }
+  if (!tags.length) {
+    view.append(el('div', { class: 'empty big', text: `No ${kind} tags${state.tagFilter ? ' match the tag filter' : ' yet'}.` }));
+    return;
+  }
+  const groups = new Map();
+  for (const tag of tags) {
+    const cards = [];
+    const runs = shownRunIds(tag).map(id => board.runsById.get(id)).sort((a, b) => a.name.localeCompare(b.name));
+    for (const run of runs) {
+      const key = `${kind}:${run.id}:${tag.id}`;
+      let card = board.stepCards.get(key);
+      if (!card) { card = new stepCardTypes[kind](run, tag); board.stepCards.set(key, card); observe(card); }
+      cards.push(card);
+    }
+    const p = prefixOf(tag.name);
+    if (!groups.has(p)) groups.set(p, []);
+    groups.get(p).push(...cards);
+  }
+  for (const [p, cards] of orderedGroups(groups)) view.append(section(p, cards.length, cards, kind + ':' + p));
+}
+
+let runsView = null;
+
+function renderView() {
+  const view = $('view');
+  for (const b of document.querySelectorAll('.tab')) b.classList.toggle('on', b.dataset.tab === state.tab);
+  view.dataset.tab = state.tab;
+  $('tag-filter-wrap').classList.toggle('hidden', state.tab === 'runs');
+  $('scalar-settings').classList.toggle('dim', state.tab !== 'scalars');
+  if (state.tab === 'scalars') renderScalars(view);
+  else if (state.tab === 'runs') {
+    runsView = runsView || new RunsView({ runs: [], tags: [], runShown });
+    runsView.ctx.runs = board.runs;
+    runsView.ctx.tags = board.tags;
+    view.textContent = '';
+    view.append(runsView.el);
+    runsView.render();
+  } else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
+}
+
+function renderTabs() {
+  const counts = {};
+  for (const t of board.tags) counts[t.kind] = (counts[t.kind] || 0) + 1;
+  const nav = $('tabs');
+  nav.textContent = '';
+  for (const t of tabs) {
+    const n = t.kind ? counts[t.kind] || 0 : board.runs.length;
+    if (t.kind && t.kind !== 'scalar' && !n && state.tab !== t.id) continue;
+    nav.append(el('button', { class: 'tab' + (state.tab === t.id ? ' on' : ''), dataset: { tab: t.id },
+      onclick: () => set({ tab: t.id }) }, t.label, el('span', { class: 'count', text: fmtInt(n) })));
+  }
+}
+
+// ---- sidebar -------------------------------------------------------------------------------------
+
+function renderRunList() {
+  const list = $('run-list');
+  list.textContent = '';
+  const runs = [...board.runs].sort((a, b) => a.name.localeCompare(b.name));
+  const bad = regex(state.runFilter) === undefined;
+  $('run-filter').classList.toggle('invalid', bad);
+  let shown = 0;
+  for (const run of runs) {
+    if (!runPassesFilter(run)) continue;
+    const checked = !state.hidden.includes(run.name);
+    if (checked) shown++;
+    const box = el('input', { type: 'checkbox', checked, onchange: e => {
+      const hidden = state.hidden.filter(n => n !== run.name);
+      if (!e.target.checked) hidden.push(run.name);
+      set({ hidden });
+    } });
+    box.setAttribute('data-testid', 'run-toggle-' + run.name);
+    list.append(el('label', { class: 'run-item', title: run.name },
+      box, el('span', { class: 'swatch', style: `background:${runColor(run.colorIndex)}` }),
+      el('span', { class: 'run-name', text: run.name }),
+      run.writing ? el('span', { class: 'dot-writing', title: 'still writing' }) : null,
+      run.damaged ? el('span', { class: 'warn', title: 'damaged', text: '⚠' }) : null));
+  }
+  if (!list.childElementCount) list.append(el('div', { class: 'muted small', text: board.runs.length ? 'No run matches.' : 'No runs yet.' }));
+  $('run-count').textContent = `${shown} of ${board.runs.length}`;
+}
+
+function bindSidebar() {
+  const rf = $('run-filter');
+  rf.value = state.runFilter;
+  rf.addEventListener('input', debounce(() => set({ runFilter: rf.value }), 120));
+  const tf = $('tag-filter');
+  tf.value = state.tagFilter;
+  tf.addEventListener('input', debounce(() => {
+    tf.classList.toggle('invalid', regex(tf.value) === undefined);
+    set({ tagFilter: tf.value });
+  }, 150));
+  $('runs-all').addEventListener('click', () => set({ hidden: state.hidden.filter(n => !board.runs.some(r => r.name === n && runPassesFilter(r))) }));
+  $('runs-none').addEventListener('click', () => set({ hidden: [...new Set([...state.hidden,
+    ...board.runs.filter(runPassesFilter).map(r => r.name)])] }));
+  const sm = $('smoothing'), smv = $('smoothing-value');
+  sm.value = String(state.smoothing);
+  smv.value = String(state.smoothing);
+  sm.addEventListener('input', () => { smv.value = sm.value; setSmoothing(Number(sm.value)); });
+  smv.addEventListener('change', () => { sm.value = smv.value; setSmoothing(Number(smv.value)); });
+  for (const b of document.querySelectorAll('#x-axis .seg-btn')) {
+    b.addEventListener('click', () => set({ xAxis: b.dataset.x }));
+  }
+  const ly = $('log-y');
+  ly.checked = state.logY;
+  ly.addEventListener('change', () => set({ logY: ly.checked }));
+  const ol = $('outliers');
+  ol.checked = state.outliers;
+  ol.addEventListener('change', () => set({ outliers: ol.checked }));
+  const gp = $('group-pattern');
+  gp.value = state.group;
+  gp.addEventListener('input', debounce(() => {
+    gp.classList.toggle('invalid', regex(gp.value) === undefined);
+    set({ group: gp.value });
+  }, 150));
+  syncSidebar();
+}
+
+const setSmoothing = debounce(v => set({ smoothing: Number.isFinite(v) ? Math.min(Math.max(v, 0), 0.999) : 0 }), 40);
+
+function syncSidebar() {
+  for (const b of document.querySelectorAll('#x-axis .seg-btn')) b.classList.toggle('on', b.dataset.x === state.xAxis);
+}
+
+// ---- state changes -------------------------------------------------------------------------------
+
+onChange(changed => {
+  const has = (...k) => k.some(x => changed.has(x));
+  syncSidebar();
+  if (has('runFilter', 'hidden')) {
+    renderRunList();
+    for (const c of board.scalarCards.values()) c.invalidate();
+    if (state.tab !== 'scalars') renderView();
+  }
+  if (has('smoothing', 'logY', 'outliers', 'group', 'xAxis')) {
+    for (const c of board.scalarCards.values()) {
+      if (changed.has('xAxis')) c.zoom = null;
+      if (c.series.length || c.plot) c.render();
+    }
+  }
+  if (has('tagFilter', 'pinned', 'tab')) { renderTabs(); renderView(); }
+  if (has('histMode')) {
+    renderView();
+    for (const [k, c] of board.stepCards) if (k.startsWith('histogram:') && c.items.length) c.show();
+  }
+  if (has('runsTag') && state.tab === 'runs') renderView();
+});
+
+// ---- data ----------------------------------------------------------------------------------------
+
+async function loadRunsAndTags() {
+  const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+  board.runs = runs;
+  board.tags = tags;
+  board.runsById = new Map(runs.map(r => [r.id, r]));
+  for (const c of board.scalarCards.values()) c.ctx.runsById = board.runsById;
+  renderRunList();
+  renderTabs();
+  renderView();
+}
+
+const refreshRuns = debounce(async () => {
+  try {
+    await loadRunsAndTags();
+    for (const c of board.stepCards.values()) c.invalidate();
+  } catch (e) { showError(e); }
+}, 250);
+
+function onScalars(msg) {
+  const tags = new Set(msg.tags || []);
+  const runKnown = board.runsById.has(msg.run);
+  if (!runKnown) { refreshRuns(); return; }
+  if (!runShown(msg.run)) return;
+  for (const [id, card] of board.scalarCards) if (tags.has(id)) card.invalidate();
+  if (state.tab === 'runs') renderView();
+}
+
+function showError(e) {
+  const bar = $('error-bar');
+  bar.textContent = String(e && e.message ? e.message : e);
+  bar.classList.remove('hidden');
+}
+
+function setLive(on) {
+  const dot = $('live');
+  dot.classList.toggle('on', on);
+  dot.title = on ? 'Live: new points appear as they are written' : 'Not connected';
+  dot.lastChild.textContent = on ? 'live' : 'reconnecting';
+}
+
+async function start() {
+  bindSidebar();
+  try {
+    board.info = await api.info();
+    const title = board.info.title || 'TbPowerShell Board';
+    document.title = title;
+    $('title').textContent = title;
+    $('logdirs').textContent = (board.info.logDirs || []).join(' · ');
+    $('logdirs').title = (board.info.logDirs || []).join('\n');
+    if (api.offline) { $('live').classList.add('report'); $('live').lastChild.textContent = 'offline report'; }
+    await loadRunsAndTags();
+    api.subscribe(refreshRuns, onScalars, setLive);
+  } catch (e) {
+    showError(e);
+  }
+  debug.ready = true;
+}
+
+// ---- test hooks ----------------------------------------------------------------------------------
+
+/** TensorBoard's smoothed value (current smoothing weight) of runName's tagName at step. */
+debug.smoothed = (tagName, runName, step) => {
+  const tag = board.tags.find(t => t.kind === 'scalar' && t.name === tagName);
+  if (!tag) return undefined;
+  const card = board.scalarCards.get(tag.id) || new ScalarCard(tag, scalarCtx());
+  return card.smoothedAt(runName, step);
+};
+debug.state = state;
+debug.board = board;
+
+start();
