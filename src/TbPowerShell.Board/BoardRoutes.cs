@@ -45,16 +45,126 @@ internal sealed partial class BoardRoutes
     {
         if (path == "/") return Asset("index.html");
         if (path.StartsWith("/static/", StringComparison.Ordinal)) return Asset(path["/static/".Length..]);
+        if (path.StartsWith("/api/media/", StringComparison.Ordinal)) return Media(path["/api/media/".Length..]);
         return path switch
         {
+            "/api/info" => Json(w => BoardApi.Info(w, _store, _startTime, Title())),
+            "/api/runs" => Json(w => BoardApi.Runs(w, _store)),
+            "/api/tags" => Json(w => BoardApi.Tags(w, _store)),
+            "/api/scalars" => Scalars(request),
+            "/api/images" or "/api/audio" or "/api/text" or "/api/histograms" => Values(request),
+            "/api/events" => Events(),
             _ => HttpResponse.NotFound(),
+        };
+    }
+
+    private string Title() =>
+        _store.LogDirs.Count == 0 ? "TbPowerShell board" : "TbPowerShell board: " + string.Join(", ", _store.LogDirs.Select(d => Path.GetFileName(d.TrimEnd('/', '\\'))));
+
+    private static HttpResponse Json(Action<System.Text.Json.Utf8JsonWriter> write) => new()
+    {
+        ContentType = "application/json; charset=utf-8",
+        Body = BoardApi.Json(write),
+    };
+
+    private static bool TryInt(string? text, out int value) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private static bool TryLong(string? text, out long? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)) return false;
+        value = v;
+        return true;
+    }
+
+    private HttpResponse Scalars(HttpRequest request)
+    {
+        if (!TryInt(request.QueryValue("tag"), out var tagId) || _store.Tag(tagId) is not { } tag) return HttpResponse.Error(404, "No such tag.");
+        var points = BoardApi.DefaultPoints;
+        if (request.QueryValue("points") is { Length: > 0 } p && (!TryInt(p, out points) || points < 1 || points > 100_000))
+            return HttpResponse.Error(400, "points must be 1 to 100000.");
+        if (!TryLong(request.QueryValue("xmin"), out var xmin) || !TryLong(request.QueryValue("xmax"), out var xmax))
+            return HttpResponse.Error(400, "xmin and xmax are steps.");
+        List<BoardRun> runs = [];
+        if (request.QueryValue("runs") is { Length: > 0 } list)
+        {
+            foreach (var part in list.Split(','))
+            {
+                if (!TryInt(part, out var id)) return HttpResponse.Error(400, "runs is a list of run ids.");
+                if (_store.Run(id) is { } run) runs.Add(run);
+            }
+        }
+        else
+        {
+            runs.AddRange(_store.RunsOf(tag).Select(id => _store.Run(id)!));
+        }
+        return Json(w => BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax));
+    }
+
+    private HttpResponse Values(HttpRequest request)
+    {
+        if (!TryInt(request.QueryValue("run"), out var runId) || _store.Run(runId) is not { } run) return HttpResponse.Error(404, "No such run.");
+        if (!TryInt(request.QueryValue("tag"), out var tagId) || _store.Tag(tagId) is not { } tag) return HttpResponse.Error(404, "No such tag.");
+        return Json(w => BoardApi.Values(w, _store, run, tag, (r, t, index, _) => $"{r.Id}-{t.Id}-{index}"));
+    }
+
+    [GeneratedRegex("^([0-9]{1,9})-([0-9]{1,9})-([0-9]{1,9})$")]
+    private static partial Regex MediaId();
+
+    private HttpResponse Media(string id)
+    {
+        var match = MediaId().Match(id);
+        if (!match.Success) return HttpResponse.NotFound();
+        var media = BoardApi.Media(_store, int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value));
+        if (media is not { } m) return HttpResponse.NotFound();
+        var response = new HttpResponse { ContentType = m.ContentType, Body = m.Bytes };
+        response.Headers.Add(new("Cache-Control", "private, max-age=3600"));
+        return response;
+    }
+
+    private HttpResponse Events()
+    {
+        var channel = _store.Subscribe();
+        return new HttpResponse
+        {
+            ContentType = "text/event-stream; charset=utf-8",
+            Stream = async (stream, cancellation) =>
+            {
+                try
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes("retry: 2000\n\n"), cancellation).ConfigureAwait(false);
+                    await stream.FlushAsync(cancellation).ConfigureAwait(false);
+                    while (!cancellation.IsCancellationRequested)
+                    {
+                        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                        wait.CancelAfter(TimeSpan.FromSeconds(15));
+                        string message;
+                        try
+                        {
+                            if (!await channel.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) return;
+                            if (!channel.Reader.TryRead(out message!)) continue;
+                        }
+                        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                        {
+                            message = ": ping\n\n";
+                        }
+                        await stream.WriteAsync(Encoding.UTF8.GetBytes(message), cancellation).ConfigureAwait(false);
+                        await stream.FlushAsync(cancellation).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _store.Unsubscribe(channel);
+                }
+            },
         };
     }
 
     private static HttpResponse Asset(string name)
     {
         if (WebAssets.Get(name) is not { } bytes) return HttpResponse.NotFound();
-        var response = new HttpResponse { ContentType = WebAssets.ContentTypeOf(name), Body = bytes };
-        return response;
+        return new HttpResponse { ContentType = WebAssets.ContentTypeOf(name), Body = bytes };
     }
 }

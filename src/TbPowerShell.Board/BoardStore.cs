@@ -1,24 +1,437 @@
+using System.Threading.Channels;
+using TbPowerShell.Core.Model;
+using TbPowerShell.Core.Reading;
+
 namespace TbPowerShell.Board;
 
-/// <summary>The board's data: runs, tags, series and media, read lazily through the core and kept live.</summary>
-internal sealed partial class BoardStore : IDisposable
+/// <summary>
+/// The board's data: runs, tags, series and media, read through the core and kept live. Runs come from a scan
+/// of the log directories (cheap, at once); a run's values are read on first need and cached; a poll finds new
+/// runs and files and reads what grown files added, announcing changes to event-stream subscribers.
+/// </summary>
+internal sealed class BoardStore : IDisposable
 {
     private readonly BoardOptions _options;
     private readonly IReadOnlyList<string> _logDirs;
+    private readonly object _gate = new();
+    private readonly object _scanGate = new();
+    private readonly List<BoardRun> _runs = [];
+    private readonly Dictionary<string, BoardRun> _runsByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BoardTag> _tagsByName = new(StringComparer.Ordinal);
+    private readonly List<BoardTag> _tags = [];
+    private readonly List<Channel<string>> _subscribers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _poll;
+    private int _scanned;
 
     public BoardStore(BoardOptions options, IReadOnlyList<string> logDirs)
     {
         _options = options;
         _logDirs = logDirs;
+        if (options.Data is { } data) LoadData(data);
     }
 
-    public int RunCount => 0;
+    /// <summary>True when reading log directories (and following them); false over pipeline values.</summary>
+    public bool Live => _options.Data is null;
+
+    public IReadOnlyList<string> LogDirs => _logDirs;
+
+    public int RunCount
+    {
+        get { EnsureScanned(); lock (_gate) return _runs.Count; }
+    }
+
+    public IReadOnlyList<BoardRun> Runs()
+    {
+        EnsureScanned();
+        lock (_gate) return [.. _runs];
+    }
+
+    public BoardRun? Run(int id)
+    {
+        EnsureScanned();
+        lock (_gate) return id >= 0 && id < _runs.Count ? _runs[id] : null;
+    }
+
+    /// <summary>Every run read (in parallel, each once), then the tags.</summary>
+    public IReadOnlyList<BoardTag> Tags()
+    {
+        LoadAll();
+        lock (_gate) return [.. _tags];
+    }
+
+    public BoardTag? Tag(int id)
+    {
+        LoadAll();
+        lock (_gate) return id >= 0 && id < _tags.Count ? _tags[id] : null;
+    }
+
+    public void LoadAll()
+    {
+        var runs = Runs();
+        Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run => Load(run));
+    }
+
+    /// <summary>Reads the run's files (from where the last read stopped) unless already loaded.</summary>
+    public void Load(BoardRun run)
+    {
+        if (run.Loaded) return;
+        lock (run.Gate)
+        {
+            if (run.Loaded) return;
+            ReadGrowth(run, out _, out _);
+            foreach (var series in run.Scalars.Values) series.Trim();
+            run.Loaded = true;
+        }
+    }
+
+    /// <summary>The tag named <paramref name="name"/> of kind <paramref name="kind"/>, registered on first sight.</summary>
+    private BoardTag TagOf(string name, EventKinds kind, out bool added)
+    {
+        lock (_gate)
+        {
+            added = false;
+            if (!_tagsByName.TryGetValue(name, out var tag))
+            {
+                tag = new BoardTag(_tags.Count, name, kind);
+                _tags.Add(tag);
+                _tagsByName.Add(name, tag);
+                added = true;
+            }
+            return tag;
+        }
+    }
+
+    public IReadOnlyList<int> RunsOf(BoardTag tag)
+    {
+        var ids = new List<int>();
+        foreach (var run in Runs())
+        {
+            lock (run.Gate)
+            {
+                if (run.TagIds.Contains(tag.Id)) ids.Add(run.Id);
+            }
+        }
+        return ids;
+    }
+
+    private void EnsureScanned()
+    {
+        if (!Live || Volatile.Read(ref _scanned) == 1) return;
+        lock (_scanGate)
+        {
+            if (_scanned == 1) return;
+            Scan();
+            _scanned = 1;
+        }
+    }
+
+    /// <summary>Finds runs and event files in the log directories; new ones are added. True when a run is new.</summary>
+    private bool Scan()
+    {
+        var added = false;
+        foreach (var root in _logDirs)
+        {
+            IReadOnlyList<EventRun> found;
+            try
+            {
+                found = LogDirectory.FindRuns(root);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (var eventRun in found)
+            {
+                var key = eventRun.Directory;
+                BoardRun? run;
+                lock (_gate)
+                {
+                    if (!_runsByKey.TryGetValue(key, out run))
+                    {
+                        var name = _logDirs.Count > 1 ? Path.GetFileName(root.TrimEnd('/', '\\')) + (eventRun.Name == "." ? "" : "/" + eventRun.Name) : eventRun.Name;
+                        run = new BoardRun(_runs.Count, name, eventRun.Directory);
+                        _runs.Add(run);
+                        _runsByKey.Add(key, run);
+                        added = true;
+                    }
+                }
+                lock (run.Gate)
+                {
+                    foreach (var file in eventRun.Files) run.Files.TryAdd(file, new FileState());
+                }
+            }
+        }
+        return added;
+    }
+
+    /// <summary>Reads what each file of the run added since the last read; a file that shrank restarts the run.</summary>
+    private void ReadGrowth(BoardRun run, out HashSet<int> scalarTags, out bool newTags)
+    {
+        scalarTags = [];
+        newTags = false;
+        foreach (var (path, state) in run.Files)
+        {
+            long length;
+            DateTime written;
+            try
+            {
+                var info = new FileInfo(path);
+                info.Refresh();
+                if (!info.Exists) continue;
+                length = info.Length;
+                written = info.LastWriteTimeUtc;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (written > run.LastWrite) run.LastWrite = written;
+            if (length != state.Length) { state.Length = length; run.LastGrowth = DateTime.UtcNow; }
+            if (length < state.Offset)
+            {
+                // Replaced or truncated: read the whole run again (values already shown may come again otherwise).
+                run.Reset();
+                foreach (var other in run.Files.Values) other.Reset();
+                ReadGrowth(run, out scalarTags, out newTags);
+                newTags = true;
+                return;
+            }
+            if (length == state.Offset || state.Broken == length) continue;
+            ReadFile(run, path, state, scalarTags, ref newTags);
+        }
+    }
+
+    private void ReadFile(BoardRun run, string path, FileState state, HashSet<int> scalarTags, ref bool newTags)
+    {
+        try
+        {
+            using var reader = new EventFileReader(path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
+            while (true)
+            {
+                var result = reader.Next();
+                switch (result)
+                {
+                    case EventReadResult.Scalar:
+                    {
+                        var s = reader.Current;
+                        var tag = TagOf(s.Tag, EventKinds.Scalar, out var added);
+                        newTags |= added;
+                        if (run.TagIds.Add(tag.Id)) newTags = true;
+                        if (!run.Scalars.TryGetValue(tag.Id, out var series)) run.Scalars.Add(tag.Id, series = new ScalarSeries());
+                        series.Add(s.Step, s.WallTime, s.Value);
+                        run.Note(s.Step);
+                        scalarTags.Add(tag.Id);
+                        break;
+                    }
+                    case EventReadResult.Value:
+                    {
+                        var v = reader.CurrentValue!;
+                        AddValue(run, v, ref newTags);
+                        break;
+                    }
+                    case EventReadResult.Error:
+                        run.Damaged++;
+                        break;
+                    case EventReadResult.Counted:
+                        break;
+                    default:
+                        // Truncated (a writer mid-record) or the end: resume here when the file grows.
+                        state.Offset = reader.Offset;
+                        return;
+                }
+                state.Offset = reader.Offset;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A file the core cannot read (bounds, I/O): counted as damage, tried again once its length changes.
+            run.Damaged++;
+            state.Broken = state.Length;
+        }
+    }
+
+    private void AddValue(BoardRun run, ValueRecord value, ref bool newTags)
+    {
+        var kind = value switch
+        {
+            ImageRecord => EventKinds.Image,
+            AudioRecord => EventKinds.Audio,
+            TextRecord => EventKinds.Text,
+            HistogramRecord => EventKinds.Histogram,
+            _ => EventKinds.Tensor,
+        };
+        var tag = TagOf(value.Tag, kind, out var added);
+        newTags |= added;
+        if (run.TagIds.Add(tag.Id)) newTags = true;
+        if (!run.Values.TryGetValue(tag.Id, out var list)) run.Values.Add(tag.Id, list = []);
+        list.Add(value);
+        run.Note(value.Step);
+    }
+
+    private void LoadData(BoardData data)
+    {
+        var (scalars, values) = data.Snapshot();
+        BoardRun RunNamed(string name)
+        {
+            if (!_runsByKey.TryGetValue(name, out var run))
+            {
+                run = new BoardRun(_runs.Count, name, null);
+                _runs.Add(run);
+                _runsByKey.Add(name, run);
+            }
+            return run;
+        }
+        var ignored = false;
+        foreach (var (runName, s) in scalars)
+        {
+            var run = RunNamed(runName);
+            var tag = TagOf(s.Tag, EventKinds.Scalar, out _);
+            run.TagIds.Add(tag.Id);
+            if (!run.Scalars.TryGetValue(tag.Id, out var series)) run.Scalars.Add(tag.Id, series = new ScalarSeries());
+            series.Add(s.Step, s.WallTime, s.Value);
+            run.Note(s.Step);
+        }
+        foreach (var (runName, v) in values) AddValue(RunNamed(runName), v, ref ignored);
+        foreach (var run in _runs) run.Loaded = true;
+        _scanned = 1;
+    }
 
     public void StartPolling()
     {
+        if (!Live) return;
+        _poll = Task.Run(PollLoop);
+    }
+
+    private async Task PollLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.PollInterval, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                Poll();
+            }
+            catch (Exception) when (!_stop.IsCancellationRequested)
+            {
+                // One bad poll (a directory vanishing mid-scan) must not end the live view.
+            }
+        }
+    }
+
+    /// <summary>One round of the live view: new runs and files, then the growth of every run already read.</summary>
+    internal void Poll()
+    {
+        bool runsChanged;
+        lock (_scanGate)
+        {
+            runsChanged = Scan();
+            _scanned = 1;
+        }
+        foreach (var run in Runs())
+        {
+            if (!run.Loaded) continue;
+            HashSet<int> tags;
+            bool newTags;
+            lock (run.Gate) ReadGrowth(run, out tags, out newTags);
+            runsChanged |= newTags;
+            if (tags.Count > 0) Publish("scalars", System.Text.Json.JsonSerializer.Serialize(new { run = run.Id, tags = tags.Order().ToArray() }));
+        }
+        if (runsChanged) Publish("runs", "{}");
+    }
+
+    private void Publish(string name, string data)
+    {
+        var message = $"event: {name}\ndata: {data}\n\n";
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(message);
+        }
+    }
+
+    /// <summary>A new event-stream subscriber: messages are queued (bounded: a slow client loses old ones).</summary>
+    public Channel<string> Subscribe()
+    {
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+        lock (_subscribers) _subscribers.Add(channel);
+        return channel;
+    }
+
+    public void Unsubscribe(Channel<string> channel)
+    {
+        lock (_subscribers) _subscribers.Remove(channel);
+        channel.Writer.TryComplete();
     }
 
     public void Dispose()
     {
+        _stop.Cancel();
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete();
+            _subscribers.Clear();
+        }
+        try { _poll?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+    }
+
+    internal sealed class FileState
+    {
+        public long Offset;
+        public long Length = -1;
+        public long Broken = -1;
+
+        public void Reset()
+        {
+            Offset = 0;
+            Broken = -1;
+        }
+    }
+}
+
+/// <summary>A tag of the board: one per name, with the kind it was first seen as.</summary>
+internal sealed record BoardTag(int Id, string Name, EventKinds Kind);
+
+/// <summary>One run of the board and its cached values (guarded by <see cref="Gate"/>).</summary>
+internal sealed class BoardRun(int id, string name, string? directory)
+{
+    public object Gate { get; } = new();
+    public int Id { get; } = id;
+    public string Name { get; } = name;
+    public string? Directory { get; } = directory;
+    public volatile bool Loaded;
+    public Dictionary<string, BoardStore.FileState> Files { get; } = new(StringComparer.Ordinal);
+    public RunTagState TagState { get; private set; } = new();
+    public HashSet<int> TagIds { get; } = [];
+    public Dictionary<int, ScalarSeries> Scalars { get; } = [];
+    public Dictionary<int, List<ValueRecord>> Values { get; } = [];
+    public int Damaged;
+    public long ValueCount;
+    public long? FirstStep;
+    public long? LastStep;
+    public DateTime LastWrite;
+    public DateTime LastGrowth;
+
+    public void Note(long step)
+    {
+        ValueCount++;
+        if (FirstStep is null || step < FirstStep) FirstStep = step;
+        if (LastStep is null || step > LastStep) LastStep = step;
+    }
+
+    public void Reset()
+    {
+        TagState = new RunTagState();
+        Scalars.Clear();
+        Values.Clear();
+        Damaged = 0;
+        ValueCount = 0;
+        FirstStep = LastStep = null;
     }
 }

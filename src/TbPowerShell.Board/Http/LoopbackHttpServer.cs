@@ -77,9 +77,10 @@ internal sealed class LoopbackHttpServer : IDisposable
     private static TcpListener Listen(IPAddress address, int port)
     {
         var listener = new TcpListener(address, port);
-        // Lets a new board take the port at once after Stop, despite connections left in TIME_WAIT; on Linux this
-        // never lets two live listeners share a port.
-        if (!OperatingSystem.IsWindows()) listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // Lets a new board take the port at once after Stop, despite connections left in TIME_WAIT. Plain SO_REUSEADDR,
+        // set raw: .NET's ReuseAddress also sets SO_REUSEPORT on Unix, which would let two boards share a port.
+        if (OperatingSystem.IsLinux()) listener.Server.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()) listener.Server.SetRawSocketOption(0xffff, 4, BitConverter.GetBytes(1));
         if (address.AddressFamily == AddressFamily.InterNetworkV6) listener.Server.DualMode = false;
         try
         {

@@ -1,0 +1,280 @@
+using System.Buffers;
+using System.Text.Json;
+using TbPowerShell.Core.Analysis;
+using TbPowerShell.Core.Model;
+
+namespace TbPowerShell.Board;
+
+/// <summary>
+/// The JSON of the API, written straight from the store (one writer per answer, no intermediate objects for
+/// series). Shared by the server's routes and the offline report, so both have the same shapes.
+/// </summary>
+internal static class BoardApi
+{
+    public const int DefaultPoints = 1000;
+
+    private static readonly DateTime Epoch = DateTime.UnixEpoch;
+
+    public static void Info(Utf8JsonWriter w, BoardStore store, DateTimeOffset startTime, string title)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("logDirs");
+        foreach (var dir in store.LogDirs) w.WriteStringValue(dir);
+        w.WriteEndArray();
+        w.WriteString("startTime", startTime);
+        w.WriteBoolean("live", store.Live);
+        w.WriteString("title", title);
+        w.WriteEndObject();
+    }
+
+    public static void Runs(Utf8JsonWriter w, BoardStore store)
+    {
+        w.WriteStartArray();
+        var now = DateTime.UtcNow;
+        foreach (var run in store.Runs())
+        {
+            lock (run.Gate)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", run.Id);
+                w.WriteString("name", run.Name);
+                if (run.LastWrite > Epoch) w.WriteString("lastWrite", new DateTimeOffset(run.LastWrite, TimeSpan.Zero));
+                else w.WriteNull("lastWrite");
+                w.WriteBoolean("writing", store.Live && run.LastGrowth > DateTime.MinValue && now - run.LastGrowth < TimeSpan.FromSeconds(10)
+                                           || store.Live && run.LastWrite > Epoch && now - run.LastWrite < TimeSpan.FromSeconds(10));
+                if (run.Loaded)
+                {
+                    w.WriteNumber("damaged", run.Damaged);
+                    w.WriteNumber("tagCount", run.TagIds.Count);
+                    w.WriteNumber("values", run.ValueCount);
+                    WriteNullable(w, "firstStep", run.FirstStep);
+                    WriteNullable(w, "lastStep", run.LastStep);
+                }
+                else
+                {
+                    w.WriteNull("damaged");
+                    w.WriteNull("tagCount");
+                    w.WriteNull("values");
+                    w.WriteNull("firstStep");
+                    w.WriteNull("lastStep");
+                }
+                w.WriteNumber("colorIndex", run.Id);
+                w.WriteEndObject();
+            }
+        }
+        w.WriteEndArray();
+    }
+
+    public static void Tags(Utf8JsonWriter w, BoardStore store, Func<BoardTag, bool>? keep = null, ISet<int>? runIds = null)
+    {
+        w.WriteStartArray();
+        foreach (var tag in store.Tags())
+        {
+            if (keep is not null && !keep(tag)) continue;
+            w.WriteStartObject();
+            w.WriteNumber("id", tag.Id);
+            w.WriteString("name", tag.Name);
+            w.WriteString("kind", KindName(tag.Kind));
+            w.WriteStartArray("runs");
+            foreach (var id in store.RunsOf(tag))
+            {
+                if (runIds is null || runIds.Contains(id)) w.WriteNumberValue(id);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    public static string KindName(EventKinds kind) => kind switch
+    {
+        EventKinds.Scalar => "scalar",
+        EventKinds.Image => "image",
+        EventKinds.Audio => "audio",
+        EventKinds.Text => "text",
+        EventKinds.Histogram => "histogram",
+        _ => "tensor",
+    };
+
+    /// <summary>The scalars of <paramref name="tag"/> for <paramref name="runs"/>, downsampled to <paramref name="points"/> buckets (null: full resolution).</summary>
+    public static void Scalars(Utf8JsonWriter w, BoardStore store, BoardTag tag, IEnumerable<BoardRun> runs, int? points, long? xmin, long? xmax)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("tag", tag.Id);
+        w.WriteStartArray("series");
+        foreach (var run in runs)
+        {
+            store.Load(run);
+            lock (run.Gate)
+            {
+                if (!run.Scalars.TryGetValue(tag.Id, out var series)) continue;
+                var (steps, walls, values) = series.View();
+                int[]? kept = null;
+                int lo = 0, hi = steps.Length;
+                if (points is { } p)
+                {
+                    kept = ChartDownsampler.Downsample(steps.Span, values.Span, p, xmin, xmax);
+                }
+                else if (xmin is not null || xmax is not null)
+                {
+                    var s = steps.Span;
+                    while (lo < hi && xmin is { } a && s[lo] < a) lo++;
+                    while (hi > lo && xmax is { } b && s[hi - 1] > b) hi--;
+                }
+                var count = kept?.Length ?? hi - lo;
+                w.WriteStartObject();
+                w.WriteNumber("run", run.Id);
+                w.WriteStartArray("step");
+                for (var i = 0; i < count; i++) w.WriteNumberValue(steps.Span[kept is null ? lo + i : kept[i]]);
+                w.WriteEndArray();
+                w.WriteStartArray("wall");
+                for (var i = 0; i < count; i++) w.WriteNumberValue(walls.Span[kept is null ? lo + i : kept[i]]);
+                w.WriteEndArray();
+                w.WriteStartArray("value");
+                for (var i = 0; i < count; i++) WriteDouble(w, values.Span[kept is null ? lo + i : kept[i]]);
+                w.WriteEndArray();
+                w.WriteNumber("total", series.Count);
+                w.WriteBoolean("downsampled", kept is not null && kept.Length < steps.Length && !IsWholeRange(kept, steps.Length, xmin, xmax, steps.Span));
+                WriteDouble(w, "last", series.Last);
+                WriteDouble(w, "min", series.Min);
+                WriteDouble(w, "max", series.Max);
+                if (double.IsNaN(series.Min)) w.WriteNull("stepAtMin");
+                else w.WriteNumber("stepAtMin", series.StepAtMin);
+                w.WriteEndObject();
+            }
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static bool IsWholeRange(int[] kept, int length, long? xmin, long? xmax, ReadOnlySpan<long> steps)
+    {
+        // Kept every point of the asked range: not downsampled, only cut.
+        if (kept.Length == 0) return true;
+        var lo = 0;
+        while (lo < length && xmin is { } a && steps[lo] < a) lo++;
+        var hi = length;
+        while (hi > lo && xmax is { } b && steps[hi - 1] > b) hi--;
+        return kept.Length == hi - lo;
+    }
+
+    /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>
+    public static void Values(Utf8JsonWriter w, BoardStore store, BoardRun run, BoardTag tag, Func<BoardRun, BoardTag, int, ValueRecord, string> media)
+    {
+        store.Load(run);
+        w.WriteStartArray();
+        lock (run.Gate)
+        {
+            if (run.Values.TryGetValue(tag.Id, out var list))
+            {
+                for (var index = 0; index < list.Count; index++)
+                {
+                    var value = list[index];
+                    w.WriteStartObject();
+                    w.WriteNumber("step", value.Step);
+                    WriteDouble(w, "wall", value.WallTime);
+                    switch (value)
+                    {
+                        case ImageRecord image:
+                            w.WriteNumber("sample", image.Sample);
+                            w.WriteNumber("width", image.Width);
+                            w.WriteNumber("height", image.Height);
+                            w.WriteString("format", image.Format);
+                            w.WriteString("media", media(run, tag, index, image));
+                            break;
+                        case AudioRecord audio:
+                            w.WriteNumber("sample", audio.Sample);
+                            WriteDouble(w, "sampleRate", audio.SampleRate);
+                            w.WriteNumber("channels", audio.Channels);
+                            w.WriteString("contentType", audio.ContentType);
+                            w.WriteString("label", audio.Label);
+                            w.WriteString("media", media(run, tag, index, audio));
+                            break;
+                        case TextRecord text:
+                            var markdown = TextRendering.MarkdownOf(text);
+                            w.WriteString("markdown", markdown);
+                            w.WriteString("html", TextRendering.ToHtml(markdown));
+                            break;
+                        case HistogramRecord histogram:
+                            WriteDouble(w, "min", histogram.Min);
+                            WriteDouble(w, "max", histogram.Max);
+                            WriteDouble(w, "count", histogram.Count);
+                            w.WriteStartArray("buckets");
+                            foreach (var bucket in histogram.Buckets)
+                            {
+                                w.WriteStartArray();
+                                WriteDouble(w, bucket.Left);
+                                WriteDouble(w, bucket.Right);
+                                WriteDouble(w, bucket.Count);
+                                w.WriteEndArray();
+                            }
+                            w.WriteEndArray();
+                            break;
+                        case TensorRecord tensor:
+                            w.WriteString("plugin", tensor.Plugin);
+                            w.WriteString("dtype", tensor.DType);
+                            w.WriteStartArray("shape");
+                            foreach (var d in tensor.Shape) w.WriteNumberValue(d);
+                            w.WriteEndArray();
+                            break;
+                    }
+                    w.WriteEndObject();
+                }
+            }
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The bytes and content type of a run's media value, or null.</summary>
+    public static (byte[] Bytes, string ContentType)? Media(BoardStore store, int runId, int tagId, int index)
+    {
+        if (store.Run(runId) is not { } run) return null;
+        store.Load(run);
+        lock (run.Gate)
+        {
+            if (!run.Values.TryGetValue(tagId, out var list) || index < 0 || index >= list.Count) return null;
+            return list[index] switch
+            {
+                ImageRecord image => (image.Encoded, ImageContentType(image.Format)),
+                AudioRecord audio => (audio.Encoded, string.IsNullOrEmpty(audio.ContentType) ? "audio/wav" : audio.ContentType),
+                _ => null,
+            };
+        }
+    }
+
+    public static string ImageContentType(string format) => format.ToLowerInvariant() switch
+    {
+        "png" or "image/png" => "image/png",
+        "jpeg" or "jpg" or "image/jpeg" => "image/jpeg",
+        "gif" or "image/gif" => "image/gif",
+        "webp" or "image/webp" => "image/webp",
+        "bmp" or "image/bmp" => "image/bmp",
+        _ => "application/octet-stream",
+    };
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    private static void WriteDouble(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+
+    private static void WriteDouble(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
+    }
+
+    /// <summary>Runs <paramref name="write"/> into a fresh buffer and returns the UTF-8 JSON.</summary>
+    public static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

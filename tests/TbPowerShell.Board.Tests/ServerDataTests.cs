@@ -1,0 +1,248 @@
+using System.Text.Json;
+using TbPowerShell.Core.Summaries;
+using TbPowerShell.Core.Tests;
+using TbPowerShell.Core.Writing;
+
+namespace TbPowerShell.Board.Tests;
+
+public sealed class ServerDataTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static double[] Values(JsonElement series) =>
+        series.GetProperty("value").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToArray();
+
+    private static long[] Steps(JsonElement series) => series.GetProperty("step").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+
+    [Fact]
+    public async Task RunsAndTagsAreListedWithTheirKinds()
+    {
+        using (var a = new TbWriter(_dir.Sub("a")))
+        {
+            a.AddScalar("loss", 1, 0);
+            a.AddValue(SummaryValues.Text("notes", "hello"), 0);
+        }
+        using (var b = new TbWriter(_dir.Sub("b"))) b.AddScalar("acc", 0.5, 3);
+        using var board = BoardClient.Start(_dir.Path);
+        Assert.Equal(2, board.Server.RunCount);
+        var runs = (await board.Json("api/runs")).EnumerateArray().ToList();
+        Assert.Equal(["a", "b"], runs.Select(r => r.GetProperty("name").GetString()).Order());
+        Assert.Equal(runs.Select(r => r.GetProperty("id").GetInt32()), runs.Select(r => r.GetProperty("colorIndex").GetInt32()));
+        var tags = (await board.Json("api/tags")).EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal("scalar", tags["loss"].GetProperty("kind").GetString());
+        Assert.Equal("text", tags["notes/text_summary"].GetProperty("kind").GetString());
+        Assert.Equal([await board.RunId("b")], tags["acc"].GetProperty("runs").EnumerateArray().Select(r => r.GetInt32()));
+        var after = (await board.Json("api/runs")).EnumerateArray().Single(r => r.GetProperty("name").GetString() == "a");
+        Assert.Equal(2, after.GetProperty("tagCount").GetInt32());
+        Assert.Equal(2, after.GetProperty("values").GetInt64());
+        var info = await board.Json("api/info");
+        Assert.True(info.GetProperty("live").GetBoolean());
+        Assert.Equal(Path.GetFullPath(_dir.Path), info.GetProperty("logDirs")[0].GetString());
+    }
+
+    [Fact]
+    public async Task ScalarsAreExactAtFullResolutionAndNotSmoothed()
+    {
+        var rng = new Random(7);
+        var written = Enumerable.Range(0, 500).Select(_ => (double)(float)(rng.NextDouble() * 10 - 5)).ToArray();
+        using (var w = new TbWriter(_dir.Sub("run")))
+        {
+            for (var i = 0; i < written.Length; i++) w.AddScalar("noisy", written[i], i * 2);
+            w.AddScalar("odd", double.NaN, 1000);
+            w.AddScalar("odd", double.PositiveInfinity, 1001);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        var reply = await board.Json($"api/scalars?tag={await board.TagId("noisy")}");
+        var series = Assert.Single(reply.GetProperty("series").EnumerateArray());
+        Assert.Equal(written, Values(series));
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i * 2), Steps(series));
+        Assert.False(series.GetProperty("downsampled").GetBoolean());
+        Assert.Equal(500, series.GetProperty("total").GetInt32());
+        Assert.Equal(written[^1], series.GetProperty("last").GetDouble());
+        Assert.Equal(written.Min(), series.GetProperty("min").GetDouble());
+        Assert.Equal(written.Max(), series.GetProperty("max").GetDouble());
+        Assert.Equal(2L * Array.IndexOf(written, written.Min()), series.GetProperty("stepAtMin").GetInt64());
+        var odd = Assert.Single((await board.Json($"api/scalars?tag={await board.TagId("odd")}")).GetProperty("series").EnumerateArray());
+        Assert.All(odd.GetProperty("value").EnumerateArray(), v => Assert.Equal(JsonValueKind.Null, v.ValueKind));
+        var cut = Assert.Single((await board.Json($"api/scalars?tag={await board.TagId("noisy")}&xmin=100&xmax=199")).GetProperty("series").EnumerateArray());
+        Assert.Equal(Enumerable.Range(50, 50).Select(i => (long)i * 2), Steps(cut));
+    }
+
+    [Fact]
+    public async Task ADownsampledSeriesKeepsASingleSpike()
+    {
+        using (var w = new TbWriter(_dir.Sub("run")))
+        {
+            for (var i = 0; i < 100_000; i++) w.AddScalar("flat", i == 61_234 ? 1e6 : 1.0, i);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        var series = Assert.Single((await board.Json($"api/scalars?tag={await board.TagId("flat")}&points=100")).GetProperty("series").EnumerateArray());
+        Assert.True(series.GetProperty("downsampled").GetBoolean());
+        Assert.True(series.GetProperty("step").GetArrayLength() <= 400);
+        var steps = Steps(series);
+        var values = Values(series);
+        Assert.Equal(1e6, values[Array.IndexOf(steps, 61_234L)]);
+        Assert.Equal(0, steps[0]);
+        Assert.Equal(99_999, steps[^1]);
+        Assert.Equal(100_000, series.GetProperty("total").GetInt32());
+        Assert.Equal(1e6, series.GetProperty("max").GetDouble());
+    }
+
+    [Fact]
+    public async Task PointsWrittenAfterTheStartAppearWithinTwoSecondsWithAnEvent()
+    {
+        using var writer = new TbWriter(_dir.Sub("live"));
+        writer.AddScalar("loss", 1, 0);
+        writer.Flush();
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        Assert.Single(Steps((await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0]));
+
+        using var events = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        using var stream = await board.Http.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        var sawScalars = Task.Run(async () =>
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line == "event: scalars") return await reader.ReadLineAsync();
+            }
+            return null;
+        });
+        await Task.Delay(300);
+
+        var written = DateTime.UtcNow;
+        writer.AddScalar("loss", 2, 1);
+        writer.AddScalar("loss", 3, 2);
+        writer.Flush();
+        long[] steps = [];
+        while (DateTime.UtcNow - written < TimeSpan.FromSeconds(2))
+        {
+            steps = Steps((await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0]);
+            if (steps.Length == 3) break;
+            await Task.Delay(50);
+        }
+        Assert.Equal([0L, 1, 2], steps);
+        var data = await sawScalars.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.NotNull(data);
+        using var doc = JsonDocument.Parse(data!["data: ".Length..]);
+        Assert.Equal(await board.RunId("live"), doc.RootElement.GetProperty("run").GetInt32());
+        Assert.Contains(tag, doc.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetInt32()));
+    }
+
+    [Fact]
+    public async Task ANewRunAppearsWhileTheBoardRuns()
+    {
+        using (var w = new TbWriter(_dir.Sub("first"))) w.AddScalar("loss", 1, 0);
+        using var board = BoardClient.Start(_dir.Path);
+        Assert.Single((await board.Json("api/runs")).EnumerateArray());
+        using (var w = new TbWriter(_dir.Sub("second"))) w.AddScalar("loss", 2, 0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (DateTime.UtcNow < deadline && (await board.Json("api/runs")).GetArrayLength() < 2) await Task.Delay(100);
+        var second = await board.RunId("second");
+        var series = (await board.Json($"api/scalars?tag={await board.TagId("loss")}&runs={second}")).GetProperty("series");
+        Assert.Equal([2.0], Values(series[0]));
+    }
+
+    [Fact]
+    public async Task TextHtmlIsSanitized()
+    {
+        const string markdown = "# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) and [ok](https://example.com)\n\n**bold**";
+        using (var w = new TbWriter(_dir.Sub("run"))) w.AddValue(SummaryValues.Text("notes", markdown), 5);
+        using var board = BoardClient.Start(_dir.Path);
+        var item = Assert.Single((await board.Json($"api/text?run={await board.RunId("run")}&tag={await board.TagId("notes/text_summary")}")).EnumerateArray());
+        Assert.Equal(5, item.GetProperty("step").GetInt64());
+        Assert.Equal(markdown, item.GetProperty("markdown").GetString());
+        var html = item.GetProperty("html").GetString()!;
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("<[^>]*\\son[a-z]+=", System.Text.RegularExpressions.RegexOptions.IgnoreCase), html);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("href=\"javascript:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<strong>bold</strong>", html);
+        Assert.Contains("href=\"https://example.com\"", html);
+        Assert.Contains("<h1", html);
+    }
+
+    [Theory]
+    [InlineData("<img src=x onerror=alert(1)>ok", "onerror")]
+    [InlineData("<a href=\"javascript:alert(1)\">x</a>", "javascript:")]
+    [InlineData("<a href=\"JaVaScRiPt:alert(1)\">x</a>", "alert")]
+    [InlineData("<img src=\"data:image/png;base64,AAAA\">", "data:")]
+    [InlineData("<script>alert(1)</script>", "<script")]
+    [InlineData("<style>body{}</style>", "<style")]
+    [InlineData("<iframe src=\"https://x\"></iframe>", "<iframe")]
+    [InlineData("<object data=\"x\"></object>", "<object")]
+    [InlineData("<form action=\"https://x\"><input></form>", "<form")]
+    [InlineData("<p style=\"color:red\" onclick=\"x()\">p</p>", "on")]
+    [InlineData("<svg><script>alert(1)</script></svg>", "<svg")]
+    public void TheSanitizerRemovesWhatTheAllowlistDoesNotName(string html, string forbidden)
+    {
+        var clean = TextRendering.Sanitize(html);
+        Assert.DoesNotContain(forbidden, clean.Replace("<p>p</p>", ""), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void TheSanitizerKeepsSafeLinksAndFormatting()
+    {
+        Assert.Equal("<a href=\"https://example.com/\">x</a>", TextRendering.Sanitize("<a href=\"https://example.com/\">x</a>"));
+        Assert.Equal("<a href=\"mailto:a@b.c\">m</a>", TextRendering.Sanitize("<a href=\"mailto:a@b.c\">m</a>"));
+        Assert.Equal("<table><tbody><tr><td>1</td></tr></tbody></table>", TextRendering.Sanitize("<table><tr><td>1</td></tr></table>"));
+    }
+
+    [Fact]
+    public async Task APayloadBombInTheLogDirDoesNotStopTheServer()
+    {
+        foreach (var bomb in PayloadBombs.All)
+        {
+            Directory.CreateDirectory(_dir.Sub("bombs", bomb.Name));
+            PayloadBombs.WriteFile(Path.Combine(_dir.Sub("bombs", bomb.Name), "events.out.tfevents.1.bomb"), bomb);
+        }
+        using (var w = new TbWriter(_dir.Sub("good"))) w.AddScalar("after", 42, 0);
+        using var board = BoardClient.Start(_dir.Path);
+        var tags = await board.Json("api/tags");
+        Assert.Contains("after", tags.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        var good = await board.RunId("good");
+        var series = (await board.Json($"api/scalars?tag={await board.TagId("after")}&runs={good}")).GetProperty("series");
+        Assert.Equal([42.0], Values(series[0]));
+        Assert.Equal(PayloadBombs.All.Count + 1, (await board.Json("api/runs")).GetArrayLength());
+        foreach (var tag in tags.EnumerateArray())
+        {
+            foreach (var run in tag.GetProperty("runs").EnumerateArray())
+            {
+                var kind = tag.GetProperty("kind").GetString();
+                var path = kind == "scalar" ? $"api/scalars?tag={tag.GetProperty("id")}&runs={run}" : $"api/{Route(kind!)}?run={run}&tag={tag.GetProperty("id")}";
+                using var response = await board.Http.GetAsync(path);
+                Assert.True((int)response.StatusCode is 200 or 404 or 500, path);
+            }
+        }
+        Assert.Equal(200, board.Raw("/api/runs").Status);
+    }
+
+    private static string Route(string kind) => kind switch
+    {
+        "image" => "images",
+        "histogram" => "histograms",
+        "tensor" => "text",
+        _ => kind,
+    };
+
+    [Fact]
+    public async Task PipelineValuesAreServedExactlyWithoutReadingDisk()
+    {
+        var data = new BoardData();
+        data.Add("p", new TbPowerShell.Core.Model.ScalarRecord("loss", 3, 10.5, 0.25));
+        data.Add("p", new TbPowerShell.Core.Model.ScalarRecord("loss", 1, 10.0, 0.75));
+        data.Add("q", new TbPowerShell.Core.Model.TextRecord("note", 0, 1.0, ["*hi*"], [1]));
+        using var board = new BoardClient(BoardServer.Start(new BoardOptions { Data = data }));
+        Assert.Equal(2, board.Server.RunCount);
+        Assert.False((await board.Json("api/info")).GetProperty("live").GetBoolean());
+        var series = (await board.Json($"api/scalars?tag={await board.TagId("loss")}")).GetProperty("series")[0];
+        Assert.Equal([1L, 3], Steps(series));
+        Assert.Equal([0.75, 0.25], Values(series));
+        var text = (await board.Json($"api/text?run={await board.RunId("q")}&tag={await board.TagId("note")}"))[0];
+        Assert.Contains("<em>hi</em>", text.GetProperty("html").GetString());
+    }
+}

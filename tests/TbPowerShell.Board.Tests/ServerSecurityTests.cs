@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using TbPowerShell.Core.Writing;
+
+namespace TbPowerShell.Board.Tests;
+
+public sealed class ServerSecurityTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly BoardClient _board;
+
+    public ServerSecurityTests()
+    {
+        using (var writer = new TbWriter(_dir.Sub("run1")))
+        {
+            for (var i = 0; i < 10; i++) writer.AddScalar("loss", 1.0 / (i + 1), i);
+        }
+        _board = BoardClient.Start(_dir.Path);
+    }
+
+    public void Dispose()
+    {
+        _board.Dispose();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData("/api/runs")]
+    [InlineData("/")]
+    [InlineData("/static/api.js")]
+    public void ARequestWithoutTheTokenIsUnauthorized(string path)
+    {
+        Assert.Equal(401, _board.Raw(path, token: false).Status);
+        Assert.Equal(401, _board.Raw(path + "?token=wrong", token: false).Status);
+        Assert.Equal(401, _board.Raw(path + "?token=" + _board.Server.Token + "x", token: false).Status);
+    }
+
+    [Theory]
+    [InlineData("evil.example.com")]
+    [InlineData("evil.example.com:{port}")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.1:1")]
+    [InlineData("localhost.evil.com:{port}")]
+    public void AForeignHostHeaderIsForbidden(string host)
+    {
+        var (status, head) = _board.Raw("/api/runs", host.Replace("{port}", _board.Server.Port.ToString()));
+        Assert.Equal(403, status);
+        Assert.Contains("X-Content-Type-Options: nosniff", head);
+    }
+
+    [Theory]
+    [InlineData("localhost:{port}")]
+    [InlineData("127.0.0.1:{port}")]
+    [InlineData("[::1]:{port}")]
+    public void TheBoardsOwnLoopbackNamesAreAccepted(string host) =>
+        Assert.Equal(200, _board.Raw("/api/runs", host.Replace("{port}", _board.Server.Port.ToString())).Status);
+
+    [Theory]
+    [InlineData("/static/../index.html")]
+    [InlineData("/static/%2e%2e/index.html")]
+    [InlineData("/static/%2E%2E/index.html")]
+    [InlineData("/static/..%2findex.html")]
+    [InlineData("/static/..%5cindex.html")]
+    [InlineData("/static/..\\index.html")]
+    [InlineData("/static\\api.js")]
+    [InlineData("/static//etc/passwd")]
+    [InlineData("//etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("/static/%252e%252e/index.html")]
+    [InlineData("/static/%61pi.js")]
+    [InlineData("http://127.0.0.1/static/api.js")]
+    [InlineData("/static/C:/Windows/win.ini")]
+    [InlineData("/api/media/..%2f..%2fetc%2fpasswd")]
+    [InlineData("/api/media/0-0-0/../../x")]
+    [InlineData("/api/runs/")]
+    [InlineData("/static/")]
+    [InlineData("/static/nothere.js")]
+    public void TraversalsEscapesAndUnknownPathsAreNotFound(string target) => Assert.Equal(404, _board.Raw(target).Status);
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/runs")]
+    [InlineData("/static/nothere.js")]
+    [InlineData("/api/scalars?tag=999")]
+    public async Task EveryResponseCarriesTheSecurityHeaders(string path)
+    {
+        using var response = await _board.Http.GetAsync(path.TrimStart('/'));
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'self'", csp);
+        Assert.Contains("object-src 'none'", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("base-uri 'none'", csp);
+        Assert.Contains("'sha256-", csp);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        if (path.StartsWith("/api/", StringComparison.Ordinal)) Assert.True(response.Headers.CacheControl!.NoStore);
+    }
+
+    [Fact]
+    public void TheCspHashMatchesThePagesImportMap()
+    {
+        var (_, head) = _board.Raw("/");
+        var html = System.Text.Encoding.UTF8.GetString(WebAssetsBytes("index.html"));
+        var map = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"importmap\">(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(map)));
+        Assert.Contains($"'sha256-{hash}'", head);
+    }
+
+    private static byte[] WebAssetsBytes(string name)
+    {
+        using var stream = typeof(BoardServer).Assembly.GetManifestResourceStream("web/" + name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    [Fact]
+    public async Task TheTokenInThePageUrlSetsACookieThatLaterRequestsCarry()
+    {
+        using var plain = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_board.Server.Port}/") };
+        using var page = await plain.GetAsync(_board.Server.Url);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var cookie = Assert.Single(page.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith($"tb_token={_board.Server.Token};", cookie);
+        Assert.Contains("HttpOnly", cookie);
+        Assert.Contains("SameSite=Strict", cookie);
+        Assert.Contains("Path=/", cookie);
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "api/runs");
+        withCookie.Headers.Add("Cookie", cookie.Split(';')[0]);
+        Assert.Equal(HttpStatusCode.OK, (await plain.SendAsync(withCookie)).StatusCode);
+        using var wrongCookie = new HttpRequestMessage(HttpMethod.Get, "api/runs");
+        wrongCookie.Headers.Add("Cookie", "tb_token=nope");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await plain.SendAsync(wrongCookie)).StatusCode);
+    }
+
+    [Fact]
+    public void TheBoardListensOnLoopbackOnly()
+    {
+        Assert.All(_board.Server.EndPoints, e => Assert.True(IPAddress.IsLoopback(e.Address), e.ToString()));
+        Assert.Equal(new Uri($"http://127.0.0.1:{_board.Server.Port}/?token={_board.Server.Token}"), _board.Server.Url);
+        var outside = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Where(a => !IPAddress.IsLoopback(a) && a.AddressFamily == AddressFamily.InterNetwork)
+            .ToList();
+        foreach (var address in outside)
+        {
+            using var client = new TcpClient(AddressFamily.InterNetwork);
+            Assert.ThrowsAny<SocketException>(() => client.Connect(address, _board.Server.Port));
+        }
+    }
+
+    [Fact]
+    public void TwoBoardsRunAtOnceOnDifferentPortsAndStopFreesThePort()
+    {
+        using var second = BoardClient.Start(_dir.Path);
+        Assert.NotEqual(_board.Server.Port, second.Server.Port);
+        Assert.Equal(200, _board.Raw("/api/runs").Status);
+        Assert.Equal(200, second.Raw("/api/runs").Status);
+        Assert.Contains(second.Server, BoardServer.Running);
+        var port = second.Server.Port;
+        second.Server.Stop();
+        second.Server.Stop();
+        Assert.False(second.Server.IsRunning);
+        Assert.DoesNotContain(second.Server, BoardServer.Running);
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        Assert.ThrowsAny<SocketException>(() => client.Connect(IPAddress.Loopback, port));
+        using var again = BoardServer.Start(new BoardOptions { LogDirs = [_dir.Path], Port = port });
+        Assert.Equal(port, again.Port);
+        Assert.Equal(200, _board.Raw("/api/runs").Status);
+    }
+
+    [Fact]
+    public void APortInUseIsASocketError()
+    {
+        var error = Assert.Throws<SocketException>(() => BoardServer.Start(new BoardOptions { LogDirs = [_dir.Path], Port = _board.Server.Port }));
+        Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+    }
+}
