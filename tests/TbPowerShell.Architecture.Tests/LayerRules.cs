@@ -13,6 +13,7 @@ namespace TbPowerShell.Architecture.Tests;
 public class LayerRules
 {
     private static readonly Assembly CoreAssembly = typeof(TbWriter).Assembly;
+    private static readonly Assembly BoardAssembly = typeof(TbPowerShell.Board.BoardServer).Assembly;
 
     /// <summary>Where the cmdlet and adapter assemblies are copied for inspection (see the project file).</summary>
     internal static string Inspected(string file) => Path.Combine(AppContext.BaseDirectory, "inspected", file);
@@ -41,6 +42,9 @@ public class LayerRules
         new("Writing never needs reading, following or repair", "core", new[] { Writing }, MembersOf(Reading, Following, Repair)),
         new("Reading, Following and Repair never write runs", "core", new[] { Reading, Following, Repair }, MembersOf(Writing)),
         new("Reading knows nothing of following or repair", "core", new[] { Reading }, MembersOf(Following, Repair)),
+        new("the core knows nothing of the board", "core", Layers.Core, MembersOf(Layers.Board)),
+        new("the board uses the core but knows nothing of PowerShell or TorchSharp", "board", new[] { Layers.Board },
+            new[] { "System.Management.Automation", "Microsoft.PowerShell", "TorchSharp", "TbPowerShell.Commands", "TbPowerShell.Internal" }),
     };
 
     /// <summary>The rules, one test case each.</summary>
@@ -61,7 +65,12 @@ public class LayerRules
     [MemberData(nameof(Rules))]
     public void HoldsForEveryType(Rule rule)
     {
-        var types = rule.Assembly == "core" ? Types.InAssembly(CoreAssembly) : Types.FromFile(Inspected("TbPowerShell.Torch.dll"));
+        var types = rule.Assembly switch
+        {
+            "core" => Types.InAssembly(CoreAssembly),
+            "board" => Types.InAssembly(BoardAssembly),
+            _ => Types.FromFile(Inspected("TbPowerShell.Torch.dll")),
+        };
         var selected = rule.Layers.Length == 0 ? types.ShouldNot() : Select(types, rule.Layers);
         var result = selected.HaveDependencyOnAny(rule.Forbidden).GetResult();
         Assert.True(result.IsSuccessful, Describe(rule, result));
@@ -78,6 +87,16 @@ public class LayerRules
             .Where(name => !name.StartsWith('<') && !Layers.Core.Any(l => l.Holds(name)))
             .ToList();
         Assert.True(stray.Count == 0, "Core types outside every layer: " + string.Join(", ", stray));
+    }
+
+    [Fact]
+    public void EveryBoardTypeBelongsToTheBoardLayer()
+    {
+        var stray = Types.InAssembly(BoardAssembly).GetTypes()
+            .Select(t => t.FullName)
+            .Where(name => !name.StartsWith('<') && !Layers.Board.Holds(name))
+            .ToList();
+        Assert.True(stray.Count == 0, "Board types outside the Board layer: " + string.Join(", ", stray));
     }
 
     private static Condition Select(Types types, Layer[] layers)

@@ -43,6 +43,9 @@ public static class Layers
 
     public static readonly Layer Analysis = new("Analysis", "TbPowerShell.Core.Analysis");
 
+    /// <summary>The board (Show-TbBoard's server and Export-TbReport's writer): above the core, below the cmdlets.</summary>
+    public static readonly Layer Board = new("Board", "TbPowerShell.Board");
+
     /// <summary>Every layer of the core, bottom first.</summary>
     public static readonly Layer[] Core =
     {
