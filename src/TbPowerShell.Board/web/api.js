@@ -50,7 +50,8 @@ export function info() {
 
 /** [{ id, name, lastWrite, writing, damaged, tagCount, values, firstStep, lastStep, colorIndex }] */
 export function runs() {
-  return report ? Promise.resolve(fromReport('runs')) : get('runs');
+  // A report is a snapshot: nothing in it is still being written.
+  return report ? Promise.resolve(fromReport('runs').map(r => ({ ...r, writing: false }))) : get('runs');
 }
 
 /** [{ id, name, kind, runs: [runId] }] */

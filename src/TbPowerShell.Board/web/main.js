@@ -10,6 +10,9 @@ import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
 import { RunsView } from 'tb/runs.js';
+// Second-level modules named here too, so the browser fetches them in the first wave.
+import 'tb/smoothing.js';
+import 'tb/stepcard.js';
 
 const debug = window.tbDebug = window.tbDebug || {};
 debug.firstChartDrawn = undefined;
@@ -189,6 +192,16 @@ function renderView() {
     view.append(runsView.el);
     runsView.render();
   } else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
+  loadVisibleNow();
+}
+
+/** Starts loading the cards already in view without waiting for the observer's first callback. */
+function loadVisibleNow() {
+  const bottom = window.innerHeight + 300;
+  for (const card of document.querySelectorAll('#view .card')) {
+    const r = card.getBoundingClientRect();
+    if (r.height && r.top < bottom && r.bottom > -300) card.tbCard?.setVisible(true);
+  }
 }
 
 function renderTabs() {
@@ -301,8 +314,8 @@ onChange(changed => {
 
 // ---- data ----------------------------------------------------------------------------------------
 
-async function loadRunsAndTags() {
-  const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+async function loadRunsAndTags(pending) {
+  const [runs, tags] = await (pending || Promise.all([api.runs(), api.tags()]));
   board.runs = runs;
   board.tags = tags;
   board.runsById = new Map(runs.map(r => [r.id, r]));
@@ -344,14 +357,17 @@ function setLive(on) {
 async function start() {
   bindSidebar();
   try {
-    board.info = await api.info();
+    // Info, runs and tags in parallel: the first chart waits for one round trip, not three.
+    const infoP = api.info();
+    const listsP = Promise.all([api.runs(), api.tags()]);
+    board.info = await infoP;
     const title = board.info.title || 'TbPowerShell Board';
     document.title = title;
     $('title').textContent = title;
     $('logdirs').textContent = (board.info.logDirs || []).join(' · ');
     $('logdirs').title = (board.info.logDirs || []).join('\n');
     if (api.offline) { $('live').classList.add('report'); $('live').lastChild.textContent = 'offline report'; }
-    await loadRunsAndTags();
+    await loadRunsAndTags(listsP);
     api.subscribe(refreshRuns, onScalars, setLive);
   } catch (e) {
     showError(e);

@@ -22,6 +22,7 @@ const columns = [
 function damageText(d) {
   if (!d) return '';
   if (d === true) return 'damaged';
+  if (typeof d === 'number') return `${d} damaged stretch${d === 1 ? '' : 'es'} in the run's files (see Test-TbEventFile)`;
   if (typeof d === 'string') return d;
   try { return JSON.stringify(d); } catch { return 'damaged'; }
 }
@@ -38,7 +39,7 @@ export class RunsView {
   async render() {
     const { runs, tags } = this.ctx;
     const scalarTags = tags.filter(t => t.kind === 'scalar').sort((a, b) => a.name.localeCompare(b.name));
-    const chosen = scalarTags.find(t => t.name === state.runsTag) || scalarTags[0];
+    const chosen = scalarTags.find(t => t.name === state.runsTag) || scalarTags.find(t => /(^|\/)loss$/i.test(t.name)) || scalarTags[0];
     this.stats = new Map();
     if (chosen) {
       try {

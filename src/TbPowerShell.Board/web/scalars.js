@@ -144,6 +144,7 @@ export class ScalarCard {
           ? await api.scalars(this.tag.id, runIds, this.points(),
             zoomFetch ? Math.floor(zoomFetch.min) : undefined, zoomFetch ? Math.ceil(zoomFetch.max) : undefined)
           : { series: [] };
+        if (!window.tbDebug?.firstChartDrawn) performance.mark('tb-scalars-' + this.tag.id);
         this.series = res.series || [];
         this.rangeLoaded = zoomFetch;
         this.footEl.classList.remove('error');
