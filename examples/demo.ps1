@@ -115,3 +115,4 @@ Get-TbEvent $LogDir -Type All |
     Sort-Object Kind, Tag |
     Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 Write-Host "Open the logs in TensorBoard:  tensorboard --logdir `"$LogDir`""
+Write-Host "or, with no Python, in the browser:  Import-Module `"$([IO.Path]::GetFullPath($ModulePath))`"; Show-TbBoard `"$LogDir`""
