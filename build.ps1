@@ -7,8 +7,10 @@
       Build  (default) builds the C# projects and lays out the importable module in
              ./out/TbPowerShell: the binaries (with the demo model of ./examples/TbPowerShell.Demo),
              the manifest, the format file and the Get-Help file compiled from ./docs.
-      Test   builds, then runs every test suite (xunit for the core, Pester for the cmdlets in a
-             child pwsh against the built module) and prints, as its very last line,
+      Test   builds, then runs every test suite (xunit for the core and the board, the board
+             page's browser tests in a headless Chromium (the system's, else Playwright's own,
+             installed first), Pester for the cmdlets in a child pwsh against the built module)
+             and prints, as its very last line,
              "N passed, N failed" summed over all suites. Exits non-zero on any failure.
       Demo   builds, then runs the main job: ./examples/demo.ps1 logs a few training curves
              under ./runs and reads them back as a table.
@@ -93,6 +95,10 @@ function Invoke-Build {
         # RID-specific, so libtorch's natives sit flat next to TorchSharp.dll: pwsh ignores the module's deps.json.
         dotnet publish (Join-Path $Root 'src/TbPowerShell/TbPowerShell.csproj') -c $Configuration -o $ModuleOut -r linux-x64 --self-contained false --nologo -v quiet -p:GenerateDocumentationFile=true
     }
+    # The board (Show-TbBoard, Export-TbReport) and its libraries come with the module's references.
+    foreach ($dll in 'TbPowerShell.Board.dll', 'Markdig.dll', 'HtmlSanitizer.dll', 'AngleSharp.dll', 'AngleSharp.Css.dll') {
+        if (-not (Test-Path (Join-Path $ModuleOut $dll))) { throw "The build did not lay out $dll in $ModuleOut." }
+    }
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Force
     # The demo model goes beside the module, whose manifest loads it on import: only its own files,
     # as TorchSharp and libtorch's natives come with the module (and only the module's are patched).
@@ -108,6 +114,19 @@ function Invoke-Build {
     Write-Host "Module laid out in $ModuleOut"
 }
 
+function Initialize-Chromium([string] $Project) {
+    # The browser tests drive the system's Chromium (CHROMIUM_PATH, else /usr/bin/chromium, which
+    # .ci/run installs from Debian); without one, Playwright's own Chromium is installed once by the
+    # package's script (this needs the network Playwright downloads from).
+    if ($env:CHROMIUM_PATH -or (Test-Path /usr/bin/chromium)) { return }
+    Write-Host '== No system Chromium: installing Playwright''s'
+    Invoke-Native 'dotnet build (browser tests)' { dotnet build $Project -c $Configuration --nologo -v quiet }
+    $script = Get-ChildItem (Join-Path (Split-Path $Project) "bin/$Configuration") -Recurse -Filter 'playwright.ps1' | Select-Object -First 1
+    if (-not $script) { Write-Warning 'playwright.ps1 not found beside the browser tests; they will fail to start a browser.'; return }
+    Invoke-Pwsh @('-File', $script.FullName, 'install', 'chromium')
+    if ($LASTEXITCODE -ne 0) { Write-Warning "playwright install chromium failed (exit code $LASTEXITCODE); the browser tests will fail." }
+}
+
 function Get-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content -LiteralPath $Path -Raw
     $c = $trx.TestRun.ResultSummary.Counters
@@ -119,7 +138,11 @@ function Invoke-Test {
     Remove-Item $ResultsDir -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
 
-    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+    # Every *.Tests project, then the browser tests of the board page (a Chromium is found or installed first).
+    $projects = @(Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') +
+        @(Get-Item (Join-Path $Root 'tests/TbPowerShell.Board.BrowserTests/TbPowerShell.Board.BrowserTests.csproj'))
+    foreach ($project in $projects) {
+        if ($project.BaseName -eq 'TbPowerShell.Board.BrowserTests') { Initialize-Chromium $project.FullName }
         Write-Host "== xunit: $($project.BaseName)"
         $trx = Join-Path $ResultsDir "$($project.BaseName).trx"
         dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
