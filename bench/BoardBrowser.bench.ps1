@@ -37,10 +37,10 @@ try {
         $f[$name] = [double]::Parse($value, $Invariant)
     }
     $verdict = { param($value, $target) if ($value -lt $target) { 'PASS' } else { 'MISS' } }
-    Write-BenchLine 'B1 first chart drawn after the page opens, {0} runs x {1} points: {2} ms (target < 1000 ms) {3}; baseline 1 run x 1 k: {4} ms ({5})' @(
+    Write-BenchLine '15 first chart drawn after the page opens, {0} runs x {1} points: {2} ms (target < 1000 ms) {3}; baseline 1 run x 1 k: {4} ms ({5})' @(
         $f['runs'], (Format-Rate $f['points-per-run']), (Format-Number $f['first-chart-ms']), (& $verdict $f['first-chart-ms'] 1000),
         (Format-Number $f['baseline-first-chart-ms']), (Format-Ratio ($f['first-chart-ms'] / [math]::Max(1, $f['baseline-first-chart-ms']))))
-    Write-BenchLine 'B2 card of {0} runs redrawn (smoothing, groups, uPlot, to the next frame): {1} ms (target < 100 ms) {2}; baseline 1 run: {3} ms ({4})' @(
+    Write-BenchLine '15 card of {0} runs redrawn (smoothing, groups, uPlot, to the next frame): {1} ms (target < 100 ms) {2}; baseline 1 run: {3} ms ({4})' @(
         $f['runs'], (Format-Number $f['redraw-ms'] '0.0'), (& $verdict $f['redraw-ms'] 100),
         (Format-Number $f['baseline-redraw-ms'] '0.0'), (Format-Ratio ($f['redraw-ms'] / [math]::Max(0.1, $f['baseline-redraw-ms']))))
     Write-BenchLine 'points drawn: {0}; BoardServer.Start in the test process: {1} ms; logs written in {2} s; load average {3}' @(
@@ -55,7 +55,7 @@ try {
     )
     $large = (Get-Median $times['large']).TotalMilliseconds
     $base = (Get-Median $times['small']).TotalMilliseconds
-    Write-BenchLine 'B3 Show-TbBoard returns, 100 runs x 100 k scalars: {0} ms (target < 1000 ms) {1}; baseline 1 run: {2} ms ({3})' @(
+    Write-BenchLine '15 Show-TbBoard returns, 100 runs x 100 k scalars: {0} ms (target < 1000 ms) {1}; baseline 1 run: {2} ms ({3})' @(
         (Format-Number $large), (& $verdict $large 1000), (Format-Number $base), (Format-Ratio ($large / [math]::Max(0.1, $base))))
 }
 finally {
