@@ -347,7 +347,18 @@ function showError(e) {
   bar.classList.remove('hidden');
 }
 
+let wasLive = false;
+let lostConnection = false;
+
 function setLive(on) {
+  // After a lost connection, events may have been missed: read everything again.
+  if (on && lostConnection) {
+    lostConnection = false;
+    refreshRuns();
+    for (const c of board.scalarCards.values()) c.invalidate();
+  }
+  if (!on && wasLive) lostConnection = true;
+  wasLive = on;
   const dot = $('live');
   dot.classList.toggle('on', on);
   dot.title = on ? 'Live: new points appear as they are written' : 'Not connected';

@@ -6,10 +6,11 @@ import * as api from 'tb/api.js';
 import { state, regex } from 'tb/state.js';
 import { runColor, withAlpha } from 'tb/colors.js';
 import { smooth } from 'tb/smoothing.js';
-import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest } from 'tb/util.js';
+import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast } from 'tb/util.js';
 
 const CHART_HEIGHT = 210;
-const FULL_POINTS = 1000000;
+// The most the server accepts; it sends every point when the range holds at most 4 x points.
+const FULL_POINTS = 100000;
 
 let tooltip = null;
 function tooltipEl() {
@@ -325,6 +326,9 @@ export class ScalarCard {
     const xAxisOpts = { ...axisStyle, space: 70 };
     if (axis === 'relative') xAxisOpts.values = (u, splits) => splits.map(fmtDuration);
     if (axis === 'step') xAxisOpts.values = (u, splits) => splits.map(v => (Math.abs(v) >= 1e4 ? (v / 1000).toLocaleString('en-US') + 'k' : v.toLocaleString('en-US')));
+    const yValues = state.logY
+      ? (u, splits) => splits.map(v => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? fmtNum(v) : ''))
+      : (u, splits) => splits.map(fmtNum);
     this.plot = new uPlot({
       width, height,
       legend: { show: false },
@@ -333,7 +337,7 @@ export class ScalarCard {
         x: { time: axis === 'wall' },
         y: { distr: state.logY ? 3 : 1, log: 10, range: (u, dmin, dmax) => card.yRange(u, dmin, dmax) },
       },
-      axes: [xAxisOpts, { ...axisStyle, size: 52, values: (u, splits) => splits.map(fmtNum) }],
+      axes: [xAxisOpts, { ...axisStyle, size: 52, values: yValues }],
       series: [{}, ...opts.map(o => ({ label: o.label, stroke: o.stroke, width: o.width, points: { show: false }, spanGaps: false }))],
       bands,
       cursor: {
@@ -428,7 +432,13 @@ export class ScalarCard {
   }
 
   async exportData(kind) {
-    const series = await this.fullData();
+    let series;
+    try {
+      series = await this.fullData();
+    } catch (e) {
+      toast('Export failed: ' + (e.message || e));
+      return;
+    }
     const base = safeName(this.tag.name);
     if (kind === 'json') {
       const out = series.map(s => ({ run: s.name, tag: this.tag.name,
