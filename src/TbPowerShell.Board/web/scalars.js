@@ -50,6 +50,50 @@ function sortedByX(xs, cols) {
   return [idx.map(i => xs[i]), ...cols.map(c => idx.map(i => c[i]))];
 }
 
+/**
+ * Puts a line's points on a shared grid of half-slots (two per slot, a quarter pixel apart), keeping
+ * each column's lowest and highest value of a slot in their order, so that many runs align into few
+ * x values (uPlot draws all series over one x array) without losing a spike.
+ */
+function snapToGrid(x, cols, x0, x1, slots) {
+  const w = (x1 - x0) / slots || 1;
+  const xs = [];
+  const out = cols.map(() => []);
+  let slot = null;
+  let lo = [], hi = [];
+  const flush = () => {
+    if (slot === null) return;
+    const xa = x0 + slot * w;
+    const pairs = cols.map((c, k) => (lo[k] <= hi[k] ? [lo[k], hi[k]] : [hi[k], lo[k]]));
+    const two = pairs.some(([a, b]) => a !== b);
+    xs.push(xa);
+    cols.forEach((c, k) => out[k].push(c[pairs[k][0]]));
+    if (two) {
+      xs.push(xa + w / 2);
+      cols.forEach((c, k) => out[k].push(c[pairs[k][1]]));
+    }
+  };
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < x0 - w || x[i] > x1 + w) continue;
+    const s = Math.floor((x[i] - x0) / w);
+    if (s !== slot) {
+      flush();
+      slot = s;
+      lo = cols.map(() => i);
+      hi = cols.map(() => i);
+      continue;
+    }
+    cols.forEach((c, k) => {
+      const v = c[i];
+      if (!Number.isFinite(v)) return;
+      if (!(c[lo[k]] <= v)) lo[k] = i;
+      if (!(c[hi[k]] >= v)) hi[k] = i;
+    });
+  }
+  flush();
+  return [xs, ...out];
+}
+
 /** Quotes a PowerShell string literal; wildcard characters escaped when the parameter takes wildcards. */
 function psQuote(s, wildcard) {
   let v = String(s);
@@ -129,8 +173,12 @@ export class ScalarCard {
     if (this.visible) this.load();
   }
 
+  /** Buckets to ask the server for: one per pixel column, fewer when many runs share the card. */
   points() {
-    return Math.max(200, Math.min(2000, Math.round(this.chartEl.clientWidth || 600)));
+    const width = Math.round(this.chartEl.clientWidth || 600);
+    const runs = this.ctx.shownRunIds(this.tag).length;
+    const perPixel = runs <= 10 ? 1 : runs <= 50 ? 2 : 3;
+    return Math.max(100, Math.min(2000, Math.round(width / perPixel)));
   }
 
   async load() {
@@ -163,6 +211,7 @@ export class ScalarCard {
 
   /** Recomputes lines and groups from the loaded series and the view state, and draws. */
   render() {
+    const t0 = performance.now();
     const axis = state.xAxis;
     const w = state.smoothing;
     this.lines = [];
@@ -184,6 +233,7 @@ export class ScalarCard {
     const sent = this.series.reduce((a, s) => a + s.step.length, 0);
     const down = this.series.some(s => s.downsampled);
     this.el.dataset.pointCount = String(sent);
+    this.el.dataset.drawMs = (performance.now() - t0).toFixed(1);
     this.footEl.textContent = `${shown} run${shown === 1 ? '' : 's'} · ${fmtInt(sent)}${down ? ' of ' + fmtInt(total) : ''} points` +
       (down ? ' · downsampled, spikes kept; zoom for all' : '') + (this.rangeLoaded ? ' · zoomed' : '');
   }
@@ -269,28 +319,49 @@ export class ScalarCard {
   }
 
   /** Builds uPlot's aligned data and series options. */
+  /** True when aligning the runs' x values would make uPlot's table too large: then they are snapped to a grid. */
+  needsGrid() {
+    const total = this.lines.reduce((a, l) => a + l.x.length, 0) + this.groups.reduce((a, g) => a + g.x.length, 0);
+    if (this.lines.length < 2 || total <= 20000) return false;
+    const union = new Set();
+    for (const l of this.lines) for (const x of l.x) union.add(x);
+    return union.size * (this.lines.length * 2 + this.groups.length * 3) > 300000;
+  }
+
   chartData() {
     const log = state.logY;
     const fix = a => a.map(v => (v === null || !Number.isFinite(v) || (log && v <= 0) ? null : v));
     const tables = [];
     const opts = [];
-    const showRaw = state.smoothing > 0;
+    // The faint raw lines only while they can be told apart (the tooltip always lists raw values).
+    const showRaw = state.smoothing > 0 && this.lines.length <= 20;
+    let place = cols => cols;
+    this.snapped = this.needsGrid();
+    if (this.snapped) {
+      let x0 = Infinity, x1 = -Infinity;
+      for (const l of this.lines) if (l.x.length) { x0 = Math.min(x0, l.x[0]); x1 = Math.max(x1, l.x[l.x.length - 1]); }
+      if (this.zoom) { x0 = Math.max(x0, this.zoom.min); x1 = Math.min(x1, this.zoom.max); }
+      const slots = 2 * Math.max(200, Math.floor(this.chartEl.clientWidth || 600));
+      place = ([x, ...cols]) => snapToGrid(x, cols, x0, x1, slots);
+    }
     for (const l of this.lines) {
       if (!l.x.length) continue;
       const cols = [l.x];
       if (l.member) {
-        cols.push(fix(l.smooth));
+        cols.push(l.smooth);
         opts.push({ label: l.name, stroke: withAlpha(l.color, 0.28), width: 1, line: l });
       } else {
-        if (showRaw) { cols.push(fix(l.raw)); opts.push({ label: l.name + ' (raw)', stroke: withAlpha(l.color, 0.22), width: 1, raw: true, line: l }); }
-        cols.push(fix(l.smooth));
+        if (showRaw) { cols.push(l.raw); opts.push({ label: l.name + ' (raw)', stroke: withAlpha(l.color, 0.22), width: 1, raw: true, line: l }); }
+        cols.push(l.smooth);
         opts.push({ label: l.name, stroke: l.color, width: 1.6, line: l });
       }
-      tables.push(cols);
+      const [x, ...ys] = place(cols);
+      tables.push([x, ...ys.map(fix)]);
     }
     const bands = [];
     for (const gr of this.groups) {
-      tables.push([gr.x, fix(gr.max), fix(gr.min), fix(gr.mean)]);
+      const [x, max, min, mean] = place([gr.x, gr.max, gr.min, gr.mean]);
+      tables.push([x, fix(max), fix(min), fix(mean)]);
       const base = opts.length + 1;
       opts.push({ label: gr.name + ' (max)', stroke: withAlpha(gr.color, 0.35), width: 0.5, group: gr });
       opts.push({ label: gr.name + ' (min)', stroke: withAlpha(gr.color, 0.35), width: 0.5, group: gr });
@@ -363,14 +434,17 @@ export class ScalarCard {
 
   zoomTo(min, max) {
     this.zoom = { min, max };
-    // Fetch full resolution for the zoomed steps when what we have was downsampled.
+    // Fetch full resolution for the zoomed steps when what we have was downsampled; snap the
+    // points again on a grid over the zoomed range when they were snapped.
     if (state.xAxis === 'step' && this.series.some(s => s.downsampled)) this.load();
+    else if (this.snapped) this.draw();
   }
 
   resetZoom() {
     const wasFetched = this.rangeLoaded;
     this.zoom = null;
     if (wasFetched) { this.load(); return; }
+    if (this.snapped) { this.draw(); if (this.plot) this.plot.setData(this.plot.data, true); return; }
     if (this.plot) this.plot.setData(this.plot.data, true);
   }
 
@@ -405,7 +479,7 @@ export class ScalarCard {
     tip.append(el('div', { class: 'tip-head', text: `${this.tag.name} · ${head}` }));
     const table = el('table', {}, el('tr', {}, el('th'), el('th', { text: 'run' }), el('th', { text: state.smoothing > 0 ? 'smoothed' : 'value' }),
       el('th', { text: state.smoothing > 0 ? 'value' : '' }), el('th', { text: 'step' })));
-    for (const r of rows.slice(0, 30)) {
+    for (const r of rows.slice(0, 24)) {
       table.append(el('tr', { class: r.faint ? 'faint' : '' },
         el('td', {}, el('span', { class: 'swatch', style: `background:${r.color}` })),
         el('td', { class: 'name', text: r.name }),
@@ -413,7 +487,7 @@ export class ScalarCard {
         el('td', { class: 'num', text: r.extra }),
         el('td', { class: 'num', text: r.step === null || r.step === undefined ? '' : fmtInt(r.step) })));
     }
-    if (rows.length > 30) table.append(el('tr', {}, el('td'), el('td', { class: 'name', text: `… ${rows.length - 30} more` })));
+    if (rows.length > 24) table.append(el('tr', {}, el('td'), el('td', { class: 'name', text: `… ${rows.length - 24} more` })));
     tip.append(table);
     tip.style.display = 'block';
     const rect = u.over.getBoundingClientRect();
