@@ -160,6 +160,18 @@ Describe 'Show-TbBoard with events from the pipeline' {
         @($series.value | ForEach-Object { [double]$_ }) | Should -Be @($expected.Value)
     }
 
+    It 'shows piped images and text as their kinds, with the images served' {
+        $board = Get-TbEvent (Join-Path $FixtureRoot 'pytorch/image') -Type Image -Tag rgb_chw | Show-TbBoard -NoBrowser
+        $tags = (Invoke-Board $board '/api/tags').Content | ConvertFrom-Json
+        @($tags | ForEach-Object { "$($_.name):$($_.kind)" }) | Should -Be @('rgb_chw:image')
+        $runs = (Invoke-Board $board '/api/runs').Content | ConvertFrom-Json
+        $images = (Invoke-Board $board "/api/images?run=$($runs[0].id)&tag=$($tags[0].id)").Content | ConvertFrom-Json
+        @($images.step) | Should -Be @(0, 1)
+        $media = Invoke-Board $board "/api/media/$($images[0].media)"
+        $media.StatusCode | Should -Be 200
+        $media.Headers['Content-Type'] | Should -Be 'image/png'
+    }
+
     It 'takes -InputObject as well as the pipeline' {
         $events = Get-TbEvent $ScalarsMulti -Run multi_lin
         $board = Show-TbBoard -InputObject $events -NoBrowser
@@ -349,6 +361,12 @@ Describe 'Export-TbReport' {
         $html | Should -Match 'multi_sin'
         $html | Should -Not -Match '(src|href)="/'
         @(Get-ChildItem (Split-Path $path) -Force).Count | Should -Be 1
+    }
+
+    It 'titles the page with -Title' {
+        $path = Join-Path $TestDrive 'titled.html'
+        Export-TbReport $ScalarsMulti -Path $path -Title 'Sweep of 7 December'
+        Get-Content -LiteralPath $path -Raw | Should -Match '<title>Sweep of 7 December</title>'
     }
 
     It 'keeps only the runs and tags asked for' {
