@@ -12,8 +12,8 @@
       - activation statistics of the classifier and the gradient of a branch (Register-TbHook),
       - weight and gradient histograms of every parameter (Add-TbModelHistogram),
       - the run's configuration as a markdown table (Add-TbText).
-    It ends by printing the log directory, a table read back with Get-TbEvent, and the command
-    that opens the logs in TensorBoard.
+    It ends by printing the log directory, a table read back with Get-TbEvent, and the commands
+    that open the logs in TensorBoard and in the module's own board (Show-TbBoard).
 .PARAMETER Seconds
     Roughly how long to train. Default 60.
 .EXAMPLE
