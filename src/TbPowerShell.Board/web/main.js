@@ -212,8 +212,10 @@ function renderTabs() {
   for (const t of tabs) {
     const n = t.kind ? counts[t.kind] || 0 : board.runs.length;
     if (t.kind && t.kind !== 'scalar' && !n && state.tab !== t.id) continue;
-    nav.append(el('button', { class: 'tab' + (state.tab === t.id ? ' on' : ''), dataset: { tab: t.id },
-      onclick: () => set({ tab: t.id }) }, t.label, el('span', { class: 'count', text: fmtInt(n) })));
+    const b = el('button', { class: 'tab' + (state.tab === t.id ? ' on' : ''), dataset: { tab: t.id },
+      onclick: () => set({ tab: t.id }) }, t.label, el('span', { class: 'count', text: fmtInt(n) }));
+    b.setAttribute('data-testid', 'tab-' + t.id);
+    nav.append(b);
   }
 }
 
