@@ -334,14 +334,33 @@ const refreshRuns = debounce(async () => {
   } catch (e) { showError(e); }
 }, 250);
 
+async function refreshRunMarks() {
+  if (document.hidden) return;
+  try {
+    const runs = await api.runs();
+    const changed = runs.length !== board.runs.length || runs.some(r => {
+      const old = board.runsById.get(r.id);
+      return !old || old.writing !== r.writing || old.damaged !== r.damaged || old.values !== r.values;
+    });
+    if (!changed) return;
+    board.runs = runs;
+    board.runsById = new Map(runs.map(r => [r.id, r]));
+    for (const c of board.scalarCards.values()) c.ctx.runsById = board.runsById;
+    renderRunList();
+    if (state.tab === 'runs') renderView();
+  } catch { /* the next event or poll tries again */ }
+}
+
 function onScalars(msg) {
   const tags = new Set(msg.tags || []);
   const runKnown = board.runsById.has(msg.run);
   if (!runKnown) { refreshRuns(); return; }
   if (!runShown(msg.run)) return;
   for (const [id, card] of board.scalarCards) if (tags.has(id)) card.invalidate();
-  if (state.tab === 'runs') renderView();
+  if (state.tab === 'runs') refreshRunsTable();
 }
+
+const refreshRunsTable = debounce(() => { if (state.tab === 'runs') renderView(); }, 2000);
 
 function showError(e) {
   const bar = $('error-bar');
@@ -380,8 +399,13 @@ async function start() {
     $('logdirs').textContent = (board.info.logDirs || []).join(' · ');
     $('logdirs').title = (board.info.logDirs || []).join('\n');
     if (api.offline) { $('live').classList.add('report'); $('live').lastChild.textContent = 'offline report'; }
+    else if (board.info.live === false) { $('live').classList.add('report'); $('live').lastChild.textContent = 'given values'; }
     await loadRunsAndTags(listsP);
-    api.subscribe(refreshRuns, onScalars, setLive);
+    if (!api.offline && board.info.live !== false) {
+      api.subscribe(refreshRuns, onScalars, setLive);
+      // The still-writing marks age without an event: look at the run list now and then.
+      setInterval(refreshRunMarks, 10000);
+    }
   } catch (e) {
     showError(e);
   }
