@@ -1,7 +1,7 @@
 using System.Globalization;
 using TbPowerShell.Bench;
 
-// Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [--writer-events N] [--reader-events N] [--repetitions N]
+// Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [board] [--writer-events N] [--reader-events N] [--repetitions N]
 //                           [--follow-seconds N] [--follow-rate N] [--resync-headers N]
 // With no benchmark named, runs them all. A missed target prints MISS and still exits 0; a crash exits 1.
 var selected = new List<string>();
@@ -14,13 +14,15 @@ int skimSteps = EnvInt("TBBENCH_SKIM_STEPS", 10_000);
 int runCount = EnvInt("TBBENCH_RUNS", 50);
 int runScalars = EnvInt("TBBENCH_RUN_SCALARS", 200_000);
 int resyncHeaders = EnvInt("TBBENCH_RESYNC_HEADERS", 100_000);
-const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [--writer-events N] [--reader-events N] [--repetitions N] [--follow-seconds N] [--follow-rate N] [--resync-headers N]";
+int boardRuns = EnvInt("TBBENCH_BOARD_RUNS", 100);
+int boardScalars = EnvInt("TBBENCH_BOARD_SCALARS", 100_000);
+const string Usage = "Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [board] [--writer-events N] [--reader-events N] [--repetitions N] [--follow-seconds N] [--follow-rate N] [--resync-headers N]";
 for (int i = 0; i < args.Length; i++)
 {
     int? count = null;
     switch (args[i])
     {
-        case "writer" or "reader" or "media" or "follow" or "skim" or "runs" or "resync":
+        case "writer" or "reader" or "media" or "follow" or "skim" or "runs" or "resync" or "board":
             selected.Add(args[i]);
             continue;
         case "--writer-events":
@@ -50,7 +52,7 @@ for (int i = 0; i < args.Length; i++)
 }
 if (selected.Count == 0)
 {
-    selected.AddRange(new[] { "writer", "reader", "media", "follow", "skim", "runs", "resync" });
+    selected.AddRange(new[] { "writer", "reader", "media", "follow", "skim", "runs", "resync", "board" });
 }
 
 try
@@ -78,6 +80,9 @@ try
             case "resync":
                 // The largest size and two a tenth and a hundredth of it (1,000 / 10,000 / 100,000 by default).
                 ResyncBenchmark.Run(new[] { Math.Max(1, resyncHeaders / 100), Math.Max(1, resyncHeaders / 10), resyncHeaders }, repetitions);
+                break;
+            case "board":
+                BoardBenchmark.Run(boardRuns, boardScalars, Math.Min(repetitions, 3));
                 break;
             default:
                 MediaBenchmark.Run(repetitions);

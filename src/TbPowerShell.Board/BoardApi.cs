@@ -108,33 +108,39 @@ internal static class BoardApi
             lock (run.Gate)
             {
                 if (!run.Scalars.TryGetValue(tag.Id, out var series)) continue;
-                var (steps, walls, values) = series.View();
-                int[]? kept = null;
-                int lo = 0, hi = steps.Length;
-                if (points is { } p)
-                {
-                    kept = ChartDownsampler.Downsample(steps.Span, values.Span, p, xmin, xmax);
-                }
-                else if (xmin is not null || xmax is not null)
-                {
-                    var s = steps.Span;
-                    while (lo < hi && xmin is { } a && s[lo] < a) lo++;
-                    while (hi > lo && xmax is { } b && s[hi - 1] > b) hi--;
-                }
+                series.EnsureSorted();
+                var (lo, hi) = ChartDownsampler.Range(series.Count, series.StepAt, xmin, xmax);
+                int[]? kept = points is { } p && hi - lo > 4L * p
+                    ? ChartDownsampler.Downsample(series.Count, series.StepAt, series.ValueAt, p, xmin, xmax)
+                    : null;
                 var count = kept?.Length ?? hi - lo;
+                // A downsampled answer is a picture: its values are written in float's shortest form when the series
+                // holds floats (what simple_value stores) and its wall times to the millisecond. Full resolution is exact.
+                var compact = kept is not null;
                 w.WriteStartObject();
                 w.WriteNumber("run", run.Id);
                 w.WriteStartArray("step");
-                for (var i = 0; i < count; i++) w.WriteNumberValue(steps.Span[kept is null ? lo + i : kept[i]]);
+                for (var i = 0; i < count; i++) w.WriteNumberValue(series.StepAt(kept is null ? lo + i : kept[i]));
                 w.WriteEndArray();
                 w.WriteStartArray("wall");
-                for (var i = 0; i < count; i++) w.WriteNumberValue(walls.Span[kept is null ? lo + i : kept[i]]);
+                for (var i = 0; i < count; i++)
+                {
+                    var wall = series.WallAt(kept is null ? lo + i : kept[i]);
+                    WriteDouble(w, compact ? Math.Round(wall, 3) : wall);
+                }
                 w.WriteEndArray();
                 w.WriteStartArray("value");
-                for (var i = 0; i < count; i++) WriteDouble(w, values.Span[kept is null ? lo + i : kept[i]]);
+                var asFloat = compact && series.FloatValues;
+                for (var i = 0; i < count; i++)
+                {
+                    var value = series.ValueAt(kept is null ? lo + i : kept[i]);
+                    if (!double.IsFinite(value)) w.WriteNullValue();
+                    else if (asFloat) w.WriteNumberValue((float)value);
+                    else w.WriteNumberValue(value);
+                }
                 w.WriteEndArray();
                 w.WriteNumber("total", series.Count);
-                w.WriteBoolean("downsampled", kept is not null && kept.Length < steps.Length && !IsWholeRange(kept, steps.Length, xmin, xmax, steps.Span));
+                w.WriteBoolean("downsampled", compact);
                 WriteDouble(w, "last", series.Last);
                 WriteDouble(w, "min", series.Min);
                 WriteDouble(w, "max", series.Max);
@@ -145,17 +151,6 @@ internal static class BoardApi
         }
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private static bool IsWholeRange(int[] kept, int length, long? xmin, long? xmax, ReadOnlySpan<long> steps)
-    {
-        // Kept every point of the asked range: not downsampled, only cut.
-        if (kept.Length == 0) return true;
-        var lo = 0;
-        while (lo < length && xmin is { } a && steps[lo] < a) lo++;
-        var hi = length;
-        while (hi > lo && xmax is { } b && steps[hi - 1] > b) hi--;
-        return kept.Length == hi - lo;
     }
 
     /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>

@@ -69,7 +69,12 @@ internal sealed class BoardStore : IDisposable
     public void LoadAll()
     {
         var runs = Runs();
-        Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run => Load(run));
+        var unread = runs.Where(r => !r.Loaded).ToList();
+        if (unread.Count == 0) return;
+        Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run => Load(run));
+        // A bulk read grows and drops many large arrays: give that memory back to the system once, so a board left
+        // open holds what its data needs and no more.
+        if (unread.Sum(r => r.ValueCount) >= 1_000_000) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Reads the run's files (from where the last read stopped) unless already loaded.</summary>

@@ -230,6 +230,24 @@ public sealed class ServerDataTests : IDisposable
     };
 
     [Fact]
+    public async Task DoubleValuesHugeStepsAndOutOfOrderPointsSurviveTheCompactStore()
+    {
+        var data = new BoardData();
+        data.Add("r", new TbPowerShell.Core.Model.ScalarRecord("x", 5, 1.0, 0.5));
+        data.Add("r", new TbPowerShell.Core.Model.ScalarRecord("x", 3_000_000_000L, 2.0, 0.1));
+        data.Add("r", new TbPowerShell.Core.Model.ScalarRecord("x", -7, 3.0, 1e300));
+        data.Add("r", new TbPowerShell.Core.Model.ScalarRecord("x", 6, 4.0, double.NegativeInfinity));
+        using var board = new BoardClient(BoardServer.Start(new BoardOptions { Data = data }));
+        var series = (await board.Json($"api/scalars?tag={await board.TagId("x")}")).GetProperty("series")[0];
+        Assert.Equal([-7L, 5, 6, 3_000_000_000L], Steps(series));
+        Assert.Equal([1e300, 0.5, double.NaN, 0.1], Values(series));
+        Assert.Equal([3.0, 1.0, 4.0, 2.0], series.GetProperty("wall").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(0.1, series.GetProperty("last").GetDouble());
+        Assert.Equal(JsonValueKind.Null, series.GetProperty("min").ValueKind);
+        Assert.Equal(1e300, series.GetProperty("max").GetDouble());
+    }
+
+    [Fact]
     public async Task PipelineValuesAreServedExactlyWithoutReadingDisk()
     {
         var data = new BoardData();

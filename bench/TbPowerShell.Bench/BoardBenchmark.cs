@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using TbPowerShell.Board;
+using TbPowerShell.Core.Model;
+
+namespace TbPowerShell.Bench;
+
+/// <summary>
+/// The board's server over 100 runs of 100 thousand scalars (one tag): how long <see cref="BoardServer.Start"/> takes
+/// (it must listen before parsing anything), how many bytes one chart's <c>/api/scalars</c> for every run at
+/// <c>points=1000</c> costs over the wire (gzip), and the server's working set once it has served that.
+/// </summary>
+internal static class BoardBenchmark
+{
+    public static bool Run(int runs, int scalarsPerRun, int repetitions)
+    {
+        using var scratch = new ScratchDirectory("board");
+        for (int r = 0; r < runs; r++)
+        {
+            using var writer = new TbWriter(Path.Combine(scratch.Path, $"run{r:000}"));
+            double start = 1_733_500_000 + r * 1000.0;
+            var random = new Random(r);
+            for (int i = 0; i < scalarsPerRun; i++)
+            {
+                writer.AddScalar("train/loss", 1.0 / (1 + i * 1e-3) + random.NextDouble() * 0.05, i, new TbTimestamp(start + i * 0.05));
+            }
+        }
+
+        // Start: median of a few starts (each stopped), the last one kept for the rest.
+        var starts = new List<TimeSpan>();
+        BoardServer? board = null;
+        for (int i = 0; i < Math.Max(1, repetitions); i++)
+        {
+            board?.Stop();
+            var watch = Stopwatch.StartNew();
+            board = BoardServer.Start(new BoardOptions { LogDirs = [scratch.Path] });
+            starts.Add(watch.Elapsed);
+        }
+        using var server = board!;
+        var startMedian = starts.Order().ElementAt(starts.Count / 2);
+
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/"),
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        http.DefaultRequestHeaders.Add("X-Tb-Token", server.Token);
+        http.DefaultRequestHeaders.Add("Accept-Encoding", "gzip");
+
+        var firstWatch = Stopwatch.StartNew();
+        var tags = http.GetStringAsync("api/tags").GetAwaiter().GetResult();
+        var tagsTime = firstWatch.Elapsed;
+        var scalarsPath = "api/scalars?tag=0&points=1000";
+        var first = http.GetAsync(scalarsPath).GetAwaiter().GetResult();
+        var firstTime = firstWatch.Elapsed;
+        long gzipBytes = first.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult().Length;
+        bool gzipped = first.Content.Headers.ContentEncoding.Contains("gzip");
+
+        var warm = new List<TimeSpan>();
+        long rawBytes = 0;
+        for (int i = 0; i < Math.Max(1, repetitions); i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var again = http.GetAsync(scalarsPath).GetAwaiter().GetResult();
+            var body = again.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            warm.Add(watch.Elapsed);
+            using var raw = new HttpRequestMessage(HttpMethod.Get, scalarsPath);
+            raw.Headers.AcceptEncoding.Clear();
+            raw.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+            if (i == 0) rawBytes = http.Send(raw).Content.ReadAsByteArrayAsync().GetAwaiter().GetResult().Length;
+        }
+        var warmMedian = warm.Order().ElementAt(warm.Count / 2);
+        var smaller = new[] { 250, 100 }.Select(p =>
+        {
+            using var reply = http.GetAsync($"api/scalars?tag=0&points={p}").GetAwaiter().GetResult();
+            return (Points: p, Bytes: (long)reply.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult().Length);
+        }).ToList();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        long workingSet = process.WorkingSet64;
+        long heap = GC.GetTotalMemory(false);
+        // What the memory comes to once the runtime returns what it keeps for the next requests.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        process.Refresh();
+        long settled = process.WorkingSet64;
+
+        long total = (long)runs * scalarsPerRun;
+        bool startMet = startMedian < TimeSpan.FromSeconds(1);
+        bool bytesMet = gzipped && gzipBytes < 1_000_000;
+        bool memoryMet = workingSet < 300_000_000;
+        Report.Line(Report.Invariant($"board Start() over {runs} runs x {scalarsPerRun:N0} scalars: {Report.Ms(startMedian)} (target < 1 s): {Report.Verdict(startMet)}"));
+        Report.Detail(Report.Invariant($"starts: {string.Join(", ", starts.Select(Report.Ms))}; first /api/tags (reads all {total:N0} scalars) {Report.Ms(tagsTime)}, then the first /api/scalars {Report.Ms(firstTime - tagsTime)}; warm /api/scalars median {Report.Ms(warmMedian)}"));
+        Report.Line(Report.Invariant($"board /api/scalars, {runs} runs at points=1000: {Report.MB(gzipBytes)} gzip ({Report.MB(rawBytes)} plain) (target < 1 MB): {Report.Verdict(bytesMet)}"));
+        Report.Detail(Report.Invariant($"up to 4 points (first, min, max, last) per bucket per run: {string.Join(", ", smaller.Select(s => Report.Invariant($"points={s.Points}: {Report.MB(s.Bytes)} gzip")))}"));
+        Report.Line(Report.Invariant($"board working set after serving it: {Report.MB(workingSet)} (target < 300 MB): {Report.Verdict(memoryMet)}"));
+        Report.Detail(Report.Invariant($"after an aggressive GC: {Report.MB(settled)}; managed heap {Report.MB(heap)} (16 bytes a point: int steps, float values, double wall times); the process is also the writer and the client"));
+        return startMet && bytesMet && memoryMet;
+    }
+}
