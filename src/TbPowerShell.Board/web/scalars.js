@@ -5,7 +5,7 @@
 import * as api from 'tb/api.js';
 import { state, regex } from 'tb/state.js';
 import { runColor, withAlpha } from 'tb/colors.js';
-import { smooth } from 'tb/smoothing.js';
+import { smooth, smoothSparse } from 'tb/smoothing.js';
 import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast } from 'tb/util.js';
 
 const CHART_HEIGHT = 210;
@@ -118,6 +118,7 @@ export class ScalarCard {
     this.dirty = true;
     this.lines = [];       // per drawn run: { run, name, color, x, raw, smooth }
     this.groups = [];      // per group: { name, color, x, mean, min, max, members }
+    this.spacing = new Map(); // run id -> mean step spacing of its full series
     this.build();
   }
 
@@ -219,7 +220,10 @@ export class ScalarCard {
       const run = this.ctx.runsById.get(s.run);
       if (!run) continue;
       const vals = s.value.map(v => (v === null ? NaN : v));
-      const sm = smooth(vals, w);
+      // Downsampled: smooth with each kept point weighted by the original points it stands for
+      // (the mean step spacing of the whole series, remembered from the unzoomed load).
+      if (!this.rangeLoaded && s.total > 1 && s.step.length) this.spacing.set(s.run, (s.step[s.step.length - 1] - s.step[0]) / (s.total - 1));
+      const sm = s.downsampled ? smoothSparse(vals, s.step, w, this.spacing.get(s.run)) : smooth(vals, w);
       const [x, raw, smoothed, step, wall] = sortedByX(xValues(s, axis), [vals, sm, s.step, s.wall]);
       this.lines.push({ run: s.run, name: run.name, color: runColor(run.colorIndex), x, raw, smooth: smoothed, step, wall, s });
     }

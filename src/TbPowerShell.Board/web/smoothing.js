@@ -29,3 +29,36 @@ export function smooth(values, weight) {
   }
   return out;
 }
+
+/**
+ * The same average over a downsampled series: a kept point that stands for k original points (its step
+ * gap over the full series' mean spacing) weighs as k steps of the filter (w^k), so the curve follows
+ * the full series' smoothing. With every gap equal to the spacing this is smooth() to the bit.
+ */
+export function smoothSparse(values, steps, weight, spacing) {
+  if (!(spacing > 0)) return smooth(values, weight);
+  const w = clampWeight(weight);
+  const data = values.map(v => (v === null || v === undefined ? NaN : v));
+  if (data.length === 0 || data.every(v => v == data[0])) return data;
+  const out = new Array(data.length);
+  let last = 0;
+  let mass = 0;
+  let prev = null;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) {
+      // Passed through and, as in smooth(), not counted: the next point's gap starts here.
+      out[i] = v;
+      prev = steps[i];
+      continue;
+    }
+    const k = prev === null ? 1 : Math.max(1, (steps[i] - prev) / spacing);
+    const wk = k === 1 ? w : Math.pow(w, k);
+    last = last * wk + (1 - wk) * v;
+    mass += k;
+    const debias = w === 1 ? 1 : 1 - Math.pow(w, mass);
+    out[i] = last / debias;
+    prev = steps[i];
+  }
+  return out;
+}
