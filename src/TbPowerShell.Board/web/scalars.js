@@ -466,8 +466,8 @@ export class ScalarCard {
       if (o.group && o.mean) {
         if (!covers(o.group.x)) continue;
         const i = nearest(o.group.x, x);
-        rows.push({ color: o.group.color, name: o.group.name + ` (${o.group.members.length} runs)`, value: o.group.mean[i],
-          extra: `${fmtNum(o.group.min[i])} – ${fmtNum(o.group.max[i])}`, step: null });
+        rows.push({ color: o.group.color, name: o.group.name + ` (mean of ${o.group.members.length})`, value: o.group.mean[i],
+          extra: `${fmtNum(o.group.min[i])} – ${fmtNum(o.group.max[i])}`, step: null, group: o.group });
       } else if (o.line && !o.raw && !done.has(o.line)) {
         done.add(o.line);
         const l = o.line;
@@ -477,14 +477,22 @@ export class ScalarCard {
           step: l.step[i], wall: l.wall[i], faint: l.member });
       }
     }
-    rows.sort((a, b) => (Number.isFinite(b.value) ? b.value : -Infinity) - (Number.isFinite(a.value) ? a.value : -Infinity));
+    // By value, highest first; a group's members (faint) follow their group's row.
+    const byValue = (a, b) => (Number.isFinite(b.value) ? b.value : -Infinity) - (Number.isFinite(a.value) ? a.value : -Infinity);
+    const leading = rows.filter(r => !r.faint).sort(byValue);
+    const members = rows.filter(r => r.faint).sort(byValue);
+    rows.length = 0;
+    for (const r of leading) {
+      rows.push(r);
+      if (r.group) rows.push(...members.filter(m => r.group.members.some(l => l.name === m.name)).map(m => ({ ...m, indent: true })));
+    }
     const head = state.xAxis === 'step' ? `step ${fmtInt(Math.round(x))}` : state.xAxis === 'wall' ? fmtTime(x) : fmtDuration(x);
     tip.textContent = '';
     tip.append(el('div', { class: 'tip-head', text: `${this.tag.name} · ${head}` }));
     const table = el('table', {}, el('tr', {}, el('th'), el('th', { text: 'run' }), el('th', { text: state.smoothing > 0 ? 'smoothed' : 'value' }),
       el('th', { text: state.smoothing > 0 ? 'value' : '' }), el('th', { text: 'step' })));
     for (const r of rows.slice(0, 24)) {
-      table.append(el('tr', { class: r.faint ? 'faint' : '' },
+      table.append(el('tr', { class: (r.faint ? 'faint' : '') + (r.indent ? ' indent' : '') + (r.group ? ' group' : '') },
         el('td', {}, el('span', { class: 'swatch', style: `background:${r.color}` })),
         el('td', { class: 'name', text: r.name }),
         el('td', { class: 'num', text: fmtNum(r.value) }),
