@@ -102,9 +102,10 @@ internal static class BoardApi
         w.WriteStartObject();
         w.WriteNumber("tag", tag.Id);
         w.WriteStartArray("series");
-        foreach (var run in runs)
+        var asked = runs.ToList();
+        store.LoadAll(asked);
+        foreach (var run in asked)
         {
-            store.Load(run);
             lock (run.Gate)
             {
                 if (!run.Scalars.TryGetValue(tag.Id, out var series)) continue;

@@ -26,6 +26,7 @@ public static partial class BoardReport
 
     private static void WriteData(System.Text.Json.Utf8JsonWriter w, BoardStore store, ReportOptions options)
     {
+        store.LoadAll();
         var runNames = options.Runs is null ? null : new HashSet<string>(options.Runs, StringComparer.Ordinal);
         var tagNames = options.Tags is null ? null : new HashSet<string>(options.Tags, StringComparer.Ordinal);
         var runs = store.Runs().Where(r => runNames is null || runNames.Contains(r.Name)).ToList();

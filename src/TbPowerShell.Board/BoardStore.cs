@@ -53,40 +53,87 @@ internal sealed class BoardStore : IDisposable
         lock (_gate) return id >= 0 && id < _runs.Count ? _runs[id] : null;
     }
 
-    /// <summary>Every run read (in parallel, each once), then the tags.</summary>
+    /// <summary>
+    /// The tags: first from the head of every run (a bounded read each, in parallel), so the list comes at once;
+    /// the rest of every run is then read in the background, and tags found there are announced as a runs change.
+    /// </summary>
     public IReadOnlyList<BoardTag> Tags()
     {
-        LoadAll();
+        Peek();
         lock (_gate) return [.. _tags];
     }
 
     public BoardTag? Tag(int id)
     {
-        LoadAll();
+        Peek();
         lock (_gate) return id >= 0 && id < _tags.Count ? _tags[id] : null;
     }
 
-    public void LoadAll()
+    /// <summary>How much of each run the tag listing reads before answering.</summary>
+    internal const long PeekBytes = 256 * 1024;
+
+    private void Peek()
     {
-        var runs = Runs();
+        var unpeeked = Runs().Where(r => !r.Peeked && !r.Loaded).ToList();
+        if (unpeeked.Count > 0)
+        {
+            Parallel.ForEach(unpeeked, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run =>
+            {
+                lock (run.Gate)
+                {
+                    if (run.Peeked || run.Loaded) return;
+                    ReadGrowth(run, out _, out _, PeekBytes);
+                    run.Peeked = true;
+                }
+            });
+        }
+        if (Live && Interlocked.Exchange(ref _backgroundStarted, 1) == 0)
+        {
+            _background = Task.Run(() =>
+            {
+                try
+                {
+                    if (LoadAll()) Publish("runs", "{}");
+                }
+                catch (Exception) when (!_stop.IsCancellationRequested)
+                {
+                    // Each run's own failures are counted as damage; nothing else may end the board.
+                }
+            });
+        }
+    }
+
+    private int _backgroundStarted;
+    private Task? _background;
+
+    /// <summary>Reads every run not yet read whole (in parallel); true when that found new tags.</summary>
+    public bool LoadAll() => LoadAll(Runs());
+
+    /// <summary>Reads <paramref name="runs"/> whole (those not yet read, in parallel); true when that found new tags.</summary>
+    public bool LoadAll(IEnumerable<BoardRun> runs)
+    {
         var unread = runs.Where(r => !r.Loaded).ToList();
-        if (unread.Count == 0) return;
-        Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run => Load(run));
+        if (unread.Count == 0) return false;
+        var found = 0;
+        Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = _stop.Token },
+            run => { if (Load(run)) Interlocked.Exchange(ref found, 1); });
         // A bulk read grows and drops many large arrays: give that memory back to the system once, so a board left
         // open holds what its data needs and no more.
         if (unread.Sum(r => r.ValueCount) >= 1_000_000) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return found == 1;
     }
 
-    /// <summary>Reads the run's files (from where the last read stopped) unless already loaded.</summary>
-    public void Load(BoardRun run)
+    /// <summary>Reads the run's files (from where the last read stopped) unless already loaded; true when that found new tags.</summary>
+    public bool Load(BoardRun run)
     {
-        if (run.Loaded) return;
+        if (run.Loaded) return false;
         lock (run.Gate)
         {
-            if (run.Loaded) return;
-            ReadGrowth(run, out _, out _);
+            if (run.Loaded) return false;
+            ReadGrowth(run, out _, out var newTags);
             foreach (var series in run.Scalars.Values) series.Trim();
             run.Loaded = true;
+            return newTags && run.Peeked;
         }
     }
 
@@ -171,7 +218,7 @@ internal sealed class BoardStore : IDisposable
     }
 
     /// <summary>Reads what each file of the run added since the last read; a file that shrank restarts the run.</summary>
-    private void ReadGrowth(BoardRun run, out HashSet<int> scalarTags, out bool newTags)
+    private void ReadGrowth(BoardRun run, out HashSet<int> scalarTags, out bool newTags, long? budget = null)
     {
         scalarTags = [];
         newTags = false;
@@ -203,12 +250,13 @@ internal sealed class BoardStore : IDisposable
                 return;
             }
             if (length == state.Offset || state.Broken == length) continue;
-            ReadFile(run, path, state, scalarTags, ref newTags);
+            ReadFile(run, path, state, scalarTags, ref newTags, budget);
         }
     }
 
-    private void ReadFile(BoardRun run, string path, FileState state, HashSet<int> scalarTags, ref bool newTags)
+    private void ReadFile(BoardRun run, string path, FileState state, HashSet<int> scalarTags, ref bool newTags, long? budget)
     {
+        var stopAt = budget is { } b ? state.Offset + b : long.MaxValue;
         try
         {
             using var reader = new EventFileReader(path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
@@ -246,6 +294,7 @@ internal sealed class BoardStore : IDisposable
                         return;
                 }
                 state.Offset = reader.Offset;
+                if (state.Offset >= stopAt) return;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -337,7 +386,8 @@ internal sealed class BoardStore : IDisposable
         bool runsChanged;
         lock (_scanGate)
         {
-            runsChanged = Scan();
+            // The first scan is the start, not a change.
+            runsChanged = Scan() && _scanned == 1;
             _scanned = 1;
         }
         foreach (var run in Runs())
@@ -384,6 +434,7 @@ internal sealed class BoardStore : IDisposable
             _subscribers.Clear();
         }
         try { _poll?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        try { _background?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 
     internal sealed class FileState
@@ -411,6 +462,7 @@ internal sealed class BoardRun(int id, string name, string? directory)
     public string Name { get; } = name;
     public string? Directory { get; } = directory;
     public volatile bool Loaded;
+    public volatile bool Peeked;
     public Dictionary<string, BoardStore.FileState> Files { get; } = new(StringComparer.Ordinal);
     public RunTagState TagState { get; private set; } = new();
     public HashSet<int> TagIds { get; } = [];

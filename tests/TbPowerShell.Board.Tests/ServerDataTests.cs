@@ -230,6 +230,40 @@ public sealed class ServerDataTests : IDisposable
     };
 
     [Fact]
+    public async Task TagsComeFromTheHeadOfEachRunAndTheRestArriveAsARunsEvent()
+    {
+        using (var w = new TbWriter(_dir.Sub("long")))
+        {
+            for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
+            w.AddScalar("late", 1, 40_000);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        using var events = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        using var stream = await board.Http.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        var sawRuns = Task.Run(async () =>
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line == "event: runs") return true;
+            }
+            return false;
+        });
+        await Task.Delay(200);
+        var first = (await board.Json("api/tags")).EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Contains("early", first);
+        Assert.DoesNotContain("late", first);
+        Assert.True(await sawRuns.WaitAsync(TimeSpan.FromSeconds(10)));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!(await board.Json("api/tags")).EnumerateArray().Any(t => t.GetProperty("name").GetString() == "late") && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Contains("late", (await board.Json("api/tags")).EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        var early = (await board.Json($"api/scalars?tag={await board.TagId("early")}&points=100000")).GetProperty("series")[0];
+        Assert.Equal(40_000, early.GetProperty("total").GetInt32());
+        Assert.Equal(Enumerable.Range(0, 40_000).Select(i => (double)i), Values(early));
+    }
+
+    [Fact]
     public async Task DoubleValuesHugeStepsAndOutOfOrderPointsSurviveTheCompactStore()
     {
         var data = new BoardData();
