@@ -149,6 +149,8 @@ internal static class BoardApi
                 else w.WriteNumber("stepAtMin", series.StepAtMin);
                 w.WriteEndObject();
             }
+            // A writer over a stream holds everything until flushed: one series at a time goes out.
+            w.Flush();
         }
         w.WriteEndArray();
         w.WriteEndObject();

@@ -100,7 +100,17 @@ internal sealed partial class BoardRoutes
         {
             runs.AddRange(_store.RunsOf(tag).Select(id => _store.Run(id)!));
         }
-        return Json(w => BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax));
+        // Read first (a failure is a 500 answer), then stream the JSON: a card of many runs is never held whole.
+        _store.LoadAll(runs);
+        return new HttpResponse
+        {
+            ContentType = "application/json; charset=utf-8",
+            Writer = stream =>
+            {
+                using var w = new System.Text.Json.Utf8JsonWriter(stream);
+                BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax);
+            },
+        };
     }
 
     private HttpResponse Values(HttpRequest request)

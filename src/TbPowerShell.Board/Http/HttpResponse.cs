@@ -15,6 +15,12 @@ internal sealed class HttpResponse
     /// <summary>Headers beyond the ones every response carries.</summary>
     public List<KeyValuePair<string, string>> Headers { get; } = [];
 
+    /// <summary>
+    /// For a large body: writes it into the stream given (sent chunked, gzip when accepted), so it is never held whole
+    /// in memory. Anything that can fail must be done before the response is returned: a failure here cuts the connection.
+    /// </summary>
+    public Action<Stream>? Writer { get; init; }
+
     /// <summary>For an event stream: writes events to the stream until cancelled or the client goes away.</summary>
     public Func<Stream, CancellationToken, Task>? Stream { get; init; }
 

@@ -223,7 +223,7 @@ internal sealed class LoopbackHttpServer : IDisposable
     {
         var body = response.Body;
         var gzip = false;
-        if (response.Stream is null && body.Length > 860 && request?.Header("accept-encoding") is { } accepted
+        if (response.Stream is null && response.Writer is null && body.Length > 860 && request?.Header("accept-encoding") is { } accepted
             && accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase) && !response.ContentType.StartsWith("image/", StringComparison.Ordinal)
             && !response.ContentType.StartsWith("audio/", StringComparison.Ordinal))
         {
@@ -232,10 +232,13 @@ internal sealed class LoopbackHttpServer : IDisposable
             body = compressed.ToArray();
             gzip = true;
         }
+        var streamed = response.Writer is not null;
+        if (streamed && request?.Header("accept-encoding") is { } wanted && wanted.Contains("gzip", StringComparison.OrdinalIgnoreCase)) gzip = true;
         var head = new StringBuilder();
         head.Append("HTTP/1.1 ").Append(response.Status).Append(' ').Append(Reason(response.Status)).Append("\r\n");
         head.Append("Content-Type: ").Append(response.ContentType).Append("\r\n");
-        if (response.Stream is null) head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
+        if (streamed) head.Append("Transfer-Encoding: chunked\r\n");
+        else if (response.Stream is null) head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
         if (gzip) head.Append("Content-Encoding: gzip\r\n");
         head.Append("Vary: Accept-Encoding\r\n");
         head.Append("Content-Security-Policy: ").Append(_contentSecurityPolicy).Append("\r\n");
@@ -253,7 +256,64 @@ internal sealed class LoopbackHttpServer : IDisposable
             if (!headOnly) await response.Stream(stream, _stop.Token).ConfigureAwait(false);
             return;
         }
+        if (streamed)
+        {
+            if (headOnly) return;
+            using (var chunked = new ChunkedStream(stream))
+            {
+                using (var buffered = new BufferedStream(chunked, 64 * 1024))
+                {
+                    if (gzip)
+                    {
+                        using var zip = new GZipStream(buffered, CompressionLevel.Fastest, leaveOpen: true);
+                        response.Writer!(zip);
+                    }
+                    else
+                    {
+                        response.Writer!(buffered);
+                    }
+                }
+            }
+            return;
+        }
         if (!headOnly) await stream.WriteAsync(body, _stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>HTTP/1.1 chunked transfer coding over the connection; disposing writes the last chunk.</summary>
+    private sealed class ChunkedStream(Stream inner) : Stream
+    {
+        private bool _ended;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.IsEmpty) return;
+            inner.Write(Encoding.ASCII.GetBytes(buffer.Length.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "\r\n"));
+            inner.Write(buffer);
+            inner.Write("\r\n"u8);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_ended)
+            {
+                _ended = true;
+                inner.Write("0\r\n\r\n"u8);
+                inner.Flush();
+            }
+            base.Dispose(disposing);
+        }
     }
 
     private static string Reason(int status) => status switch
