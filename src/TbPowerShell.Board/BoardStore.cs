@@ -210,7 +210,19 @@ internal sealed class BoardStore : IDisposable
                 }
                 lock (run.Gate)
                 {
-                    foreach (var file in eventRun.Files) run.Files.TryAdd(file, new FileState());
+                    foreach (var file in eventRun.Files)
+                    {
+                        run.Files.TryAdd(file, new FileState());
+                        // The runs table's last write and "still writing" mark, before the run is read.
+                        try
+                        {
+                            var written = File.GetLastWriteTimeUtc(file);
+                            if (written > run.LastWrite) run.LastWrite = written;
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                        }
+                    }
                 }
             }
         }

@@ -29,6 +29,10 @@ public sealed class ServerDataTests : IDisposable
         Assert.Equal(2, board.Server.RunCount);
         var runs = (await board.Json("api/runs")).EnumerateArray().ToList();
         Assert.Equal(["a", "b"], runs.Select(r => r.GetProperty("name").GetString()).Order());
+        // Before any read: the scan's facts only (written just now, so still writing); the summary comes later.
+        Assert.All(runs, r => Assert.Equal(JsonValueKind.String, r.GetProperty("lastWrite").ValueKind));
+        Assert.All(runs, r => Assert.True(r.GetProperty("writing").GetBoolean()));
+        Assert.All(runs, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("tagCount").ValueKind));
         Assert.Equal(runs.Select(r => r.GetProperty("id").GetInt32()), runs.Select(r => r.GetProperty("colorIndex").GetInt32()));
         var tags = (await board.Json("api/tags")).EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
         Assert.Equal("scalar", tags["loss"].GetProperty("kind").GetString());
