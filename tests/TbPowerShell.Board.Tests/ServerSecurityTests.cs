@@ -172,6 +172,47 @@ public sealed class ServerSecurityTests : IDisposable
         Assert.Equal(200, _board.Raw("/api/runs").Status);
     }
 
+    [Theory]
+    [InlineData("POST /api/runs HTTP/1.1", "Content-Length: 2\r\n", 405)]
+    [InlineData("PUT /api/runs HTTP/1.1", "", 405)]
+    [InlineData("GET /api/runs HTTP/1.1", "Content-Length: 5\r\n", 400)]
+    [InlineData("GET /api/runs HTTP/1.1", "Transfer-Encoding: chunked\r\n", 400)]
+    [InlineData("GET /api/runs", "", 400)]
+    [InlineData("GET /api/runs SPDY/3", "", 400)]
+    [InlineData("HEAD /api/runs HTTP/1.1", "", 200)]
+    public void OnlyBodilessGetAndHeadAreServed(string requestLine, string extraHeaders, int expected)
+    {
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        client.Connect(IPAddress.Loopback, _board.Server.Port);
+        using var stream = client.GetStream();
+        var request = $"{requestLine}\r\nHost: 127.0.0.1:{_board.Server.Port}\r\nX-Tb-Token: {_board.Server.Token}\r\n{extraHeaders}Connection: close\r\n\r\n";
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        var text = reader.ReadToEnd();
+        Assert.StartsWith($"HTTP/1.1 {expected} ", text);
+        Assert.Contains("X-Content-Type-Options: nosniff", text);
+        if (requestLine.StartsWith("HEAD", StringComparison.Ordinal)) Assert.EndsWith("\r\n\r\n", text);
+    }
+
+    [Fact]
+    public void AnOversizedRequestHeadEndsTheConnectionAndTheBoardGoesOn()
+    {
+        using (var client = new TcpClient(AddressFamily.InterNetwork))
+        {
+            client.Connect(IPAddress.Loopback, _board.Server.Port);
+            using var stream = client.GetStream();
+            try
+            {
+                stream.Write(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX-Junk: " + new string('a', 100_000)));
+            }
+            catch (IOException)
+            {
+                // The server may close while the junk is still being sent.
+            }
+        }
+        Assert.Equal(200, _board.Raw("/api/runs").Status);
+    }
+
     [Fact]
     public void APortInUseIsASocketError()
     {
