@@ -4,6 +4,11 @@ using TbPowerShell.Bench;
 // Usage: TbPowerShell.Bench [writer] [reader] [media] [follow] [skim] [runs] [resync] [board] [--writer-events N] [--reader-events N] [--repetitions N]
 //                           [--follow-seconds N] [--follow-rate N] [--resync-headers N]
 // With no benchmark named, runs them all. A missed target prints MISS and still exits 0; a crash exits 1.
+if (args.Length == 3 && args[0] == "board-serve")
+{
+    // The child of the board benchmark: the server alone in a process, so its working set is its own.
+    return BoardBenchmark.Serve(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
 var selected = new List<string>();
 int writerEvents = EnvInt("TBBENCH_WRITER_EVENTS", 2_000_000);
 int readerEvents = EnvInt("TBBENCH_READER_EVENTS", 1_000_000);
