@@ -214,6 +214,52 @@ public sealed class ServerSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task IdleConnectionsBeyondTheCapAreRefusedAndTheBoardRecovers()
+    {
+        var idle = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var client = new TcpClient(AddressFamily.InterNetwork);
+                client.Connect(IPAddress.Loopback, _board.Server.Port);
+                idle.Add(client);
+            }
+            var refused = false;
+            for (var attempt = 0; attempt < 50 && !refused; attempt++)
+            {
+                try
+                {
+                    _board.Raw("/api/runs");
+                }
+                catch (Exception e) when (e is IOException or SocketException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+                {
+                    refused = true;
+                }
+                if (!refused) await Task.Delay(20);
+            }
+            Assert.True(refused, "a request past the connection cap was served");
+        }
+        finally
+        {
+            foreach (var client in idle) client.Dispose();
+        }
+        var served = false;
+        for (var attempt = 0; attempt < 100 && !served; attempt++)
+        {
+            try
+            {
+                served = _board.Raw("/api/runs").Status == 200;
+            }
+            catch (Exception e) when (e is IOException or SocketException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        Assert.True(served);
+    }
+
+    [Fact]
     public void APortInUseIsASocketError()
     {
         var error = Assert.Throws<SocketException>(() => BoardServer.Start(new BoardOptions { LogDirs = [_dir.Path], Port = _board.Server.Port }));

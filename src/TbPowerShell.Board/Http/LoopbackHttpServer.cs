@@ -15,6 +15,7 @@ namespace TbPowerShell.Board.Http;
 internal sealed class LoopbackHttpServer : IDisposable
 {
     private const int MaxHeaderBytes = 32 * 1024;
+    private const int MaxConnections = 256;
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<TcpListener> _listeners = [];
@@ -114,6 +115,12 @@ internal sealed class LoopbackHttpServer : IDisposable
             catch (ObjectDisposedException)
             {
                 return;
+            }
+            if (_connections.Count >= MaxConnections)
+            {
+                // A local process opening connections without end gets refused, not served into exhaustion.
+                socket.Dispose();
+                continue;
             }
             _connections.TryAdd(socket, 0);
             _ = Task.Run(() => Serve(socket));
