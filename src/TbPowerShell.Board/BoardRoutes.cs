@@ -129,9 +129,8 @@ internal sealed partial class BoardRoutes
         if (!match.Success) return HttpResponse.NotFound();
         var media = BoardApi.Media(_store, int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value));
         if (media is not { } m) return HttpResponse.NotFound();
-        var response = new HttpResponse { ContentType = m.ContentType, Body = m.Bytes };
-        response.Headers.Add(new("Cache-Control", "private, max-age=3600"));
-        return response;
+        // no-store like every /api answer: a run read again (its file replaced) renumbers its media.
+        return new HttpResponse { ContentType = m.ContentType, Body = m.Bytes };
     }
 
     private HttpResponse Events()

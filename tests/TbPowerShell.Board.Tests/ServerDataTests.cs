@@ -268,6 +268,40 @@ public sealed class ServerDataTests : IDisposable
     }
 
     [Fact]
+    public async Task ImagesAreServedByMediaIdWithTheirBytesAndHistogramsWithTheirBuckets()
+    {
+        var png = TbPowerShell.Core.Imaging.PngCodec.Encode(new TbPowerShell.Core.Imaging.ImagePixels(2, 3, 3, Enumerable.Range(0, 18).Select(i => (byte)(i * 10)).ToArray()));
+        using (var w = new TbWriter(_dir.Sub("run")))
+        {
+            w.AddValue(SummaryValues.Image("pic", png, 2, 3, 3), 4);
+            w.AddValue(SummaryValues.Histogram("weights", HistogramBuilder.Build([1.0, 2.0, 2.0, 3.0, 10.0])), 7);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        var run = await board.RunId("run");
+        var image = Assert.Single((await board.Json($"api/images?run={run}&tag={await board.TagId("pic")}")).EnumerateArray());
+        Assert.Equal(4, image.GetProperty("step").GetInt64());
+        Assert.Equal(2, image.GetProperty("width").GetInt32());
+        Assert.Equal(3, image.GetProperty("height").GetInt32());
+        var media = image.GetProperty("media").GetString()!;
+        Assert.Matches("^[0-9]+-[0-9]+-[0-9]+$", media);
+        using var bytes = await board.Http.GetAsync("api/media/" + media);
+        Assert.Equal("image/png", bytes.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(png, await bytes.Content.ReadAsByteArrayAsync());
+        Assert.Equal(404, board.Raw("/api/media/999-0-0").Status);
+        Assert.Equal(404, board.Raw("/api/media/" + media + "9").Status);
+        var histogram = Assert.Single((await board.Json($"api/histograms?run={run}&tag={await board.TagId("weights")}")).EnumerateArray());
+        Assert.Equal(7, histogram.GetProperty("step").GetInt64());
+        Assert.Equal(1.0, histogram.GetProperty("min").GetDouble());
+        Assert.Equal(10.0, histogram.GetProperty("max").GetDouble());
+        Assert.Equal(5.0, histogram.GetProperty("count").GetDouble());
+        var buckets = histogram.GetProperty("buckets").EnumerateArray().ToList();
+        Assert.All(buckets, b => Assert.Equal(3, b.GetArrayLength()));
+        Assert.Equal(5.0, buckets.Sum(b => b[2].GetDouble()));
+        Assert.Equal(404, (int)(await board.Http.GetAsync($"api/images?run={run}&tag=999")).StatusCode);
+        Assert.Equal(404, (int)(await board.Http.GetAsync($"api/images?run=999&tag=0")).StatusCode);
+    }
+
+    [Fact]
     public async Task DoubleValuesHugeStepsAndOutOfOrderPointsSurviveTheCompactStore()
     {
         var data = new BoardData();
