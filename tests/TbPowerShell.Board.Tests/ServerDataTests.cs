@@ -138,6 +138,29 @@ public sealed class ServerDataTests : IDisposable
     }
 
     [Fact]
+    public async Task AFileReplacedByAShorterOneIsReadAgainFromTheStart()
+    {
+        var dir = _dir.Sub("run");
+        using (var w = new TbWriter(dir)) for (var i = 0; i < 1000; i++) w.AddScalar("loss", i, i);
+        var file = Directory.GetFiles(dir).Single();
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        Assert.Equal(1000, (await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0].GetProperty("total").GetInt32());
+        var shorter = _dir.Sub("shorter");
+        using (var w = new TbWriter(shorter)) for (var i = 0; i < 3; i++) w.AddScalar("loss", 100 + i, i);
+        File.Copy(Directory.GetFiles(shorter).Single(), file, overwrite: true);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        double[] values = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            values = Values((await board.Json($"api/scalars?tag={tag}&runs={await board.RunId("run")}")).GetProperty("series")[0]);
+            if (values.Length == 3) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal([100.0, 101, 102], values);
+    }
+
+    [Fact]
     public async Task ANewRunAppearsWhileTheBoardRuns()
     {
         using (var w = new TbWriter(_dir.Sub("first"))) w.AddScalar("loss", 1, 0);
