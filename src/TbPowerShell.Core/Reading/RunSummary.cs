@@ -8,6 +8,7 @@ public sealed class TagSummary
 {
     private ConstantSeries _scalarValues;
     private bool _hasScalars;
+    private SparklineReservoir? _sparkline;
 
     internal TagSummary(string tag, EventKinds kind, string plugin)
     {
@@ -56,6 +57,12 @@ public sealed class TagSummary
     /// </summary>
     public bool IsConstant => _hasScalars && _scalarValues.IsConstant;
 
+    /// <summary>
+    /// For scalars, the series as a sparkline (<see cref="Analysis.Sparkline"/>: up to 16 block characters, spikes
+    /// kept); empty for other kinds. Kept in a fixed-size reservoir during the scan, so it costs no second pass.
+    /// </summary>
+    public string Sparkline => _sparkline?.ToString() ?? "";
+
     internal void Add(long step, double wallTime)
     {
         if (Count++ == 0)
@@ -71,6 +78,7 @@ public sealed class TagSummary
     {
         _scalarValues.Add(value);
         _hasScalars = true;
+        (_sparkline ??= new SparklineReservoir()).Add(value);
         Add(step, wallTime);
         LastValue = value;
         if (!double.IsNaN(value))

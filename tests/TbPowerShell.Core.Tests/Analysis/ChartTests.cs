@@ -1,6 +1,6 @@
 using TbPowerShell.Core.Analysis;
 
-namespace TbPowerShell.Core.Tests;
+namespace TbPowerShell.Core.Tests.Analysis;
 
 /// <summary>
 /// Console charts and sparklines: known series drawn to known characters (worked out by hand from the
