@@ -110,29 +110,68 @@ public static class BrailleChart
 
     private static void AddXAxis(List<string> lines, bool ascii, int labelWidth, int columns, double xMin, double xMax)
     {
-        var ticks = Ticks(columns, Math.Max(1, columns / 20));
-        var values = ticks.Select(t => xMin + (xMax - xMin) * t / (columns - 1)).ToArray();
-        var texts = AxisLabels.FormatX(values);
+        // The first and last x at the ends, round numbers between them where they fit.
+        var ticks = new List<(int Column, double Value)> { (0, xMin) };
+        if (xMax > xMin)
+        {
+            double step = NiceStep((xMax - xMin) / Math.Max(1, columns / 12));
+            for (double v = Math.Ceiling(xMin / step) * step; v < xMax; v += step)
+            {
+                int column = (int)Math.Round((v - xMin) / (xMax - xMin) * (columns - 1), MidpointRounding.AwayFromZero);
+                if (v > xMin && column > 0 && column < columns - 1)
+                {
+                    ticks.Add((column, v));
+                }
+            }
+            ticks.Add((columns - 1, xMax));
+        }
+        var texts = AxisLabels.FormatX(ticks.Select(t => t.Value).ToArray());
         var axis = new StringBuilder().Append(' ', labelWidth + 1).Append(ascii ? '+' : '└').Append(ascii ? '-' : '─', columns);
         var under = new StringBuilder().Append(' ', labelWidth + 2 + columns);
-        int free = 0;   // the first column of the label line not yet taken (plus a gap)
-        for (int i = 0; i < ticks.Length; i++)
+        // The last label is placed first, so a round number never pushes it out.
+        int end = columns;
+        if (ticks.Count > 1)
+        {
+            end = Place(axis, under, ascii, labelWidth, columns - texts[^1].Length, ticks[^1].Column, texts[^1]) - 1;
+        }
+        int free = 0;   // the first column of the label line not yet taken (a gap after the label before)
+        for (int i = 0; i < ticks.Count - (ticks.Count > 1 ? 1 : 0); i++)
         {
             string text = texts[i];
-            int start = i == 0 ? 0 : i == ticks.Length - 1 ? columns - text.Length : ticks[i] - text.Length / 2;
-            if (start < free || start + text.Length > columns)
+            int start = i == 0 ? 0 : ticks[i].Column - text.Length / 2;
+            if (start < free || start + text.Length > end)
             {
                 continue;
             }
-            axis[labelWidth + 2 + ticks[i]] = ascii ? '+' : '┬';
-            for (int k = 0; k < text.Length; k++)
-            {
-                under[labelWidth + 2 + start + k] = text[k];
-            }
-            free = start + text.Length + 1;
+            free = Place(axis, under, ascii, labelWidth, start, ticks[i].Column, text) + text.Length + 1;
         }
         lines.Add(axis.ToString());
         lines.Add(under.ToString().TrimEnd());
+    }
+
+    /// <summary>Writes a label from plot column <paramref name="start"/> and its tick mark; returns <paramref name="start"/>.</summary>
+    private static int Place(StringBuilder axis, StringBuilder under, bool ascii, int labelWidth, int start, int column, string text)
+    {
+        axis[labelWidth + 2 + column] = ascii ? '+' : '┬';
+        for (int k = 0; k < text.Length; k++)
+        {
+            under[labelWidth + 2 + start + k] = text[k];
+        }
+        return start;
+    }
+
+    /// <summary>The round step (1, 2 or 5 times a power of ten) at least <paramref name="rough"/>.</summary>
+    private static double NiceStep(double rough)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        foreach (double m in new double[] { 1, 2, 5, 10 })
+        {
+            if (m * power >= rough)
+            {
+                return m * power;
+            }
+        }
+        return 10 * power;
     }
 
     /// <summary><paramref name="intervals"/> + 1 evenly spread positions over 0 .. <paramref name="length"/> - 1.</summary>

@@ -107,10 +107,23 @@ public class ChartTests
             "2.20 +",
             "     |**********",
             "1.80 +",
-            "     ++--------+",
-            "      5        7",
+            "     ++----+---+",
+            "      5    6   7",
             "** c",
         }, lines);
+    }
+
+    [Fact]
+    public void TheXAxisShowsTheFirstAndLastStepWithRoundStepsBetween()
+    {
+        var x = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
+
+        var lines = BrailleChart.Draw(new[] { new ChartSeries("s", x, x) }, new ChartOptions { Width = 72, Height = 6 });
+
+        // y labels "999" .. "0" take 3 characters, so the plot starts at column 5.
+        // Columns of x = 200k: round(200k / 999 * 66) = 13, 26, 40, 53; labels centred on them.
+        Assert.Equal("    └┬────────────┬────────────┬─────────────┬────────────┬────────────┬", lines[4]);
+        Assert.Equal("     0           200          400           600          800         999", lines[5]);
     }
 
     [Fact]
