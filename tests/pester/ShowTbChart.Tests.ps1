@@ -65,6 +65,24 @@ Describe 'Show-TbChart' {
         )
     }
 
+    It 'colours each series with ANSI when the host supports VT and $PSStyle.OutputRendering allows it' {
+        if (-not $Host.UI.SupportsVirtualTerminal) {
+            Set-ItResult -Skipped -Because 'this host does not support virtual-terminal sequences'
+            return
+        }
+        $PSStyle.OutputRendering = 'Ansi'
+        try {
+            $lines = @(Show-TbChart $crossing -Tag loss -Width 16 -Height 4)
+        }
+        finally {
+            $PSStyle.OutputRendering = 'PlainText'
+        }
+
+        $lines[-2] | Should -BeExactly "`e[33m━━`e[0m run1/loss"
+        $lines[-1] | Should -BeExactly "`e[34m━━`e[0m run2/loss"
+        $lines[0] | Should -Match ([regex]::Escape("`e[34m"))
+    }
+
     It 'can be redirected to a file and read back unchanged' {
         $file = Join-Path $TestDrive 'chart.txt'
         Show-TbChart $logDir -Tag z -Width 16 -Height 4 > $file

@@ -127,6 +127,27 @@ public class ChartTests
     }
 
     [Fact]
+    public void PointsOutOfStepOrderAreDrawnInStepOrder()
+    {
+        var ordered = new ChartSeries("a", new double[] { 0, 1, 2, 3 }, new double[] { 0, 3, 1, 2 });
+        var shuffled = new ChartSeries("a", new double[] { 2, 0, 3, 1 }, new double[] { 1, 0, 2, 3 });
+        var options = new ChartOptions { Width = 30, Height = 8 };
+
+        Assert.Equal(BrailleChart.Draw(new[] { ordered }, options), BrailleChart.Draw(new[] { shuffled }, options));
+    }
+
+    [Fact]
+    public void NonFiniteValuesAreLeftOutOfTheLine()
+    {
+        var clean = new ChartSeries("a", new double[] { 0, 1, 2, 3 }, new double[] { 0, 3, 1, 2 });
+        var holed = new ChartSeries("a", new double[] { 0, 0.5, 1, 1.5, 2, 2.5, 3 },
+            new[] { 0, double.NaN, 3, double.PositiveInfinity, 1, double.NegativeInfinity, 2 });
+        var options = new ChartOptions { Width = 30, Height = 8 };
+
+        Assert.Equal(BrailleChart.Draw(new[] { clean }, options), BrailleChart.Draw(new[] { holed }, options));
+    }
+
+    [Fact]
     public void ASizeTooSmallIsRefused()
     {
         var series = new[] { new ChartSeries("a", new double[] { 0 }, new double[] { 0 }) };
