@@ -2,9 +2,10 @@ namespace TbPowerShell.Core.Analysis;
 
 /// <summary>
 /// Sparklines: a series drawn as one line of the eight block characters <c>▁▂▃▄▅▆▇█</c>, one per bucket of
-/// values, scaled between the series' smallest and largest finite value. A bucket shows the one of its two
-/// extremes that lies farther from the series' mean, so a spike up or down stays visible however many
-/// values share its bucket.
+/// values, scaled between the series' smallest and largest finite value. A bucket shows its mean, unless one
+/// of its extremes lies far from that mean (an outlier: three standard deviations of the series), which it
+/// then shows, so a spike up or down stays visible however many values share its bucket while a noisy
+/// series reads as its trend.
 /// </summary>
 public static class Sparkline
 {
@@ -23,17 +24,18 @@ public static class Sparkline
     }
 
     /// <summary>
-    /// One character per bucket given by its smallest and largest finite value (NaN for a bucket without one,
-    /// drawn as a space). A series whose finite values are all equal is drawn at the middle level.
+    /// One character per bucket given by its smallest, largest and mean finite value (NaN for a bucket without
+    /// one, drawn as a space). A series whose finite values are all equal is drawn at the middle level.
     /// </summary>
     /// <param name="min">Each bucket's smallest finite value, or NaN.</param>
     /// <param name="max">Each bucket's largest finite value, or NaN.</param>
-    /// <param name="mean">The series' mean; a bucket shows its extreme farther from it (NaN: the maximum).</param>
-    public static string FromBuckets(ReadOnlySpan<double> min, ReadOnlySpan<double> max, double mean)
+    /// <param name="mean">Each bucket's mean, or NaN.</param>
+    /// <param name="outlier">How far from its bucket's mean an extreme must lie to be shown instead of the mean.</param>
+    public static string FromBuckets(ReadOnlySpan<double> min, ReadOnlySpan<double> max, ReadOnlySpan<double> mean, double outlier)
     {
-        if (min.Length != max.Length)
+        if (min.Length != max.Length || min.Length != mean.Length)
         {
-            throw new ArgumentException("Every bucket needs a minimum and a maximum.", nameof(max));
+            throw new ArgumentException("Every bucket needs a minimum, a maximum and a mean.", nameof(mean));
         }
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         for (int i = 0; i < min.Length; i++)
@@ -52,9 +54,10 @@ public static class Sparkline
                 chars[i] = ' ';
                 continue;
             }
-            double shown = !double.IsNaN(mean) && mean - min[i] > max[i] - mean ? min[i] : max[i];
+            double below = mean[i] - min[i], above = max[i] - mean[i];
+            double shown = Math.Max(below, above) <= outlier ? mean[i] : above >= below ? max[i] : min[i];
             int level = high > low ? (int)Math.Round((shown - low) / (high - low) * (Levels.Length - 1)) : Levels.Length / 2 - 1;
-            chars[i] = Levels[level];
+            chars[i] = Levels[Math.Clamp(level, 0, Levels.Length - 1)];
         }
         return new string(chars);
     }

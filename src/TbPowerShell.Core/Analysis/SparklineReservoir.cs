@@ -1,7 +1,7 @@
 namespace TbPowerShell.Core.Analysis;
 
 /// <summary>
-/// The smallest and largest value of a series in at most <see cref="Capacity"/> buckets of equal length,
+/// A series' smallest, largest and mean value in at most <see cref="Capacity"/> buckets of equal length,
 /// fed one value at a time: while the buckets are full, each holds one value; when one more arrives they
 /// are merged in pairs and hold twice as many. Memory stays fixed whatever the series' length, one pass
 /// suffices, and no extreme is ever lost, so a spike survives into the sparkline drawn from it.
@@ -11,78 +11,132 @@ public sealed class SparklineReservoir
     /// <summary>The largest number of buckets (and characters of the sparkline).</summary>
     public const int Capacity = 16;
 
+    /// <summary>How many standard deviations of the series an extreme lies from its bucket's mean to be drawn instead of the mean.</summary>
+    public const double OutlierDeviations = 3;
+
     private readonly double[] _min = new double[Capacity];
     private readonly double[] _max = new double[Capacity];
+    private readonly double[] _sum = new double[Capacity];
+    private readonly long[] _finite = new long[Capacity];
     private long _perBucket = 1;
-    private long _inLast;
+    private long _inLast = 1;   // "full", so the first value opens the first bucket
     private int _buckets;
-    private double _sum;
-    private long _finite;
+    // The open bucket lives in fields: a scan feeds every scalar through Add.
+    private double _lastMin = double.PositiveInfinity, _lastMax = double.NegativeInfinity, _lastSum;
+    private long _lastFinite;
+    private double _totalSum, _totalSquares;
+    private long _totalFinite;
 
     /// <summary>How many values were added.</summary>
-    public long Count { get; private set; }
+    public long Count => _buckets == 0 ? 0 : (_buckets - 1) * _perBucket + _inLast;
 
-    /// <summary>How many buckets hold values (at most <see cref="Capacity"/>; from half of it up once more values than buckets arrived).</summary>
+    /// <summary>How many buckets hold values (at most <see cref="Capacity"/>; more than half of it once more values than buckets arrived).</summary>
     public int Buckets => _buckets;
 
-    /// <summary>The mean of the finite values added, or NaN when there is none.</summary>
-    public double Mean => _finite == 0 ? double.NaN : _sum / _finite;
+    /// <summary>The standard deviation of the finite values added (population), or 0 when there is none.</summary>
+    public double StandardDeviation
+    {
+        get
+        {
+            if (_totalFinite == 0)
+            {
+                return 0;
+            }
+            double mean = _totalSum / _totalFinite;
+            return Math.Sqrt(Math.Max(0, _totalSquares / _totalFinite - mean * mean));
+        }
+    }
 
-    /// <summary>Adds the next value; non-finite values take their place but are no bucket's minimum or maximum.</summary>
+    /// <summary>Adds the next value; non-finite values take their place but count in no bucket's figures.</summary>
     public void Add(double value)
     {
-        Count++;
-        if (_buckets == 0 || _inLast == _perBucket)
+        if (_inLast == _perBucket)
         {
-            if (_buckets == Capacity)
-            {
-                Halve();
-            }
-            _min[_buckets] = double.NaN;
-            _max[_buckets] = double.NaN;
-            _buckets++;
-            _inLast = 0;
+            OpenBucket();
         }
         _inLast++;
-        if (!double.IsFinite(value))
+        if (double.IsFinite(value))
         {
-            return;
-        }
-        _sum += value;
-        _finite++;
-        int last = _buckets - 1;
-        // NaN marks a bucket with no finite value yet; comparisons with it are false.
-        if (!(_min[last] <= value))
-        {
-            _min[last] = value;
-        }
-        if (!(_max[last] >= value))
-        {
-            _max[last] = value;
+            _lastSum += value;
+            _lastFinite++;
+            _totalSquares += value * value;
+            if (value < _lastMin)
+            {
+                _lastMin = value;
+            }
+            if (value > _lastMax)
+            {
+                _lastMax = value;
+            }
         }
     }
 
     /// <summary>The smallest finite value of bucket <paramref name="index"/>, or NaN when it has none.</summary>
-    public double MinOf(int index) => _min[index];
+    public double MinOf(int index) => index == _buckets - 1 ? OrNaN(_lastMin) : _min[index];
 
     /// <summary>The largest finite value of bucket <paramref name="index"/>, or NaN when it has none.</summary>
-    public double MaxOf(int index) => _max[index];
+    public double MaxOf(int index) => index == _buckets - 1 ? OrNaN(_lastMax) : _max[index];
+
+    /// <summary>The mean of the finite values of bucket <paramref name="index"/>, or NaN when it has none.</summary>
+    public double MeanOf(int index) => index == _buckets - 1
+        ? (_lastFinite == 0 ? double.NaN : _lastSum / _lastFinite)
+        : (_finite[index] == 0 ? double.NaN : _sum[index] / _finite[index]);
 
     /// <summary>The sparkline of what was added (see <see cref="Sparkline.FromBuckets"/>); empty before any value.</summary>
-    public override string ToString() =>
-        Sparkline.FromBuckets(_min.AsSpan(0, _buckets), _max.AsSpan(0, _buckets), Mean);
+    public override string ToString()
+    {
+        var min = new double[_buckets];
+        var max = new double[_buckets];
+        var mean = new double[_buckets];
+        for (int i = 0; i < _buckets; i++)
+        {
+            min[i] = MinOf(i);
+            max[i] = MaxOf(i);
+            mean[i] = MeanOf(i);
+        }
+        return Sparkline.FromBuckets(min, max, mean, OutlierDeviations * StandardDeviation);
+    }
 
+    private void OpenBucket()
+    {
+        if (_buckets > 0)
+        {
+            int last = _buckets - 1;
+            _min[last] = OrNaN(_lastMin);
+            _max[last] = OrNaN(_lastMax);
+            _sum[last] = _lastSum;
+            _finite[last] = _lastFinite;
+            _totalSum += _lastSum;
+            _totalFinite += _lastFinite;
+        }
+        if (_buckets == Capacity)
+        {
+            Halve();
+        }
+        _buckets++;
+        _inLast = 0;
+        _lastMin = double.PositiveInfinity;
+        _lastMax = double.NegativeInfinity;
+        _lastSum = 0;
+        _lastFinite = 0;
+    }
+
+    /// <summary>Merges the (full) buckets in pairs: half as many, each twice as long.</summary>
     private void Halve()
     {
         for (int i = 0; i < Capacity / 2; i++)
         {
             _min[i] = MinOfTwo(_min[2 * i], _min[2 * i + 1]);
             _max[i] = MaxOfTwo(_max[2 * i], _max[2 * i + 1]);
+            _sum[i] = _sum[2 * i] + _sum[2 * i + 1];
+            _finite[i] = _finite[2 * i] + _finite[2 * i + 1];
         }
         _buckets = Capacity / 2;
         _perBucket *= 2;
-        _inLast = _perBucket;   // the last merged bucket is full: the next value opens a new one
     }
+
+    /// <summary>NaN for an extreme never set (a bucket without a finite value).</summary>
+    private static double OrNaN(double extreme) => double.IsInfinity(extreme) ? double.NaN : extreme;
 
     private static double MinOfTwo(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : Math.Min(a, b);
 

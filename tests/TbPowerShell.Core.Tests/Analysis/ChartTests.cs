@@ -188,6 +188,16 @@ public class ChartTests
     }
 
     [Fact]
+    public void NoiseReadsAsItsTrendNotAsItsExtremes()
+    {
+        // Uniform noise around a level that steps up half way: bucket means, not the noise's extremes.
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 1024).Select(i => (i < 512 ? 0 : 10) + random.NextDouble()).ToArray();
+
+        Assert.Equal("▁▁▁▁▁▁▁▁████████", Sparkline.Of(values));
+    }
+
+    [Fact]
     public void ConstantEmptyAndNaNSeriesHaveTheirOwnSparklines()
     {
         Assert.Equal("▄▄▄", Sparkline.Of(new double[] { 2, 2, 2 }));

@@ -191,7 +191,7 @@ public sealed class SkimAndSummaryTests : IDisposable
         var sparklines = summary.Tags.ToDictionary(t => t.Tag, t => t.Sparkline);
 
         Assert.Equal("▁▁▁▁▁▁▁█▁▁▁▁▁▁▁▁", sparklines["spiky"]);
-        Assert.Equal("▁▁▂▂▃▃▄▅▅▆▆▇▇███", sparklines["rising"]);
+        Assert.Equal("▁▁▂▂▃▃▄▄▅▅▆▆▇▇██", sparklines["rising"]);
         Assert.Equal("", sparklines["notes/text_summary"]);
     }
 
