@@ -3,9 +3,9 @@ namespace TbPowerShell.Core.Analysis;
 /// <summary>
 /// Sparklines: a series drawn as one line of the eight block characters <c>▁▂▃▄▅▆▇█</c>, one per bucket of
 /// values, scaled between the series' smallest and largest finite value. A bucket shows its mean, unless one
-/// of its extremes lies far from that mean (an outlier: three standard deviations of the series), which it
-/// then shows, so a spike up or down stays visible however many values share its bucket while a noisy
-/// series reads as its trend.
+/// of its extremes lies far from that mean (more than twice the median spread, largest minus smallest, of the
+/// buckets), which it then shows: a spike up or down stays visible however many values share its bucket,
+/// while a noisy series reads as its trend.
 /// </summary>
 public static class Sparkline
 {
@@ -30,8 +30,7 @@ public static class Sparkline
     /// <param name="min">Each bucket's smallest finite value, or NaN.</param>
     /// <param name="max">Each bucket's largest finite value, or NaN.</param>
     /// <param name="mean">Each bucket's mean, or NaN.</param>
-    /// <param name="outlier">How far from its bucket's mean an extreme must lie to be shown instead of the mean.</param>
-    public static string FromBuckets(ReadOnlySpan<double> min, ReadOnlySpan<double> max, ReadOnlySpan<double> mean, double outlier)
+    public static string FromBuckets(ReadOnlySpan<double> min, ReadOnlySpan<double> max, ReadOnlySpan<double> mean)
     {
         if (min.Length != max.Length || min.Length != mean.Length)
         {
@@ -46,6 +45,7 @@ public static class Sparkline
                 high = Math.Max(high, max[i]);
             }
         }
+        double outlier = 2 * MedianSpread(min, max);
         var chars = new char[min.Length];
         for (int i = 0; i < chars.Length; i++)
         {
@@ -60,5 +60,25 @@ public static class Sparkline
             chars[i] = Levels[Math.Clamp(level, 0, Levels.Length - 1)];
         }
         return new string(chars);
+    }
+
+    /// <summary>The median of the buckets' spreads (largest minus smallest; buckets without a value left out), or 0.</summary>
+    private static double MedianSpread(ReadOnlySpan<double> min, ReadOnlySpan<double> max)
+    {
+        var spreads = new List<double>(min.Length);
+        for (int i = 0; i < min.Length; i++)
+        {
+            if (!double.IsNaN(min[i]))
+            {
+                spreads.Add(max[i] - min[i]);
+            }
+        }
+        if (spreads.Count == 0)
+        {
+            return 0;
+        }
+        spreads.Sort();
+        int middle = spreads.Count / 2;
+        return spreads.Count % 2 == 1 ? spreads[middle] : (spreads[middle - 1] + spreads[middle]) / 2;
     }
 }

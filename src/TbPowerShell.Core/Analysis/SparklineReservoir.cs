@@ -11,9 +11,6 @@ public sealed class SparklineReservoir
     /// <summary>The largest number of buckets (and characters of the sparkline).</summary>
     public const int Capacity = 16;
 
-    /// <summary>How many standard deviations of the series an extreme lies from its bucket's mean to be drawn instead of the mean.</summary>
-    public const double OutlierDeviations = 3;
-
     private readonly double[] _min = new double[Capacity];
     private readonly double[] _max = new double[Capacity];
     private readonly double[] _sum = new double[Capacity];
@@ -24,28 +21,12 @@ public sealed class SparklineReservoir
     // The open bucket lives in fields: a scan feeds every scalar through Add.
     private double _lastMin = double.PositiveInfinity, _lastMax = double.NegativeInfinity, _lastSum;
     private long _lastFinite;
-    private double _totalSum, _totalSquares;
-    private long _totalFinite;
 
     /// <summary>How many values were added.</summary>
     public long Count => _buckets == 0 ? 0 : (_buckets - 1) * _perBucket + _inLast;
 
     /// <summary>How many buckets hold values (at most <see cref="Capacity"/>; more than half of it once more values than buckets arrived).</summary>
     public int Buckets => _buckets;
-
-    /// <summary>The standard deviation of the finite values added (population), or 0 when there is none.</summary>
-    public double StandardDeviation
-    {
-        get
-        {
-            if (_totalFinite == 0)
-            {
-                return 0;
-            }
-            double mean = _totalSum / _totalFinite;
-            return Math.Sqrt(Math.Max(0, _totalSquares / _totalFinite - mean * mean));
-        }
-    }
 
     /// <summary>Adds the next value; non-finite values take their place but count in no bucket's figures.</summary>
     public void Add(double value)
@@ -59,7 +40,6 @@ public sealed class SparklineReservoir
         {
             _lastSum += value;
             _lastFinite++;
-            _totalSquares += value * value;
             if (value < _lastMin)
             {
                 _lastMin = value;
@@ -94,7 +74,7 @@ public sealed class SparklineReservoir
             max[i] = MaxOf(i);
             mean[i] = MeanOf(i);
         }
-        return Sparkline.FromBuckets(min, max, mean, OutlierDeviations * StandardDeviation);
+        return Sparkline.FromBuckets(min, max, mean);
     }
 
     private void OpenBucket()
@@ -106,8 +86,6 @@ public sealed class SparklineReservoir
             _max[last] = OrNaN(_lastMax);
             _sum[last] = _lastSum;
             _finite[last] = _lastFinite;
-            _totalSum += _lastSum;
-            _totalFinite += _lastFinite;
         }
         if (_buckets == Capacity)
         {
