@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TbPowerShell.Core.Analysis;
 
 /// <summary>
@@ -29,6 +31,7 @@ public sealed class SparklineReservoir
     public int Buckets => _buckets;
 
     /// <summary>Adds the next value; non-finite values take their place but count in no bucket's figures.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // once per scalar of a scan; the rare part is OpenBucket
     public void Add(double value)
     {
         if (_inLast == _perBucket)
@@ -77,6 +80,7 @@ public sealed class SparklineReservoir
         return Sparkline.FromBuckets(min, max, mean);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void OpenBucket()
     {
         if (_buckets > 0)

@@ -8,10 +8,11 @@ public sealed class TagSummary
 {
     private ConstantSeries _scalarValues;
     private bool _hasScalars;
-    private SparklineReservoir? _sparkline;
+    private readonly SparklineReservoir? _sparkline;
 
     internal TagSummary(string tag, EventKinds kind, string plugin)
     {
+        _sparkline = kind == EventKinds.Scalar ? new SparklineReservoir() : null;
         Tag = tag;
         Kind = kind;
         Plugin = plugin;
@@ -78,7 +79,7 @@ public sealed class TagSummary
     {
         _scalarValues.Add(value);
         _hasScalars = true;
-        (_sparkline ??= new SparklineReservoir()).Add(value);
+        _sparkline?.Add(value);
         Add(step, wallTime);
         LastValue = value;
         if (!double.IsNaN(value))
