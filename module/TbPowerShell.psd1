@@ -27,6 +27,7 @@
         'Get-TbEvent'
         'Get-TbRun'
         'Get-TbTag'
+        'Show-TbChart'
         'Save-TbMedia'
         'Test-TbEventFile'
         'Repair-TbEventFile'

@@ -158,4 +158,13 @@ public static class ErrorIds
 
     /// <summary>The file to write (a report) exists already and -NoClobber was given.</summary>
     public const string FileExists = "FileExists";
+
+    /// <summary>Show-TbChart was called without -Tag: a chart needs the series to draw.</summary>
+    public const string TagRequired = "TagRequired";
+
+    /// <summary>A -Tag pattern of Show-TbChart matched no scalar series in the runs read.</summary>
+    public const string TagNotFound = "TagNotFound";
+
+    /// <summary>The -Width or -Height of a chart leaves no room for its plot.</summary>
+    public const string ChartTooSmall = "ChartTooSmall";
 }

@@ -82,12 +82,13 @@ Describe 'Cmdlet class <Name>' -ForEach $cmdletCases {
         (Get-Verb).Verb | Should -Contain $attribute.VerbName
     }
 
-    It 'declares an [OutputType] naming public sealed types (of the module, or FileInfo for cmdlets that write files)' {
+    It 'declares an [OutputType] naming public sealed types (of the module, FileInfo for cmdlets that write files, String for Show- cmdlets that draw text)' {
         $output = @($Type.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $true))
         $output.Count | Should -BeGreaterThan 0
         foreach ($t in $output.Type) {
             $t.Type | Should -Not -BeNullOrEmpty
-            if ($t.Type -ne [System.IO.FileInfo]) {
+            $drawsText = $t.Type -eq [string] -and $attribute.VerbName -eq 'Show'
+            if ($t.Type -ne [System.IO.FileInfo] -and -not $drawsText) {
                 $t.Type.Assembly.GetName().Name | Should -BeLikeExactly 'TbPowerShell*'
             }
             $t.Type.IsPublic | Should -BeTrue

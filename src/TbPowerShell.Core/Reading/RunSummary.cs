@@ -8,9 +8,11 @@ public sealed class TagSummary
 {
     private ConstantSeries _scalarValues;
     private bool _hasScalars;
+    private readonly SparklineReservoir? _sparkline;
 
     internal TagSummary(string tag, EventKinds kind, string plugin)
     {
+        _sparkline = kind == EventKinds.Scalar ? new SparklineReservoir() : null;
         Tag = tag;
         Kind = kind;
         Plugin = plugin;
@@ -56,6 +58,12 @@ public sealed class TagSummary
     /// </summary>
     public bool IsConstant => _hasScalars && _scalarValues.IsConstant;
 
+    /// <summary>
+    /// For scalars, the series as a sparkline (<see cref="Analysis.Sparkline"/>: up to 16 block characters, spikes
+    /// kept); empty for other kinds. Kept in a fixed-size reservoir during the scan, so it costs no second pass.
+    /// </summary>
+    public string Sparkline => _sparkline?.ToString() ?? "";
+
     internal void Add(long step, double wallTime)
     {
         if (Count++ == 0)
@@ -71,6 +79,7 @@ public sealed class TagSummary
     {
         _scalarValues.Add(value);
         _hasScalars = true;
+        _sparkline?.Add(value);
         Add(step, wallTime);
         LastValue = value;
         if (!double.IsNaN(value))

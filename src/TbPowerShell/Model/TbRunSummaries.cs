@@ -25,6 +25,7 @@ public sealed class TbTagSummary
         LastValue = tag.LastValue;
         Min = tag.Min;
         Max = tag.Max;
+        Sparkline = tag.Sparkline;
         Path = path;
     }
 
@@ -63,6 +64,9 @@ public sealed class TbTagSummary
 
     /// <summary>For scalars, the largest value (NaN ignored); otherwise null.</summary>
     public double? Max { get; }
+
+    /// <summary>For scalars, the series drawn in up to 16 block characters (▁ to █, spikes kept); empty for other types.</summary>
+    public string Sparkline { get; }
 
     /// <summary>The run's directory.</summary>
     [Hidden]

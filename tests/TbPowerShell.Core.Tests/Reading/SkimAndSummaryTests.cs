@@ -174,6 +174,30 @@ public sealed class SkimAndSummaryTests : IDisposable
     };
 
     [Fact]
+    public void ScalarSummariesCarryASparklineOfTheWholeSeriesAndOthersNone()
+    {
+        string dir = _dir.Sub("sparkline");
+        using (var writer = new TbWriter(dir))
+        {
+            for (int step = 0; step < 1000; step++)
+            {
+                writer.AddScalar("spiky", step == 500 ? 10 : 0, step);
+                writer.AddScalar("rising", step / 125, step);
+            }
+            writer.AddValue(SummaryValues.Text("notes", "hello"), 0);
+        }
+        var summary = new RunSummaryScanner(LogDirectory.FindRuns(dir)).Scan()
+            .Single(i => i.Kind == ReadItemKind.Summary).Summary!;
+        var sparklines = summary.Tags.ToDictionary(t => t.Tag, t => t.Sparkline);
+
+        Assert.Equal("▁▁▁▁▁▁▁█▁▁▁▁▁▁▁▁", sparklines["spiky"]);
+        // A staircase: most buckets hold one level (spread 0), so a bucket where the next level begins
+        // shows that level, as a spike would be shown.
+        Assert.Equal("▁▂▂▃▃▄▄▅▅▆▆▇▇███", sparklines["rising"]);
+        Assert.Equal("", sparklines["notes/text_summary"]);
+    }
+
+    [Fact]
     public void SummariesSayWhichScalarSeriesAreConstantAsTheDashboardCompares()
     {
         string dir = _dir.Sub("constancy");
