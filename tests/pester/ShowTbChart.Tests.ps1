@@ -52,6 +52,14 @@ Describe 'Show-TbChart' {
         )
     }
 
+    It 'takes the log directory as -LogDir too, as the issue names it (an alias of -Path, also on Get-TbEvent, Get-TbRun, Get-TbTag)' {
+        $byName = @(Show-TbChart -LogDir $logDir -Tag z -Width 16 -Height 4)
+        $byName | Should -Be @(Show-TbChart $logDir -Tag z -Width 16 -Height 4)
+        @(Get-TbEvent -LogDir $logDir -Tag z).Count | Should -Be @(Get-TbEvent $logDir -Tag z).Count
+        (Get-TbRun -LogDir $logDir).Name | Should -Be (Get-TbRun $logDir).Name
+        (Get-TbTag -LogDir $logDir).Tag | Should -Be (Get-TbTag $logDir).Tag
+    }
+
     It 'draws several runs with a marker each in ASCII' {
         $lines = @(Show-TbChart $crossing -Tag loss -Width 16 -Height 4 -Ascii)
 

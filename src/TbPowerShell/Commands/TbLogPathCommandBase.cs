@@ -25,8 +25,12 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.</summary>
+    /// <summary>
+    /// Event files or directories (searched recursively for runs); wildcards allowed. Default: the current directory.
+    /// Alias -LogDir, the name Show-TbBoard, Export-TbReport and the writing cmdlets use.
+    /// </summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [Alias("LogDir")]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[]? Path { get; set; }
