@@ -157,7 +157,8 @@ internal static class BoardApi
     }
 
     /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>
-    public static void Values(Utf8JsonWriter w, BoardStore store, BoardRun run, BoardTag tag, Func<BoardRun, BoardTag, int, ValueRecord, string> media)
+    public static void Values(Utf8JsonWriter w, BoardStore store, BoardRun run, BoardTag tag, Func<BoardRun, BoardTag, int, ValueRecord, string> media,
+        Func<ValueRecord, bool>? keep = null, Func<ValueRecord, ValueRecord>? map = null)
     {
         store.Load(run);
         w.WriteStartArray();
@@ -168,6 +169,14 @@ internal static class BoardApi
                 for (var index = 0; index < list.Count; index++)
                 {
                     var value = list[index];
+                    if (keep is not null && !keep(value))
+                    {
+                        continue;
+                    }
+                    if (map is not null)
+                    {
+                        value = map(value);
+                    }
                     w.WriteStartObject();
                     w.WriteNumber("step", value.Step);
                     WriteDouble(w, "wall", value.WallTime);

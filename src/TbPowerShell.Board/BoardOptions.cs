@@ -25,6 +25,20 @@ public sealed class ReportOptions
     /// <summary>Only these runs (exact names); null for all.</summary>
     public IReadOnlyList<string>? Runs { get; init; }
 
+    /// <summary>
+    /// For each run's image and audio tags, at most this many steps (evenly spaced, the first and the last
+    /// always among them, every sample of a kept step), so a report of a long run stays small; 0 keeps every step.
+    /// TensorBoard itself keeps 10 images per tag by default.
+    /// </summary>
+    public int MaxMediaSteps { get; init; } = 10;
+
+    /// <summary>
+    /// Histograms with more buckets are merged into at most this many (runs of neighbouring buckets summed, counts
+    /// and range kept exactly); 0 keeps every bucket. 30 is the resolution TensorFlow 2's <c>tf.summary.histogram</c>
+    /// logs at; PyTorch writes several hundred mostly empty buckets per histogram.
+    /// </summary>
+    public int MaxHistogramBuckets { get; init; } = 30;
+
     /// <summary>The report's title.</summary>
     public string Title { get; init; } = "TbPowerShell report";
 }

@@ -61,16 +61,103 @@ public static partial class BoardReport
             {
                 foreach (var run in runs)
                 {
-                    bool has;
-                    lock (run.Gate) has = run.Values.ContainsKey(tag.Id);
-                    if (!has) continue;
+                    HashSet<long>? kept = null;
+                    lock (run.Gate)
+                    {
+                        if (!run.Values.TryGetValue(tag.Id, out var list)) continue;
+                        if (kind is EventKinds.Image or EventKinds.Audio && options.MaxMediaSteps > 0)
+                        {
+                            kept = SpreadSteps(list.Select(v => v.Step), options.MaxMediaSteps);
+                        }
+                    }
                     w.WritePropertyName(run.Id + ":" + tag.Id);
-                    BoardApi.Values(w, store, run, tag, (_, _, _, value) => DataUrl(value));
+                    BoardApi.Values(w, store, run, tag, (_, _, _, value) => DataUrl(value), kept is null ? null : v => kept.Contains(v.Step),
+                        v => v is HistogramRecord h && options.MaxHistogramBuckets > 0 ? Rebin(h, options.MaxHistogramBuckets) : v);
                 }
             }
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>At most <paramref name="count"/> of the distinct steps, evenly spaced over them, the first and the last included.</summary>
+    internal static HashSet<long> SpreadSteps(IEnumerable<long> steps, int count)
+    {
+        var distinct = steps.Distinct().Order().ToArray();
+        if (distinct.Length <= count)
+        {
+            return distinct.ToHashSet();
+        }
+        var kept = new HashSet<long>();
+        for (int i = 0; i < count; i++)
+        {
+            kept.Add(distinct[count == 1 ? distinct.Length - 1 : (int)Math.Round(i * (distinct.Length - 1) / (double)(count - 1))]);
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// <paramref name="histogram"/> drawn again on at most <paramref name="max"/> buckets of equal width over the same
+    /// range, each source bucket's count split between the new buckets it overlaps in proportion to the overlap (as
+    /// TensorBoard's histogram views re-bin before drawing): the total count and the range stay exact, and the shape
+    /// keeps its proportions where PyTorch's buckets grow wider away from zero. With an infinite edge, neighbouring
+    /// buckets are summed instead.
+    /// </summary>
+    internal static HistogramRecord Rebin(HistogramRecord histogram, int max)
+    {
+        var buckets = histogram.Buckets;
+        if (buckets.Length <= max)
+        {
+            return histogram;
+        }
+        double left = buckets[0].Left, right = buckets[^1].Right;
+        var merged = new HistogramBucket[max];
+        if (!double.IsFinite(left) || !double.IsFinite(right) || !(right > left) || !double.IsFinite(right - left))
+        {
+            for (int i = 0; i < max; i++)
+            {
+                int from = (int)((long)i * buckets.Length / max);
+                int to = (int)((long)(i + 1) * buckets.Length / max);
+                double sum = 0;
+                for (int j = from; j < to; j++)
+                {
+                    sum += buckets[j].Count;
+                }
+                merged[i] = new HistogramBucket(buckets[from].Left, buckets[to - 1].Right, sum);
+            }
+            return histogram with { Buckets = merged };
+        }
+        double width = (right - left) / max;
+        var counts = new double[max];
+        foreach (var bucket in buckets)
+        {
+            if (bucket.Count == 0)
+            {
+                continue;
+            }
+            double span = bucket.Right - bucket.Left;
+            int first = Math.Clamp((int)((bucket.Left - left) / width), 0, max - 1);
+            int last = Math.Clamp((int)((bucket.Right - left) / width), 0, max - 1);
+            if (first == last || !(span > 0))
+            {
+                counts[first] += bucket.Count;
+                continue;
+            }
+            for (int k = first; k <= last; k++)
+            {
+                double lo = Math.Max(bucket.Left, left + k * width);
+                double hi = Math.Min(bucket.Right, k == max - 1 ? right : left + (k + 1) * width);
+                if (hi > lo)
+                {
+                    counts[k] += bucket.Count * (hi - lo) / span;
+                }
+            }
+        }
+        for (int i = 0; i < max; i++)
+        {
+            merged[i] = new HistogramBucket(left + i * width, i == max - 1 ? right : left + (i + 1) * width, counts[i]);
+        }
+        return histogram with { Buckets = merged };
     }
 
     private static string DataUrl(ValueRecord value) => value switch

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Writing;
 
@@ -63,5 +64,75 @@ public sealed class BoardReportTests : IDisposable
         Assert.Equal("b", run.GetProperty("name").GetString());
         var series = Assert.Single(doc.RootElement.GetProperty("scalars").GetProperty(tag.GetProperty("id").GetInt32().ToString()).GetProperty("series").EnumerateArray());
         Assert.Equal(3, series.GetProperty("value")[0].GetDouble());
+    }
+
+    [Theory]
+    [InlineData(10, new long[] { 0, 10, 22, 32, 44, 54, 66, 76, 88, 98 })]
+    [InlineData(3, new long[] { 0, 48, 98 })]
+    [InlineData(1, new long[] { 98 })]
+    [InlineData(0, null)]
+    public void ALongRunsImagesAreCutToEvenlySpacedStepsWithTheFirstAndTheLastAndScalarsStayWhole(int max, long[]? expected)
+    {
+        var png = TbPowerShell.Core.Imaging.PngCodec.Encode(new TbPowerShell.Core.Imaging.ImagePixels(2, 2, 1, [0, 64, 128, 255]));
+        using (var w = new TbWriter(_dir.Sub("a")))
+        {
+            for (var step = 0; step < 50; step++)
+            {
+                w.AddValue(SummaryValues.Image("pic", png, 2, 2, 1), step * 2);
+                w.AddScalar("loss", step, step * 2);
+            }
+        }
+        var html = Write(new ReportOptions { Title = "t", MaxMediaSteps = max });
+        var json = Regex.Match(html, "id=\"tb-report\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        using var doc = JsonDocument.Parse(json);
+        var images = doc.RootElement.GetProperty("images").EnumerateObject().Single().Value;
+        var steps = images.EnumerateArray().Select(i => i.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(expected ?? Enumerable.Range(0, 50).Select(i => (long)i * 2).ToArray(), steps);
+        Assert.All(images.EnumerateArray(), i => Assert.StartsWith("data:image/png;base64,", i.GetProperty("media").GetString()));
+        var loss = doc.RootElement.GetProperty("scalars").EnumerateObject().Single().Value.GetProperty("series")[0];
+        Assert.Equal(50, loss.GetProperty("value").GetArrayLength());
+    }
+
+    [Fact]
+    public void HistogramsWithManyBucketsAreDrawnAgainOnEqualBucketsKeepingCountsAndRange()
+    {
+        // Buckets growing wider away from zero, as PyTorch's: 1 in [0,1), 3 in [1,3), 6 in [3,9); 3 equal buckets of width 3.
+        var buckets = new[] { new HistogramBucket(0, 1, 1), new HistogramBucket(1, 3, 3), new HistogramBucket(3, 9, 6), new HistogramBucket(9, 9, 0) };
+        var histogram = new HistogramRecord("h", 3, 1.5, 0, 9, 10, 10, 20, buckets);
+        var merged = BoardReport.Rebin(histogram, 3);
+        Assert.Equal([(0.0, 3.0), (3.0, 6.0), (6.0, 9.0)], merged.Buckets.Select(b => (b.Left, b.Right)));
+        // [0,3): 1 + 3; [3,6): half of 6; [6,9): the other half.
+        Assert.Equal([4.0, 3.0, 3.0], merged.Buckets.Select(b => b.Count));
+        Assert.Same(histogram, BoardReport.Rebin(histogram, 4));
+
+        var many = Enumerable.Range(0, 550).Select(i => new HistogramBucket(i * 0.5, (i + 1) * 0.5, i % 7)).ToArray();
+        var wide = BoardReport.Rebin(new HistogramRecord("h", 3, 1.5, 0, 275, many.Sum(b => b.Count), 10, 20, many), 30);
+        Assert.Equal(30, wide.Buckets.Length);
+        Assert.Equal(many.Sum(b => b.Count), wide.Buckets.Sum(b => b.Count), 6);
+        Assert.Equal(0, wide.Buckets[0].Left);
+        Assert.Equal(275, wide.Buckets[^1].Right);
+        Assert.All(wide.Buckets.Zip(wide.Buckets.Skip(1)), p => Assert.Equal(p.First.Right, p.Second.Left, 9));
+
+        // An infinite edge: neighbours summed instead, the total still exact.
+        var open = many.Select((b, i) => i == 0 ? b with { Left = double.NegativeInfinity } : b).ToArray();
+        var summed = BoardReport.Rebin(new HistogramRecord("h", 3, 1.5, 0, 275, 0, 0, 0, open), 30);
+        Assert.Equal(many.Sum(b => b.Count), summed.Buckets.Sum(b => b.Count));
+
+        using (var w = new TbWriter(_dir.Sub("a")))
+        {
+            var values = Enumerable.Range(0, 5000).Select(i => Math.Sin(i) * i).ToArray();
+            w.AddValue(SummaryValues.Histogram("weights", HistogramBuilder.Build(values)), 0);
+        }
+        foreach (var (max, atMost) in new[] { (30, 30), (0, int.MaxValue) })
+        {
+            var html = Write(new ReportOptions { Title = "t", MaxHistogramBuckets = max });
+            var json = Regex.Match(html, "id=\"tb-report\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+            using var doc = JsonDocument.Parse(json);
+            var h = doc.RootElement.GetProperty("histograms").EnumerateObject().Single().Value[0];
+            int count = h.GetProperty("buckets").GetArrayLength();
+            Assert.InRange(count, 2, atMost);
+            Assert.Equal(5000, h.GetProperty("buckets").EnumerateArray().Sum(b => b[2].GetDouble()), 6);
+            if (max == 0) Assert.True(count > 30, $"{count} buckets");
+        }
     }
 }

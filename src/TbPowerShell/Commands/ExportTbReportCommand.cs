@@ -37,6 +37,16 @@ public sealed class ExportTbReportCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Title { get; set; }
 
+    /// <summary>At most this many steps of each run's image and audio tags, evenly spaced (first and last kept); 0 for every step.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxMediaSteps { get; set; } = 10;
+
+    /// <summary>Histograms with more buckets are merged into at most this many; 0 keeps every bucket.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxHistogramBuckets { get; set; } = 30;
+
     /// <summary>Overwrite a read-only file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -75,7 +85,7 @@ public sealed class ExportTbReportCommand : PSCmdlet
         }
 
         var source = new BoardOptions { LogDirs = dirs };
-        var options = new ReportOptions { Tags = Tag, Runs = Run, Title = Title ?? DefaultTitle(dirs) };
+        var options = new ReportOptions { Tags = Tag, Runs = Run, Title = Title ?? DefaultTitle(dirs), MaxMediaSteps = MaxMediaSteps, MaxHistogramBuckets = MaxHistogramBuckets };
         // Written beside the target and moved over it, so a failed export leaves no half file.
         string? folder = System.IO.Path.GetDirectoryName(path);
         string temp = System.IO.Path.Combine(string.IsNullOrEmpty(folder) ? "." : folder, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
