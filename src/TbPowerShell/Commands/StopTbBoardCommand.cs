@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell.Commands;
 
@@ -47,16 +48,8 @@ public sealed class StopTbBoardCommand : PSCmdlet
                 }
                 break;
             case IdSet:
-                var running = TbBoard.Running;
-                foreach (int id in Id)
+                foreach (var board in RunningBoards.ById(this, Id))
                 {
-                    var board = running.FirstOrDefault(b => b.Id == id);
-                    if (board is null)
-                    {
-                        WriteError(new ErrorRecord(new ArgumentException($"No running board has the id {id}."),
-                            ErrorIds.BoardNotFound, ErrorCategory.ObjectNotFound, id));
-                        continue;
-                    }
                     Stop(board);
                 }
                 break;
