@@ -25,6 +25,12 @@ public sealed class ReportOptions
     /// <summary>Only these runs (exact names); null for all.</summary>
     public IReadOnlyList<string>? Runs { get; init; }
 
+    /// <summary>Only tags this test is true for (Export-TbReport's wildcard patterns); null for all. Applies with <see cref="Tags"/>.</summary>
+    public Func<string, bool>? TagFilter { get; init; }
+
+    /// <summary>Only runs this test is true for; null for all. Applies with <see cref="Runs"/>.</summary>
+    public Func<string, bool>? RunFilter { get; init; }
+
     /// <summary>
     /// For each run's image and audio tags, at most this many steps (evenly spaced, the first and the last
     /// always among them, every sample of a kept step), so a report of a long run stays small; 0 keeps every step.

@@ -29,9 +29,9 @@ public static partial class BoardReport
         store.LoadAll();
         var runNames = options.Runs is null ? null : new HashSet<string>(options.Runs, StringComparer.Ordinal);
         var tagNames = options.Tags is null ? null : new HashSet<string>(options.Tags, StringComparer.Ordinal);
-        var runs = store.Runs().Where(r => runNames is null || runNames.Contains(r.Name)).ToList();
+        var runs = store.Runs().Where(r => (runNames is null || runNames.Contains(r.Name)) && (options.RunFilter is null || options.RunFilter(r.Name))).ToList();
         var runIds = runs.Select(r => r.Id).ToHashSet();
-        var tags = store.Tags().Where(t => tagNames is null || tagNames.Contains(t.Name)).ToList();
+        var tags = store.Tags().Where(t => (tagNames is null || tagNames.Contains(t.Name)) && (options.TagFilter is null || options.TagFilter(t.Name))).ToList();
         w.WriteStartObject();
         w.WritePropertyName("info");
         BoardApi.Info(w, store, DateTimeOffset.Now, options.Title);

@@ -377,6 +377,21 @@ Describe 'Export-TbReport' {
         $html | Should -Not -Match 'multi_cos'
     }
 
+    It 'matches -Run and -Tag as Get-TbEvent does: wildcards, letter case ignored' {
+        $path = Join-Path $TestDrive 'wild.html'
+        Export-TbReport $ScalarsMulti -Path $path -Run 'MULTI_S*'
+        $html = Get-Content -LiteralPath $path -Raw
+        $html | Should -Match 'multi_sin'
+        $html | Should -Not -Match 'multi_cos'
+        $runs = @(Get-TbRun $ScalarsMulti -Run 'MULTI_S*').Run
+        $runs | Should -Contain 'multi_sin'
+        $tags = @(Get-TbTag $ScalarsMulti).Tag | Sort-Object -Unique
+        $first = $tags[0]
+        Export-TbReport $ScalarsMulti -Path $path -Tag ($first.ToUpperInvariant().Substring(0, [Math]::Min(3, $first.Length)) + '*') -Force
+        $data = [regex]::Match((Get-Content -LiteralPath $path -Raw), 'id="tb-report">(.*?)</script>', 'Singleline').Groups[1].Value | ConvertFrom-Json
+        @($data.tags.name) | Should -Be @($tags | Where-Object { $_ -like ($first.Substring(0, [Math]::Min(3, $first.Length)) + '*') })
+    }
+
     It 'overwrites by default; -NoClobber refuses with FileExists and leaves the file' {
         $path = Join-Path $TestDrive 'clobber.html'
         Set-Content -LiteralPath $path -Value 'old'

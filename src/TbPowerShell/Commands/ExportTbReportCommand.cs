@@ -22,14 +22,16 @@ public sealed class ExportTbReportCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>Only these tags. Default: every tag.</summary>
+    /// <summary>Only tags matching one of these wildcard patterns (letter case ignored). Default: every tag.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Tag { get; set; }
 
-    /// <summary>Only these runs. Default: every run.</summary>
+    /// <summary>Only runs matching one of these wildcard patterns (letter case ignored). Default: every run.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Run { get; set; }
 
     /// <summary>The report's title (the page's title and heading).</summary>
@@ -85,7 +87,7 @@ public sealed class ExportTbReportCommand : PSCmdlet
         }
 
         var source = new BoardOptions { LogDirs = dirs };
-        var options = new ReportOptions { Tags = Tag, Runs = Run, Title = Title ?? DefaultTitle(dirs), MaxMediaSteps = MaxMediaSteps, MaxHistogramBuckets = MaxHistogramBuckets };
+        var options = new ReportOptions { TagFilter = Tag is null ? null : NamePatterns.Matcher(Tag), RunFilter = Run is null ? null : NamePatterns.Matcher(Run), Title = Title ?? DefaultTitle(dirs), MaxMediaSteps = MaxMediaSteps, MaxHistogramBuckets = MaxHistogramBuckets };
         // Written beside the target and moved over it, so a failed export leaves no half file.
         string? folder = System.IO.Path.GetDirectoryName(path);
         string temp = System.IO.Path.Combine(string.IsNullOrEmpty(folder) ? "." : folder, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");

@@ -73,30 +73,11 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        Func<string, bool>? tag = null;
-        Func<string, bool>? run = null;
-        if (Tag is not null)
-        {
-            var patterns = Patterns(Tag);
-            // Readers on other threads ask it (once per tag and file): one caller at a time.
-            tag = name =>
-            {
-                lock (patterns)
-                {
-                    return patterns.Any(p => p.IsMatch(name));
-                }
-            };
-        }
-        if (Run is not null)
-        {
-            var patterns = Patterns(Run);
-            run = name => patterns.Any(p => p.IsMatch(name));
-        }
+        var tag = Tag is null ? null : NamePatterns.Matcher(Tag);
+        var run = Run is null ? null : NamePatterns.Matcher(Run);
         NameFilter = new ReadFilter { Tag = tag, Run = run };
     }
 
-    private static WildcardPattern[] Patterns(string[] names) =>
-        names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();
