@@ -179,6 +179,13 @@ public sealed class BoardPageTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await PageSupport.WaitForAttributeAsync(page, "card-live/loss", "data-point-count", "15", timeoutMs: 5_000);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        // A falling series of fewer than 20 points is drawn the right way up, its whole range in view.
+        string yRange = await page.GetByTestId("card-live/loss").GetAttributeAsync("data-y-range") ?? "";
+        var bounds = yRange.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(bounds[0] < bounds[1], $"y range {yRange}");
+        // (The smoothed line sets it: it runs from near 1 down to under 0.1.)
+        Assert.InRange(bounds[0], double.NegativeInfinity, 0.1);
+        Assert.InRange(bounds[1], 0.9, double.PositiveInfinity);
         await PageSupport.ScreenshotAsync(page, nameof(PointsWrittenAfterThePageOpenedAppearWithinFiveSeconds));
     }
 

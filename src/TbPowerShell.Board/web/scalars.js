@@ -309,7 +309,7 @@ export class ScalarCard {
         lo = qlo - min <= span * 0.25 ? min : qlo;
         hi = max - qhi <= span * 0.25 ? max : qhi;
       } else if (vals.length) {
-        lo = vals[0]; hi = vals[vals.length - 1];
+        lo = Math.min(...vals); hi = Math.max(...vals);
       }
     }
     if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return log ? [0.1, 10] : [0, 1];
@@ -378,7 +378,9 @@ export class ScalarCard {
 
   draw() {
     const { data, opts, bands } = this.chartData();
-    const signature = JSON.stringify([opts.map(o => o.label + o.stroke), state.xAxis, state.logY, state.outliers, bands.length,
+    // A line of one point has no segment to draw: it is shown as a dot.
+    const lone = o => !!(o.line && o.line.x.length === 1);
+    const signature = JSON.stringify([opts.map(o => o.label + o.stroke + lone(o)), state.xAxis, state.logY, state.outliers, bands.length,
       this.el.classList.contains('wide')]);
     if (this.plot && signature === this.signature) {
       this.plot.setData(data, !this.zoom);
@@ -413,7 +415,7 @@ export class ScalarCard {
         y: { distr: state.logY ? 3 : 1, log: 10, range: (u, dmin, dmax) => card.yRange(u, dmin, dmax) },
       },
       axes: [xAxisOpts, { ...axisStyle, size: 52, values: yValues }],
-      series: [{}, ...opts.map(o => ({ label: o.label, stroke: o.stroke, width: o.width, points: { show: false }, spanGaps: false }))],
+      series: [{}, ...opts.map(o => ({ label: o.label, stroke: o.stroke, width: o.width, points: { show: lone(o), size: 6, fill: o.stroke, stroke: o.stroke }, spanGaps: false }))],
       bands,
       cursor: {
         points: { show: false },
@@ -430,6 +432,8 @@ export class ScalarCard {
           card.zoomTo(min, max);
         }],
         setCursor: [u => card.showTooltip(u)],
+        // The y range drawn, for tests: "min,max".
+        setScale: [(u, key) => { if (key === 'y') card.el.dataset.yRange = `${u.scales.y.min},${u.scales.y.max}`; }],
       },
     }, data, this.chartEl);
     this.plotOpts = opts;
