@@ -42,6 +42,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
 
     /// <summary>The step; the writer's global step when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [StepTransformation]
     public long? Step { get; set; }
 
     /// <summary>The wall time: a date, an ISO 8601 string or Unix seconds; now when omitted.</summary>

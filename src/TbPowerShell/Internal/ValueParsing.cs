@@ -65,6 +65,71 @@ internal static class ValueParsing
     }
 
     public static object? Unwrap(object? input) => input is PSObject pso ? pso.BaseObject : input;
+
+    /// <summary>
+    /// A step: a whole number in the range of <see cref="long"/>. Integers, integral doubles and decimals, and strings
+    /// of such numbers (invariant culture) are steps; a fractional value (1.5) is not (PowerShell would round it to 2).
+    /// </summary>
+    public static bool TryGetStep(object? input, out long step)
+    {
+        step = 0;
+        switch (Unwrap(input))
+        {
+            case long l: step = l; return true;
+            case int i: step = i; return true;
+            case short s: step = s; return true;
+            case byte b: step = b; return true;
+            case sbyte sb: step = sb; return true;
+            case ushort us: step = us; return true;
+            case uint ui: step = ui; return true;
+            case ulong ul when ul <= long.MaxValue: step = (long)ul; return true;
+            case decimal m when decimal.Truncate(m) == m && m >= long.MinValue && m <= long.MaxValue: step = (long)m; return true;
+            case string text:
+                text = text.Trim();
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out step))
+                {
+                    return true;
+                }
+                return TryParseDouble(text, out double parsed) && TryIntegral(parsed, out step);
+            case double d: return TryIntegral(d, out step);
+            case float f: return TryIntegral(f, out step);
+            default: return false;
+        }
+    }
+
+    // 2^63 is the first double past long.MaxValue; every double below it in magnitude converts exactly when integral.
+    private static bool TryIntegral(double d, out long step)
+    {
+        step = 0;
+        if (!double.IsFinite(d) || Math.Floor(d) != d || d < -9.2233720368547758E18 || d >= 9.2233720368547758E18)
+        {
+            return false;
+        }
+        step = (long)d;
+        return true;
+    }
+}
+
+/// <summary>
+/// Binds a step: whole numbers only (see <see cref="ValueParsing.TryGetStep"/>), so <c>-Step 1.5</c> is an error
+/// instead of PowerShell's rounding to 2.
+/// </summary>
+internal sealed class StepTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        object? input = ValueParsing.Unwrap(inputData);
+        if (input is null or string { Length: 0 })
+        {
+            return null;
+        }
+        if (ValueParsing.TryGetStep(input, out long step))
+        {
+            return step;
+        }
+        throw new ArgumentTransformationMetadataException(
+            $"'{input}' is not a step: a step is a whole number from {long.MinValue} to {long.MaxValue}.");
+    }
 }
 
 /// <summary>Binds dates, <see cref="TbTimestamp"/>s, Unix seconds and ISO 8601 strings (invariant culture) to a wall-time parameter.</summary>
