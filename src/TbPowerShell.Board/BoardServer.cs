@@ -14,7 +14,7 @@ public sealed class BoardServer : IDisposable
     private static readonly List<BoardServer> RunningBoards = [];
     private static int _exitHooked;
 
-    private readonly LoopbackHttpServer _http;
+    private readonly ListenerHttpServer _http;
     private readonly BoardRoutes _routes;
     private int _stopped;
 
@@ -25,7 +25,7 @@ public sealed class BoardServer : IDisposable
         StartTime = DateTimeOffset.Now;
         Store = new BoardStore(options, LogDirs);
         _routes = new BoardRoutes(Store, Token, StartTime);
-        _http = LoopbackHttpServer.Start(options.Port, WebAssets.ContentSecurityPolicy(), _routes.Handle);
+        _http = ListenerHttpServer.Start(options.Port, WebAssets.ContentSecurityPolicy(), _routes.Handle);
         Port = _http.Port;
         Url = new Uri($"http://127.0.0.1:{Port}/?token={Token}");
     }
@@ -53,7 +53,7 @@ public sealed class BoardServer : IDisposable
     /// <summary>True until <see cref="Stop"/>.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
 
-    /// <summary>The addresses listened on (127.0.0.1, and [::1] when it could bind).</summary>
+    /// <summary>The addresses listened on (the IPv4 loopback address).</summary>
     public IReadOnlyList<System.Net.IPEndPoint> EndPoints => _http.EndPoints;
 
     /// <summary>Every running board of this process.</summary>

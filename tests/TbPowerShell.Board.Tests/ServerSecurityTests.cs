@@ -39,11 +39,24 @@ public sealed class ServerSecurityTests : IDisposable
     [Theory]
     [InlineData("evil.example.com")]
     [InlineData("evil.example.com:{port}")]
+    [InlineData("localhost.evil.com:{port}")]
+    [InlineData("[::1]:{port}")]
+    public void AForeignHostNameIsRefusedByTheListener(string host)
+    {
+        // HttpListener answers a host that is none of its prefixes itself, before any code of ours runs.
+        var (status, head) = _board.Raw("/api/runs", host.Replace("{port}", _board.Server.Port.ToString()));
+        Assert.True(status is 400 or 404, $"status {status}");
+        Assert.DoesNotContain("application/json", head);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("127.0.0.1:1")]
-    [InlineData("localhost.evil.com:{port}")]
-    public void AForeignHostHeaderIsForbidden(string host)
+    [InlineData("localhost:80")]
+    [InlineData("LOCALHOST:1{port}")]
+    public void AHostWithAnotherPortIsForbidden(string host)
     {
+        // HttpListener ignores the Host header's port: the board checks it, and says so with its own headers.
         var (status, head) = _board.Raw("/api/runs", host.Replace("{port}", _board.Server.Port.ToString()));
         Assert.Equal(403, status);
         Assert.Contains("X-Content-Type-Options: nosniff", head);
@@ -51,8 +64,8 @@ public sealed class ServerSecurityTests : IDisposable
 
     [Theory]
     [InlineData("localhost:{port}")]
+    [InlineData("LocalHost:{port}")]
     [InlineData("127.0.0.1:{port}")]
-    [InlineData("[::1]:{port}")]
     public void TheBoardsOwnLoopbackNamesAreAccepted(string host) =>
         Assert.Equal(200, _board.Raw("/api/runs", host.Replace("{port}", _board.Server.Port.ToString())).Status);
 
@@ -139,6 +152,18 @@ public sealed class ServerSecurityTests : IDisposable
     {
         Assert.All(_board.Server.EndPoints, e => Assert.True(IPAddress.IsLoopback(e.Address), e.ToString()));
         Assert.Equal(new Uri($"http://127.0.0.1:{_board.Server.Port}/?token={_board.Server.Token}"), _board.Server.Url);
+        if (OperatingSystem.IsLinux())
+        {
+            // What the kernel says is listening on the board's port: 127.0.0.1 only, on no IPv6 address.
+            var port = _board.Server.Port.ToString("X4");
+            var listening = File.ReadLines("/proc/net/tcp").Skip(1)
+                .Concat(File.Exists("/proc/net/tcp6") ? File.ReadLines("/proc/net/tcp6").Skip(1) : [])
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f[3] == "0A" && f[1].EndsWith(":" + port, StringComparison.Ordinal))
+                .Select(f => f[1])
+                .ToList();
+            Assert.Equal(["0100007F:" + port], listening);
+        }
         var outside = NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == OperationalStatus.Up)
             .SelectMany(n => n.GetIPProperties().UnicastAddresses)
@@ -173,14 +198,16 @@ public sealed class ServerSecurityTests : IDisposable
     }
 
     [Theory]
-    [InlineData("POST /api/runs HTTP/1.1", "Content-Length: 2\r\n", 405)]
-    [InlineData("PUT /api/runs HTTP/1.1", "", 405)]
-    [InlineData("GET /api/runs HTTP/1.1", "Content-Length: 5\r\n", 400)]
-    [InlineData("GET /api/runs HTTP/1.1", "Transfer-Encoding: chunked\r\n", 400)]
-    [InlineData("GET /api/runs", "", 400)]
-    [InlineData("GET /api/runs SPDY/3", "", 400)]
-    [InlineData("HEAD /api/runs HTTP/1.1", "", 200)]
-    public void OnlyBodilessGetAndHeadAreServed(string requestLine, string extraHeaders, int expected)
+    [InlineData("POST /api/runs HTTP/1.1", "Content-Length: 2\r\n", 405, true)]
+    [InlineData("PUT /api/runs HTTP/1.1", "Content-Length: 0\r\n", 405, true)]
+    [InlineData("DELETE /api/runs HTTP/1.1", "", 405, true)]
+    [InlineData("GET /api/runs HTTP/1.1", "Content-Length: 5\r\n", 400, true)]
+    [InlineData("GET /api/runs HTTP/1.1", "Transfer-Encoding: chunked\r\n", 400, true)]
+    [InlineData("GET /api/runs", "", 400, false)]
+    [InlineData("GET /api/runs SPDY/3", "", 400, false)]
+    [InlineData("PUT /api/runs HTTP/1.1", "", 411, false)]
+    [InlineData("HEAD /api/runs HTTP/1.1", "", 200, true)]
+    public void OnlyBodilessGetAndHeadAreServed(string requestLine, string extraHeaders, int expected, bool answeredByTheBoard)
     {
         using var client = new TcpClient(AddressFamily.InterNetwork);
         client.Connect(IPAddress.Loopback, _board.Server.Port);
@@ -190,7 +217,9 @@ public sealed class ServerSecurityTests : IDisposable
         using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
         var text = reader.ReadToEnd();
         Assert.StartsWith($"HTTP/1.1 {expected} ", text);
-        Assert.Contains("X-Content-Type-Options: nosniff", text);
+        // Requests HttpListener cannot parse are refused by it, with its own bare headers and no data of ours.
+        if (answeredByTheBoard) Assert.Contains("X-Content-Type-Options: nosniff", text);
+        else Assert.DoesNotContain("application/json", text);
         if (requestLine.StartsWith("HEAD", StringComparison.Ordinal)) Assert.EndsWith("\r\n\r\n", text);
     }
 
@@ -214,7 +243,7 @@ public sealed class ServerSecurityTests : IDisposable
     }
 
     [Fact]
-    public async Task IdleConnectionsBeyondTheCapAreRefusedAndTheBoardRecovers()
+    public void ManyIdleConnectionsDoNotStopTheBoard()
     {
         var idle = new List<TcpClient>();
         try
@@ -225,44 +254,39 @@ public sealed class ServerSecurityTests : IDisposable
                 client.Connect(IPAddress.Loopback, _board.Server.Port);
                 idle.Add(client);
             }
-            var refused = false;
-            for (var attempt = 0; attempt < 50 && !refused; attempt++)
-            {
-                try
-                {
-                    _board.Raw("/api/runs");
-                }
-                catch (Exception e) when (e is IOException or SocketException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
-                {
-                    refused = true;
-                }
-                if (!refused) await Task.Delay(20);
-            }
-            Assert.True(refused, "a request past the connection cap was served");
+            Assert.Equal(200, _board.Raw("/api/runs").Status);
         }
         finally
         {
             foreach (var client in idle) client.Dispose();
         }
-        var served = false;
-        for (var attempt = 0; attempt < 100 && !served; attempt++)
-        {
-            try
-            {
-                served = _board.Raw("/api/runs").Status == 200;
-            }
-            catch (Exception e) when (e is IOException or SocketException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        Assert.True(served);
+        Assert.Equal(200, _board.Raw("/api/runs").Status);
     }
 
     [Fact]
-    public void APortInUseIsASocketError()
+    public void ASecondBoardOnTheSamePortInThisProcessIsASocketError()
     {
+        // HttpListeners of one process share their sockets: without the prefix check the second would start.
         var error = Assert.Throws<SocketException>(() => BoardServer.Start(new BoardOptions { LogDirs = [_dir.Path], Port = _board.Server.Port }));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+        Assert.Equal(200, _board.Raw("/api/runs").Status);
     }
+
+    [Fact]
+    public void APortInUseByAnotherSocketIsASocketError()
+    {
+        var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        try
+        {
+            var port = ((IPEndPoint)other.LocalEndpoint).Port;
+            var error = Assert.Throws<SocketException>(() => BoardServer.Start(new BoardOptions { LogDirs = [_dir.Path], Port = port }));
+            Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+        }
+        finally
+        {
+            other.Stop();
+        }
+    }
+
 }
