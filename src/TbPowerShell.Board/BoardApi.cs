@@ -104,6 +104,7 @@ internal static class BoardApi
         w.WriteStartArray("series");
         var asked = runs.ToList();
         store.LoadAll(asked);
+        var buckets = points is { } wanted ? BucketsPerSeries(wanted, asked.Count) : (int?)null;
         foreach (var run in asked)
         {
             lock (run.Gate)
@@ -111,30 +112,50 @@ internal static class BoardApi
                 if (!run.Scalars.TryGetValue(tag.Id, out var series)) continue;
                 series.EnsureSorted();
                 var (lo, hi) = ChartDownsampler.Range(series.Count, series.StepAt, xmin, xmax);
-                int[]? kept = points is { } p && hi - lo > 4L * p
+                int[]? kept = buckets is { } p && hi - lo > 4L * p
                     ? ChartDownsampler.Downsample(series.Count, series.StepAt, series.ValueAt, p, xmin, xmax)
                     : null;
                 var count = kept?.Length ?? hi - lo;
+                int At(int i) => kept is null ? lo + i : kept[i];
                 // A downsampled answer is a picture: its values are written in float's shortest form when the series
-                // holds floats (what simple_value stores) and its wall times to the millisecond. Full resolution is exact.
+                // holds floats (what simple_value stores), its steps and wall times (in whole milliseconds) as
+                // differences from the point before. Full resolution is exact and plain.
                 var compact = kept is not null;
+                var delta = compact && DeltaSafe(series, count, At);
                 w.WriteStartObject();
                 w.WriteNumber("run", run.Id);
+                if (delta) w.WriteBoolean("delta", true);
                 w.WriteStartArray("step");
-                for (var i = 0; i < count; i++) w.WriteNumberValue(series.StepAt(kept is null ? lo + i : kept[i]));
-                w.WriteEndArray();
-                w.WriteStartArray("wall");
+                long before = 0;
                 for (var i = 0; i < count; i++)
                 {
-                    var wall = series.WallAt(kept is null ? lo + i : kept[i]);
-                    WriteDouble(w, compact ? Math.Round(wall, 3) : wall);
+                    var step = series.StepAt(At(i));
+                    w.WriteNumberValue(delta ? step - before : step);
+                    before = step;
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("wall");
+                before = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    var wall = series.WallAt(At(i));
+                    if (delta)
+                    {
+                        var ms = (long)Math.Round(wall * 1000);
+                        w.WriteNumberValue(ms - before);
+                        before = ms;
+                    }
+                    else
+                    {
+                        WriteDouble(w, compact ? Math.Round(wall, 3) : wall);
+                    }
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("value");
                 var asFloat = compact && series.FloatValues;
                 for (var i = 0; i < count; i++)
                 {
-                    var value = series.ValueAt(kept is null ? lo + i : kept[i]);
+                    var value = series.ValueAt(At(i));
                     if (!double.IsFinite(value)) w.WriteNullValue();
                     else if (asFloat) w.WriteNumberValue((float)value);
                     else w.WriteNumberValue(value);
@@ -154,6 +175,33 @@ internal static class BoardApi
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The most points one downsampled card may hold across its runs (up to four a bucket: first, min, max, last).
+    /// A card of many runs gets fewer buckets per run, so it stays under a megabyte on the wire however many
+    /// runs it shows; zooming asks again for the range shown, at full resolution once the range is small enough.
+    /// </summary>
+    public const int CardPointBudget = 60_000;
+
+    /// <summary>The fewest buckets a run gets, however many runs share the card.</summary>
+    public const int MinBucketsPerSeries = 100;
+
+    /// <summary>Buckets per run for a card of <paramref name="runs"/> runs when <paramref name="points"/> were asked for.</summary>
+    public static int BucketsPerSeries(int points, int runs) =>
+        Math.Min(points, Math.Max(MinBucketsPerSeries, CardPointBudget / (4 * Math.Max(1, runs))));
+
+    // Differences are exact in JavaScript only while every step and wall time (in ms) stays within 2^53.
+    private static bool DeltaSafe(ScalarSeries series, int count, Func<int, int> at)
+    {
+        const long Limit = 1L << 52;
+        for (var i = 0; i < count; i++)
+        {
+            var step = series.StepAt(at(i));
+            var wall = series.WallAt(at(i));
+            if (step is > Limit or < -Limit || !double.IsFinite(wall) || Math.Abs(wall) * 1000 > Limit) return false;
+        }
+        return true;
     }
 
     /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using TbPowerShell.Core.Following;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 
@@ -118,9 +119,31 @@ internal sealed class BoardStore : IDisposable
         Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = _stop.Token },
             run => { if (Load(run)) Interlocked.Exchange(ref found, 1); });
         // A bulk read grows and drops many large arrays: give that memory back to the system once, so a board left
-        // open holds what its data needs and no more.
-        if (unread.Sum(r => r.ValueCount) >= 1_000_000) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // open holds what its data needs and no more; a little later, off the request that is waiting for this data.
+        if (unread.Sum(r => r.ValueCount) >= 1_000_000) ScheduleCompaction();
         return found == 1;
+    }
+
+    private int _compactionScheduled;
+
+    private void ScheduleCompaction()
+    {
+        if (Interlocked.Exchange(ref _compactionScheduled, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), _stop.Token).ConfigureAwait(false);
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                Volatile.Write(ref _compactionScheduled, 0);
+            }
+        });
     }
 
     /// <summary>Reads the run's files (from where the last read stopped) unless already loaded; true when that found new tags.</summary>
@@ -236,33 +259,50 @@ internal sealed class BoardStore : IDisposable
         newTags = false;
         foreach (var (path, state) in run.Files)
         {
-            long length;
-            DateTime written;
+            FileLook look;
             try
             {
-                var info = new FileInfo(path);
-                info.Refresh();
-                if (!info.Exists) continue;
-                length = info.Length;
-                written = info.LastWriteTimeUtc;
+                look = FileProbe.Look(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
+            var written = new DateTime(look.LastWrite, DateTimeKind.Utc);
             if (written > run.LastWrite) run.LastWrite = written;
-            if (length != state.Length) { state.Length = length; run.LastGrowth = DateTime.UtcNow; }
-            if (length < state.Offset)
+            var length = look.Length;
+            var changed = length != state.Length || look.LastWrite != state.LastWrite || look.Identity.DiffersFrom(state.Identity);
+            if (length != state.Length) run.LastGrowth = DateTime.UtcNow;
+            if (changed && state.Offset > 0 && WhyReadAgain(path, state, look) is not null)
             {
-                // Replaced or truncated: read the whole run again (values already shown may come again otherwise).
+                // Replaced, rewritten or truncated (the follower's checks): read the whole run again, or values
+                // already shown could come twice and the new file's would be missed.
                 run.Reset();
                 foreach (var other in run.Files.Values) other.Reset();
                 ReadGrowth(run, out scalarTags, out newTags);
                 newTags = true;
                 return;
             }
+            state.Length = length;
+            state.LastWrite = look.LastWrite;
+            state.Identity = look.Identity;
             if (length == state.Offset || state.Broken == length) continue;
             ReadFile(run, path, state, scalarTags, ref newTags, budget);
+        }
+    }
+
+    /// <summary>Why the file must be read again from its start (another file, shorter, other bytes), or null.</summary>
+    private static string? WhyReadAgain(string path, FileState state, FileLook look)
+    {
+        if (look.Identity.DiffersFrom(state.Identity) && state.Identity.IsKnown) return "another file";
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return state.Anchor.WhyReadAgain(path, handle, state.Offset, look.Length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // unreadable now: the read that follows counts it
         }
     }
 
@@ -272,6 +312,10 @@ internal sealed class BoardStore : IDisposable
         try
         {
             using var reader = new EventFileReader(path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
+            // The reader hands out one string per tag name: the series of the last one is found by reference, so a
+            // run of scalars of one tag costs no lookup and no lock per value.
+            string? lastName = null;
+            ScalarSeries? lastSeries = null;
             while (true)
             {
                 var result = reader.Next();
@@ -280,13 +324,17 @@ internal sealed class BoardStore : IDisposable
                     case EventReadResult.Scalar:
                     {
                         var s = reader.Current;
-                        var tag = TagOf(s.Tag, EventKinds.Scalar, out var added);
-                        newTags |= added;
-                        if (run.TagIds.Add(tag.Id)) newTags = true;
-                        if (!run.Scalars.TryGetValue(tag.Id, out var series)) run.Scalars.Add(tag.Id, series = new ScalarSeries());
-                        series.Add(s.Step, s.WallTime, s.Value);
+                        if (!ReferenceEquals(s.Tag, lastName))
+                        {
+                            var tag = TagOf(s.Tag, EventKinds.Scalar, out var added);
+                            newTags |= added;
+                            if (run.TagIds.Add(tag.Id)) newTags = true;
+                            if (!run.Scalars.TryGetValue(tag.Id, out lastSeries)) run.Scalars.Add(tag.Id, lastSeries = new ScalarSeries());
+                            scalarTags.Add(tag.Id);
+                            lastName = s.Tag;
+                        }
+                        lastSeries!.Add(s.Step, s.WallTime, s.Value);
                         run.Note(s.Step);
-                        scalarTags.Add(tag.Id);
                         break;
                     }
                     case EventReadResult.Value:
@@ -301,12 +349,18 @@ internal sealed class BoardStore : IDisposable
                     case EventReadResult.Counted:
                         break;
                     default:
-                        // Truncated (a writer mid-record) or the end: resume here when the file grows.
+                        // Truncated (a writer mid-record) or the end: resume here when the file grows, once the
+                        // bytes read so far are still there.
                         state.Offset = reader.Offset;
+                        Anchor(path, state);
                         return;
                 }
                 state.Offset = reader.Offset;
-                if (state.Offset >= stopAt) return;
+                if (state.Offset >= stopAt)
+                {
+                    Anchor(path, state);
+                    return;
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -314,6 +368,19 @@ internal sealed class BoardStore : IDisposable
             // A file the core cannot read (bounds, I/O): counted as damage, tried again once its length changes.
             run.Damaged++;
             state.Broken = state.Length;
+        }
+    }
+
+    private static void Anchor(string path, FileState state)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            state.Anchor.Take(handle, state.Offset);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            state.Anchor.Clear();
         }
     }
 
@@ -453,12 +520,20 @@ internal sealed class BoardStore : IDisposable
     {
         public long Offset;
         public long Length = -1;
+        public long LastWrite;
         public long Broken = -1;
+
+        /// <summary>Which file the path named when last read (the follower's identity: device, inode, birth time).</summary>
+        public FileIdentity Identity;
+
+        /// <summary>The bytes that tell whether the file still holds what was read (the follower's check).</summary>
+        public FileAnchor Anchor { get; } = new();
 
         public void Reset()
         {
             Offset = 0;
             Broken = -1;
+            Anchor.Clear();
         }
     }
 }

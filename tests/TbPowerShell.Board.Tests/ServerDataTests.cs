@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Tests;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Writing;
 
 namespace TbPowerShell.Board.Tests;
@@ -14,7 +15,24 @@ public sealed class ServerDataTests : IDisposable
     private static double[] Values(JsonElement series) =>
         series.GetProperty("value").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToArray();
 
-    private static long[] Steps(JsonElement series) => series.GetProperty("step").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+    private static bool Delta(JsonElement series) => series.TryGetProperty("delta", out var d) && d.GetBoolean();
+
+    /// <summary>The steps, as the page decodes them (a downsampled answer sends differences).</summary>
+    private static long[] Steps(JsonElement series)
+    {
+        var raw = series.GetProperty("step").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        if (Delta(series)) for (var i = 1; i < raw.Length; i++) raw[i] += raw[i - 1];
+        return raw;
+    }
+
+    /// <summary>The wall times in seconds, as the page decodes them (differences in whole milliseconds when downsampled).</summary>
+    private static double[] Walls(JsonElement series)
+    {
+        if (!Delta(series)) return series.GetProperty("wall").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var ms = series.GetProperty("wall").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        for (var i = 1; i < ms.Length; i++) ms[i] += ms[i - 1];
+        return ms.Select(m => m / 1000.0).ToArray();
+    }
 
     [Fact]
     public async Task RunsAndTagsAreListedWithTheirKinds()
@@ -95,6 +113,57 @@ public sealed class ServerDataTests : IDisposable
     }
 
     [Fact]
+    public async Task ACardOfManyRunsStaysWithinThePointBudgetAndKeepsEveryRunsSpike()
+    {
+        const int Runs = 60;
+        for (var r = 0; r < Runs; r++)
+        {
+            using var w = new TbWriter(_dir.Sub($"run{r:00}"));
+            // Every run has one spike at its own step, and wall times a quarter second apart.
+            for (var i = 0; i < 20_000; i++) w.AddScalar("loss", i == 1000 + r * 300 ? 50.0 + r : 1.0 + (i % 7) * 0.01, i, new TbTimestamp(1_700_000_000 + r + i * 0.25));
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        var series = (await board.Json($"api/scalars?tag={tag}&points=1000")).GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(Runs, series.Count);
+        var buckets = BoardApi.BucketsPerSeries(1000, Runs);
+        Assert.Equal(BoardApi.CardPointBudget / (4 * Runs), buckets);
+        Assert.True(series.Sum(s => s.GetProperty("step").GetArrayLength()) <= BoardApi.CardPointBudget);
+        foreach (var (s, r) in series.Select((s, i) => (s, i)))
+        {
+            Assert.True(Delta(s));
+            Assert.True(s.GetProperty("step").GetArrayLength() <= 4 * buckets);
+            var steps = Steps(s);
+            var walls = Walls(s);
+            var values = Values(s);
+            var spike = Array.IndexOf(steps, 1000L + r * 300);
+            Assert.True(spike >= 0, $"run {r} lost its spike");
+            Assert.Equal(50.0 + r, values[spike]);
+            Assert.Equal(0, steps[0]);
+            Assert.Equal(19_999, steps[^1]);
+            // Wall times decode to the millisecond: each kept point's own.
+            for (var i = 0; i < steps.Length; i++) Assert.Equal(1_700_000_000 + r + steps[i] * 0.25, walls[i], 3);
+        }
+        // A card of one run gets the buckets it asked for.
+        Assert.Equal(1000, BoardApi.BucketsPerSeries(1000, 1));
+        Assert.Equal(BoardApi.MinBucketsPerSeries, BoardApi.BucketsPerSeries(1000, 10_000));
+    }
+
+    [Fact]
+    public async Task StepsBeyondJavaScriptsExactIntegersAreSentPlain()
+    {
+        using (var w = new TbWriter(_dir.Sub("run")))
+        {
+            for (var i = 0; i < 5000; i++) w.AddScalar("big", i, (1L << 60) + i * 1000L);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        var series = (await board.Json($"api/scalars?tag={await board.TagId("big")}&points=100")).GetProperty("series")[0];
+        Assert.True(series.GetProperty("downsampled").GetBoolean());
+        Assert.False(Delta(series));
+        Assert.Equal((1L << 60) + 4999 * 1000L, Steps(series)[^1]);
+    }
+
+    [Fact]
     public async Task PointsWrittenAfterTheStartAppearWithinTwoSecondsWithAnEvent()
     {
         using var writer = new TbWriter(_dir.Sub("live"));
@@ -158,6 +227,76 @@ public sealed class ServerDataTests : IDisposable
             await Task.Delay(100);
         }
         Assert.Equal([100.0, 101, 102], values);
+    }
+
+    /// <summary>Values of the run's one series once <paramref name="done"/> holds for them (polled for up to 5 s).</summary>
+    private static async Task<double[]> ValuesWhen(BoardClient board, string run, int tag, Func<double[], bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        double[] values = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            board.Server.Store.Poll();
+            values = Values((await board.Json($"api/scalars?tag={tag}&runs={await board.RunId(run)}")).GetProperty("series")[0]);
+            if (done(values)) break;
+            await Task.Delay(100);
+        }
+        return values;
+    }
+
+    private string WriteRun(string name, int count, Func<int, double> value)
+    {
+        var dir = _dir.Sub(name);
+        using (var w = new TbWriter(dir)) for (var i = 0; i < count; i++) w.AddScalar("loss", value(i), i);
+        return Directory.GetFiles(dir).Single();
+    }
+
+    [Fact]
+    public async Task AFileReplacedByALongerOneIsReadAgainFromTheStart()
+    {
+        var file = WriteRun("run", 1000, i => i);
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        Assert.Equal(1000, Values((await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0]).Length);
+        // Another file, longer, renamed over the one read: reading on at the old offset would mix both.
+        var longer = WriteRun("elsewhere/longer", 3000, i => 5000 + i);
+        File.Move(longer, file, overwrite: true);
+        var values = await ValuesWhen(board, "run", tag, v => v.Length != 1000);
+        Assert.Equal(Enumerable.Range(5000, 3000).Select(i => (double)i), values);
+    }
+
+    [Fact]
+    public async Task AFileRewrittenInPlaceToTheSameLengthIsReadAgain()
+    {
+        var file = WriteRun("run", 1000, i => i);
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        Assert.Equal(999.0, Values((await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0])[^1]);
+        // The same layout with other values: the same length, the same inode, other bytes.
+        var other = WriteRun("elsewhere/other", 1000, i => -i);
+        var bytes = File.ReadAllBytes(other);
+        Assert.Equal(new FileInfo(file).Length, bytes.Length);
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) stream.Write(bytes);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        var values = await ValuesWhen(board, "run", tag, v => v[^1] != 999.0);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (double)-i), values);
+    }
+
+    [Fact]
+    public async Task AByteIdenticalCopyRenamedOverGoesOnWhereItWas()
+    {
+        var file = WriteRun("run", 1000, i => i);
+        using var board = BoardClient.Start(_dir.Path);
+        var tag = await board.TagId("loss");
+        Assert.Equal(1000, Values((await board.Json($"api/scalars?tag={tag}")).GetProperty("series")[0]).Length);
+        // What rsync does: a new file with the same bytes and more, renamed over the old one.
+        var more = WriteRun("elsewhere/more", 1200, i => i);
+        var copy = file + ".tmp";
+        var bytes = File.ReadAllBytes(file).Concat(File.ReadAllBytes(more).AsSpan((int)new FileInfo(file).Length).ToArray()).ToArray();
+        File.WriteAllBytes(copy, bytes);
+        File.Move(copy, file, overwrite: true);
+        var values = await ValuesWhen(board, "run", tag, v => v.Length >= 1200);
+        Assert.Equal(Enumerable.Range(0, 1200).Select(i => (double)i), values);
     }
 
     [Fact]

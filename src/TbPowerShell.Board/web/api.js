@@ -66,7 +66,22 @@ export function scalars(tagId, runIds, points, xmin, xmax) {
     const want = new Set(runIds);
     return Promise.resolve({ ...all, series: all.series.filter(s => want.has(s.run)).map(s => cutSeries(s, xmin, xmax)) });
   }
-  return get('scalars', { tag: tagId, runs: runIds.join(','), points, xmin, xmax });
+  return get('scalars', { tag: tagId, runs: runIds.join(','), points, xmin, xmax }).then(res => {
+    for (const s of res.series) if (s.delta) undelta(s);
+    return res;
+  });
+}
+
+// A downsampled series comes with steps and wall times (whole ms) as differences from the point before.
+function undelta(s) {
+  let step = 0, ms = 0;
+  for (let i = 0; i < s.step.length; i++) {
+    step += s.step[i];
+    s.step[i] = step;
+    ms += s.wall[i];
+    s.wall[i] = ms / 1000;
+  }
+  delete s.delta;
 }
 
 function perRun(kind, runId, tagId) {

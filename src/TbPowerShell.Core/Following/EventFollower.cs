@@ -88,9 +88,6 @@ public sealed class EventFollower : IEnumerable<FollowItem>
     /// </summary>
     private sealed class FileState(string path, RunInfo run)
     {
-        /// <summary>How many bytes at the start of a file, and before where reading got to, are kept to recognise it.</summary>
-        public const int AnchorSize = 32;
-
         public string Path { get; } = path;
         public RunInfo Run { get; set; } = run;
         public long Offset { get; set; }
@@ -104,14 +101,8 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         /// <summary>Which file the path named at that look (unknown where the system does not tell).</summary>
         public FileIdentity Identity { get; set; }
 
-        /// <summary>The first <see cref="HeadLength"/> bytes, then the <see cref="TailLength"/> bytes that end at <see cref="AnchoredAt"/>.</summary>
-        public byte[]? Anchors { get; set; }
-
-        public int HeadLength { get; set; }
-        public int TailLength { get; set; }
-
-        /// <summary>The offset the kept tail bytes end at; -1 when none are kept (nothing is checked then).</summary>
-        public long AnchoredAt { get; set; } = -1;
+        /// <summary>The bytes that tell whether the file still holds what was read (its first bytes and those before <see cref="Offset"/>).</summary>
+        public FileAnchor Anchor { get; } = new();
 
         public bool Verified { get; set; }
         public bool NotEventFile { get; set; }
@@ -131,7 +122,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         {
             Offset = 0;
             Verified = false;
-            AnchoredAt = -1;
+            Anchor.Clear();
         }
     }
 
@@ -475,7 +466,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             try
             {
                 stream = RecordReader.OpenShared(file.Path);
-                if (file.Offset > 0 && WhyReadAgain(file, stream.SafeFileHandle, length) is string why)
+                if (file.Offset > 0 && file.Anchor.WhyReadAgain(file.Path, stream.SafeFileHandle, file.Offset, length) is string why)
                 {
                     _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, file.Run.Name, file.Path, message: why));
                     file.Restart();
@@ -513,73 +504,6 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             }
         }
 
-        /// <summary>
-        /// Why a file that was read up to <see cref="FileState.Offset"/> must be read again from its start, or
-        /// null when it still holds what was read: it became shorter than that (truncated, cut, or replaced by
-        /// a shorter file), or its first bytes or the bytes before the offset are not the ones read (rewritten
-        /// in place, or replaced by another file, however long). The same bytes in another file (a copy renamed
-        /// over it, as a sync tool does) go on where they were.
-        /// </summary>
-        private static string? WhyReadAgain(FileState file, SafeFileHandle handle, long length)
-        {
-            if (length < file.Offset)
-            {
-                return $"'{file.Path}' is now {length} bytes long, shorter than the {file.Offset} bytes already read: it was truncated or replaced, and is read again from the start.";
-            }
-            if (file.AnchoredAt != file.Offset || file.Anchors is null)
-            {
-                return null;
-            }
-            Span<byte> now = stackalloc byte[FileState.AnchorSize];
-            var head = now.Slice(0, file.HeadLength);
-            var tail = now.Slice(0, file.TailLength);
-            if (ReadAt(handle, head, 0) && head.SequenceEqual(file.Anchors.AsSpan(0, file.HeadLength))
-                && ReadAt(handle, tail, file.Offset - file.TailLength) && tail.SequenceEqual(file.Anchors.AsSpan(FileState.AnchorSize, file.TailLength)))
-            {
-                return null;
-            }
-            return $"'{file.Path}' no longer holds the bytes already read (up to byte {file.Offset}): it was rewritten or replaced, and is read again from the start.";
-        }
-
-        /// <summary>Keeps the file's first bytes and the bytes before where reading got to, to recognise it at the next look.</summary>
-        private static void Anchor(FileState file, SafeFileHandle handle)
-        {
-            if (file.AnchoredAt == file.Offset || file.Offset == 0)
-            {
-                return;
-            }
-            file.Anchors ??= new byte[2 * FileState.AnchorSize];
-            int head = (int)Math.Min(FileState.AnchorSize, file.Offset);
-            int tail = head;
-            if (ReadAt(handle, file.Anchors.AsSpan(0, head), 0)
-                && ReadAt(handle, file.Anchors.AsSpan(FileState.AnchorSize, tail), file.Offset - tail))
-            {
-                file.HeadLength = head;
-                file.TailLength = tail;
-                file.AnchoredAt = file.Offset;
-            }
-            else
-            {
-                file.AnchoredAt = -1;
-            }
-        }
-
-        /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; false when the file ends first.</summary>
-        private static bool ReadAt(SafeFileHandle handle, Span<byte> buffer, long offset)
-        {
-            while (!buffer.IsEmpty)
-            {
-                int read = RandomAccess.Read(handle, buffer, offset);
-                if (read <= 0)
-                {
-                    return false;
-                }
-                buffer = buffer.Slice(read);
-                offset += read;
-            }
-            return true;
-        }
-
         private void Fail(FileState file, FileLook look, Exception e)
         {
             file.Seen(look);
@@ -609,7 +533,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 file.Offset = _reader!.Offset;
-                file.AnchoredAt = -1;
+                file.Anchor.Clear();
                 CloseReader();
                 Fail(file, file.LengthRead, e);
                 return false;
@@ -631,11 +555,11 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                     file.Offset = _reader.Offset;
                     try
                     {
-                        Anchor(file, _readingFile!.SafeFileHandle);
+                        file.Anchor.Take(_readingFile!.SafeFileHandle, file.Offset);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        file.AnchoredAt = -1; // nothing to check it by: it is read on as before
+                        file.Anchor.Clear(); // nothing to check it by: it is read on as before
                     }
                     CloseReader();
                     return false;
