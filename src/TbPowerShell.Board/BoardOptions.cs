@@ -14,6 +14,13 @@ public sealed class BoardOptions
 
     /// <summary>How often the log directories are looked at again for new runs and new values.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Read ahead once listening: the tags (the head of every run), then every run whole, in the background, so the
+    /// first cards are ready when the browser asks (it takes a moment to start). False reads only what the page asks
+    /// for, when it asks (tags on the first tag listing, a card's runs when the card is shown).
+    /// </summary>
+    public bool ReadAhead { get; init; } = true;
 }
 
 /// <summary>What an offline report holds.</summary>

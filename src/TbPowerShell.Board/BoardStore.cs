@@ -124,6 +124,11 @@ internal sealed class BoardStore : IDisposable
         return found == 1;
     }
 
+    /// <summary>A file longer than this, read from its start, reserves room for its series after <see cref="ReserveAfterRecords"/> records.</summary>
+    private const long ReserveAfterBytes = 1 << 20;
+
+    private const int ReserveAfterRecords = 2048;
+
     private int _compactionScheduled;
 
     private void ScheduleCompaction()
@@ -316,8 +321,18 @@ internal sealed class BoardStore : IDisposable
             // run of scalars of one tag costs no lookup and no lock per value.
             string? lastName = null;
             ScalarSeries? lastSeries = null;
+            var start = state.Offset;
+            var records = 0;
+            Dictionary<ScalarSeries, int>? growth = start == 0 && state.Length > ReserveAfterBytes ? [] : null;
             while (true)
             {
+                if (growth is not null && ++records == ReserveAfterRecords)
+                {
+                    // What the first records of a long file say of the rest: each series gets room for its share.
+                    var scale = (double)(state.Length - start) / Math.Max(1, reader.Offset - start);
+                    foreach (var (series, count) in growth) series.Reserve((int)Math.Min(int.MaxValue - 64, series.Count + count * (scale - 1) * 1.02 + 16));
+                    growth = null;
+                }
                 var result = reader.Next();
                 switch (result)
                 {
@@ -334,6 +349,7 @@ internal sealed class BoardStore : IDisposable
                             lastName = s.Tag;
                         }
                         lastSeries!.Add(s.Step, s.WallTime, s.Value);
+                        if (growth is not null) growth[lastSeries] = growth.GetValueOrDefault(lastSeries) + 1;
                         run.Note(s.Step);
                         break;
                     }
@@ -430,11 +446,29 @@ internal sealed class BoardStore : IDisposable
         _scanned = 1;
     }
 
+    /// <summary>
+    /// Starts the live poll, and reads ahead in the background while the browser starts: the tags first (the head
+    /// of every run), then every run whole, so the first cards the page asks for are ready or nearly so.
+    /// </summary>
     public void StartPolling()
     {
         if (!Live) return;
         _poll = Task.Run(PollLoop);
+        if (!_options.ReadAhead) return;
+        _warm = Task.Run(() =>
+        {
+            try
+            {
+                Tags();
+            }
+            catch (Exception) when (!_stop.IsCancellationRequested)
+            {
+                // The page's own requests meet the same failure and report it.
+            }
+        });
     }
+
+    private Task? _warm;
 
     private async Task PollLoop()
     {
@@ -513,6 +547,7 @@ internal sealed class BoardStore : IDisposable
             _subscribers.Clear();
         }
         try { _poll?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        try { _warm?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         try { _background?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 

@@ -79,6 +79,16 @@ internal sealed class ScalarSeries
         Array.Resize(ref _walls, size);
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="count"/> points in all, at once: a long file read from its start reserves what
+    /// its length promises, instead of doubling its way there (each doubling of a large array is a copy and, past
+    /// 85 kB, a full garbage collection's worth of work).
+    /// </summary>
+    public void Reserve(int count)
+    {
+        if (count > Capacity) Resize(count);
+    }
+
     /// <summary>Drops the spare capacity left by growth (after a first full read).</summary>
     public void Trim()
     {

@@ -26,6 +26,10 @@ internal sealed class BoardClient : IDisposable
     public static BoardClient Start(params string[] logDirs) =>
         new(BoardServer.Start(new BoardOptions { LogDirs = logDirs, PollInterval = TimeSpan.FromMilliseconds(200) }));
 
+    /// <summary>A board that reads only what is asked for (no read-ahead), to see the order things are read in.</summary>
+    public static BoardClient StartLazy(params string[] logDirs) =>
+        new(BoardServer.Start(new BoardOptions { LogDirs = logDirs, PollInterval = TimeSpan.FromMilliseconds(200), ReadAhead = false }));
+
     public async Task<JsonElement> Json(string path)
     {
         using var response = await Http.GetAsync(path);

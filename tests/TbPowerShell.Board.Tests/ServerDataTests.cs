@@ -43,7 +43,7 @@ public sealed class ServerDataTests : IDisposable
             a.AddValue(SummaryValues.Text("notes", "hello"), 0);
         }
         using (var b = new TbWriter(_dir.Sub("b"))) b.AddScalar("acc", 0.5, 3);
-        using var board = BoardClient.Start(_dir.Path);
+        using var board = BoardClient.StartLazy(_dir.Path);
         Assert.Equal(2, board.Server.RunCount);
         var runs = (await board.Json("api/runs")).EnumerateArray().ToList();
         Assert.Equal(["a", "b"], runs.Select(r => r.GetProperty("name").GetString()).Order());
@@ -403,7 +403,7 @@ public sealed class ServerDataTests : IDisposable
             for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
             w.AddScalar("late", 1, 40_000);
         }
-        using var board = BoardClient.Start(_dir.Path);
+        using var board = BoardClient.StartLazy(_dir.Path);
         using var events = new HttpRequestMessage(HttpMethod.Get, "api/events");
         using var stream = await board.Http.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
@@ -427,6 +427,24 @@ public sealed class ServerDataTests : IDisposable
         var early = (await board.Json($"api/scalars?tag={await board.TagId("early")}&points=100000")).GetProperty("series")[0];
         Assert.Equal(40_000, early.GetProperty("total").GetInt32());
         Assert.Equal(Enumerable.Range(0, 40_000).Select(i => (double)i), Values(early));
+    }
+
+    [Fact]
+    public async Task ABoardReadsAheadWithoutBeingAsked()
+    {
+        using (var w = new TbWriter(_dir.Sub("long")))
+        {
+            for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
+            w.AddScalar("late", 1, 40_000);
+        }
+        using var board = BoardClient.Start(_dir.Path);
+        // No request yet: the runs are read in the background, the whole of them.
+        var run = board.Server.Store.Runs().Single();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!run.Loaded && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(run.Loaded);
+        Assert.Equal(40_001, run.ValueCount);
+        Assert.Contains("late", (await board.Json("api/tags")).EnumerateArray().Select(t => t.GetProperty("name").GetString()));
     }
 
     [Fact]
