@@ -398,11 +398,7 @@ public sealed class ServerDataTests : IDisposable
     [Fact]
     public async Task TagsComeFromTheHeadOfEachRunAndTheRestArriveAsARunsEvent()
     {
-        using (var w = new TbWriter(_dir.Sub("long")))
-        {
-            for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
-            w.AddScalar("late", 1, 40_000);
-        }
+        WriteRunWithALateTag();
         using var board = BoardClient.StartLazy(_dir.Path);
         using var events = new HttpRequestMessage(HttpMethod.Get, "api/events");
         using var stream = await board.Http.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
@@ -429,14 +425,18 @@ public sealed class ServerDataTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 40_000).Select(i => (double)i), Values(early));
     }
 
+    /// <summary>A run "long": 40,000 values of tag "early", then one of tag "late" (past the head read for tags).</summary>
+    private void WriteRunWithALateTag()
+    {
+        using var w = new TbWriter(_dir.Sub("long"));
+        for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
+        w.AddScalar("late", 1, 40_000);
+    }
+
     [Fact]
     public async Task ABoardReadsAheadWithoutBeingAsked()
     {
-        using (var w = new TbWriter(_dir.Sub("long")))
-        {
-            for (var i = 0; i < 40_000; i++) w.AddScalar("early", i, i);
-            w.AddScalar("late", 1, 40_000);
-        }
+        WriteRunWithALateTag();
         using var board = BoardClient.Start(_dir.Path);
         // No request yet: the runs are read in the background, the whole of them.
         var run = board.Server.Store.Runs().Single();
