@@ -384,6 +384,21 @@ Describe '"cannot be created" names the file that could not be created' {
         "$($ev[0])" | Should -BeLike "*'$(Join-Path $dir 'taken')' cannot be created: *"
     }
 
+    It 'Add-TbScalars: a sub-run that cannot be created is LogDirCreateFailed (not a crash), the sub-run directory named and the target' {
+        $dir = New-TestDir
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Set-Content -LiteralPath (Join-Path $dir 'loss_train') -Value 'a file where the sub-run would go'
+        Add-TbScalars -LogDir $dir -Tag loss -Value ([ordered]@{ val = 2; train = 1 }) -Step 1 -ErrorVariable ev -ErrorAction SilentlyContinue
+        Add-TbScalars -LogDir $dir -Tag acc -Value @{ val = 3 } -Step 2 -ErrorAction Stop
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly "LogDirCreateFailed,$(Get-CommandId Add-TbScalars)"
+        $ev[0].CategoryInfo.Category | Should -Be 'WriteError'
+        $sub = Join-Path $dir 'loss_train'
+        $ev[0].TargetObject | Should -BeExactly $sub
+        "$($ev[0])" | Should -BeLike "The log directory '$sub' cannot be created: *"
+        (Get-TbEvent $dir | Sort-Object Run | ForEach-Object { "$($_.Run)=$($_.Step)" }) | Should -Be @('acc_val=2', 'loss_val=1')
+    }
+
     It 'Save-TbMedia: a file that cannot be saved is named, and is the target' {
         $dest = Join-Path $TestDrive 'dest-is-a-file'
         Set-Content -LiteralPath $dest -Value 'not a folder'

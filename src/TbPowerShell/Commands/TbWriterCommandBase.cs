@@ -166,6 +166,12 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
             return false;
         }
+        catch (TbWriterCreateException e)
+        {
+            // A sub-run of Add-TbScalars that cannot be created: the message names the directory or its event file.
+            WriteError(new ErrorRecord(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
+            return false;
+        }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
         {
             WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
