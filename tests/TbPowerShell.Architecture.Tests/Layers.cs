@@ -26,7 +26,8 @@ public static class Layers
 
     // TbWriter and its options and exceptions keep the root namespace: users hold [TbPowerShell.TbWriter].
     public static readonly Layer Writing = new("Writing", "TbPowerShell.Core.Writing",
-        "TbPowerShell.TbWriter", "TbPowerShell.TbWriterOptions", "TbPowerShell.TbWriterException", "TbPowerShell.TbWriterClosedException");
+        "TbPowerShell.TbWriter", "TbPowerShell.TbWriterOptions", "TbPowerShell.TbWriterException", "TbPowerShell.TbWriterClosedException",
+        "TbPowerShell.TbWriterCreateException");
 
     public static readonly Layer Reading = new("Reading", "TbPowerShell.Core.Reading");
 

@@ -70,11 +70,17 @@ Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
     @{ Command = 'Add-TbScalars'; Parameter = 'Value'; Set = '__AllParameterSets'; Type = [System.Collections.IDictionary]; Mandatory = $true; Position = 1; ByValue = $false; ByName = $true }
     # Add-TbImage: Get-ChildItem *.png | Add-TbImage binds -LiteralPath by PSPath.
     @{ Command = 'Add-TbImage'; Parameter = 'LiteralPath'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbImage'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
-    @{ Command = 'Add-TbImage'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    # Add-TbImage -Writer $w -Tag t ./a.png: the file is positional; rows bind Data (or Value), Shape and DataFormat by name.
+    @{ Command = 'Add-TbImage'; Parameter = 'Path'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = 1; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbImage'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbImage'; Parameter = 'Shape'; Set = '__AllParameterSets'; Type = [int[]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbImage'; Parameter = 'DataFormat'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
     # Add-TbAudio: WAV files by PSPath too.
     @{ Command = 'Add-TbAudio'; Parameter = 'LiteralPath'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbAudio'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    # The samples are positional after the tag, as the values of Add-TbHistogram; rows bind Data (or Value), SampleRate and Channels by name.
+    @{ Command = 'Add-TbAudio'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbAudio'; Parameter = 'SampleRate'; Set = '__AllParameterSets'; Type = [int]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbAudio'; Parameter = 'Channels'; Set = '__AllParameterSets'; Type = [int]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
     # Add-TbText: strings by value (Get-Content | Add-TbText) and by property name.
     @{ Command = 'Add-TbText'; Parameter = 'Text'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $true; Position = 1; ByValue = $true; ByName = $true }
     # Add-TbHistogram: numbers by value ($weights | Add-TbHistogram).

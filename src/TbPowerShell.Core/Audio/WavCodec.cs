@@ -73,11 +73,11 @@ public static class WavCodec
             float s = samples[i];
             if (float.IsNaN(s))
             {
-                throw new AudioFormatException($"Sample {i} is NaN.", s);
+                throw new AudioFormatException($"The sample at index {i} is NaN.", s);
             }
             if (!clip && (s > 1f || s < -1f))
             {
-                throw new AudioFormatException($"Sample {i} is {s}, outside [-1, 1]; use -Clip to clip as PyTorch does.", s, outOfRange: true);
+                throw new AudioFormatException($"The sample at index {i} is {s}, outside [-1, 1]; use -Clip to clip as PyTorch does.", s, outOfRange: true);
             }
         }
 

@@ -140,12 +140,12 @@ public sealed class HistogramBins
         {
             if (!double.IsFinite(edges[i]))
             {
-                throw new ArgumentException($"Bin edge [{i}] is {Format(edges[i])}; edges must be finite.", nameof(edges));
+                throw new ArgumentException($"The bin edge at index {i} is {Format(edges[i])}; edges must be finite.", nameof(edges));
             }
             if (i > 0 && !(edges[i] > edges[i - 1]))
             {
                 throw new ArgumentException(
-                    $"Bin edges must increase strictly: edge [{i}] = {Format(edges[i])} follows edge [{i - 1}] = {Format(edges[i - 1])}.",
+                    $"Bin edges must increase strictly: the edge at index {i}, {Format(edges[i])}, follows the edge at index {i - 1}, {Format(edges[i - 1])}.",
                     nameof(edges));
             }
         }
@@ -226,7 +226,7 @@ public sealed class HistogramBins
                 byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
                     => Convert.ToDouble(item, CultureInfo.InvariantCulture),
                 _ => throw new ArgumentException(
-                    $"Bin edge [{edges.Count}] '{item}' ({item?.GetType().Name ?? "null"}) is not a number.", nameof(items)),
+                    $"The bin edge at index {edges.Count}, '{item}' ({item?.GetType().Name ?? "null"}), is not a number.", nameof(items)),
             });
         }
         return edges.ToArray();

@@ -84,18 +84,18 @@ public static class HistogramBuilder
         {
             if (double.IsNaN(bucketLimits[i]))
             {
-                throw new ArgumentException(Invariant($"Bucket limit [{i}] is NaN."), nameof(bucketLimits));
+                throw new ArgumentException(Invariant($"The bucket limit at index {i} is NaN."), nameof(bucketLimits));
             }
             if (i > 0 && bucketLimits[i] < bucketLimits[i - 1])
             {
                 throw new ArgumentException(
-                    Invariant($"Bucket limits must not decrease: limit [{i}] = {bucketLimits[i]:R} is below limit [{i - 1}] = {bucketLimits[i - 1]:R}."),
+                    Invariant($"Bucket limits must not decrease: the limit at index {i}, {bucketLimits[i]:R}, is below the limit at index {i - 1}, {bucketLimits[i - 1]:R}."),
                     nameof(bucketLimits));
             }
             if (!(bucketCounts[i] >= 0))
             {
                 throw new ArgumentException(
-                    Invariant($"Bucket count [{i}] is {bucketCounts[i]:R}; counts must be zero or more."),
+                    Invariant($"The bucket count at index {i} is {bucketCounts[i]:R}; counts must be zero or more."),
                     nameof(bucketCounts));
             }
         }
@@ -135,7 +135,7 @@ public static class HistogramBuilder
             if (!double.IsFinite(v))
             {
                 throw new ArgumentException(
-                    Invariant($"Value [{i}] is {v:R}; histogram values must be finite (drop NaN and infinities first)."),
+                    Invariant($"The value at index {i} is {v:R}; histogram values must be finite (drop NaN and infinities first)."),
                     nameof(values));
             }
             if (v < min)

@@ -49,8 +49,13 @@ public static class SummaryValues
     /// Markdown text as <c>add_text</c> writes it: tag <c>&lt;tag&gt;/text_summary</c>, the text plugin,
     /// a DT_STRING tensor of shape [1].
     /// </summary>
+    /// <exception cref="ArgumentException">The tag is empty or only white space (the suffix would hide it from the writer's check).</exception>
     public static Summary.Types.Value Text(string tag, string text)
     {
+        if (string.IsNullOrWhiteSpace(tag))
+        {
+            throw new ArgumentException("A tag must not be empty or only white space.", nameof(tag));
+        }
         var tensor = new TensorProto
         {
             Dtype = DataType.DtString,

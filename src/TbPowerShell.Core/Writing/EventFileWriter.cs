@@ -590,9 +590,17 @@ internal sealed class EventFileWriter
         }
     }
 
+    /// <exception cref="TbWriterCreateException">The directory, or the file in it, cannot be created: the message names which.</exception>
     private Stream CreateFile(out string path)
     {
-        Directory.CreateDirectory(_logDir);
+        try
+        {
+            Directory.CreateDirectory(_logDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TbWriterCreateException("log directory", _logDir, e);
+        }
         while (true)
         {
             path = Path.Combine(_logDir, EventFileName.Next(DateTimeOffset.UtcNow, _options.FilenameSuffix));
@@ -604,6 +612,11 @@ internal sealed class EventFileWriter
             catch (IOException) when (File.Exists(path))
             {
                 continue; // another process took the name: take the next counter
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The directory exists: name the file, so the user does not look for a problem with the folder.
+                throw new TbWriterCreateException("event file", path, e);
             }
             stream.Write(HeaderRecord(_writerName));
             stream.Flush();

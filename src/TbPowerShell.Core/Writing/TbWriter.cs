@@ -121,16 +121,13 @@ public sealed class TbWriter : IDisposable
     /// <summary>
     /// Logs a scalar as PyTorch's <c>add_scalar</c> does (a float32 <c>simple_value</c>).
     /// </summary>
-    /// <param name="tag">The series name; not empty.</param>
+    /// <param name="tag">The series name; not empty or only white space.</param>
     /// <param name="value">The value; stored as float32 (NaN, infinities and -0.0 kept).</param>
     /// <param name="step">The step; <see cref="GlobalStep"/> when null.</param>
     /// <param name="wallTime">The time; now when null.</param>
     public void AddScalar(string tag, double value, long? step = null, TbTimestamp? wallTime = null)
     {
-        if (string.IsNullOrEmpty(tag))
-        {
-            throw new ArgumentException("A tag must not be empty.", nameof(tag));
-        }
+        CheckTag(tag, nameof(tag));
         double seconds = CheckWallTime(wallTime);
         _file.AppendScalar(tag, Encoding.UTF8.GetByteCount(tag), seconds, step ?? GlobalStep, (float)value);
     }
@@ -155,10 +152,7 @@ public sealed class TbWriter : IDisposable
     public void AddValue(Summary.Types.Value value, long? step = null, TbTimestamp? wallTime = null)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (string.IsNullOrEmpty(value.Tag))
-        {
-            throw new ArgumentException("A tag must not be empty.", nameof(value));
-        }
+        CheckTag(value.Tag, nameof(value));
         double seconds = CheckWallTime(wallTime);
         if (value.Metadata is not null)
         {
@@ -185,18 +179,15 @@ public sealed class TbWriter : IDisposable
     public void AddScalars(string mainTag, IEnumerable<KeyValuePair<string, double>> values, long? step = null,
                            TbTimestamp? wallTime = null, bool oneRun = false)
     {
-        if (string.IsNullOrEmpty(mainTag))
-        {
-            throw new ArgumentException("A tag must not be empty.", nameof(mainTag));
-        }
+        CheckTag(mainTag, nameof(mainTag));
         ArgumentNullException.ThrowIfNull(values);
         var time = wallTime ?? TbTimestamp.Now;
         long s = step ?? GlobalStep;
         foreach (var (name, value) in values)
         {
-            if (string.IsNullOrEmpty(name))
+            if (IsBlankTag(name))
             {
-                throw new ArgumentException($"A series of '{mainTag}' has an empty name.", nameof(values));
+                throw new ArgumentException($"A series of '{mainTag}' has an empty or blank name.", nameof(values));
             }
             if (oneRun)
             {
@@ -422,6 +413,20 @@ public sealed class TbWriter : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => Path;
+
+    /// <summary>
+    /// True when <paramref name="tag"/> cannot name a series: null, empty, or only white space (which
+    /// TensorBoard would show as a blank name). Every writer and cmdlet refuses such a tag.
+    /// </summary>
+    public static bool IsBlankTag(string? tag) => string.IsNullOrWhiteSpace(tag);
+
+    private static void CheckTag(string? tag, string parameterName)
+    {
+        if (IsBlankTag(tag))
+        {
+            throw new ArgumentException("A tag must not be empty or only white space.", parameterName);
+        }
+    }
 
     private static double CheckWallTime(TbTimestamp? wallTime)
     {

@@ -15,6 +15,23 @@ public sealed class TbWriterException : IOException
     public string? RecoveryPath { get; init; }
 }
 
+/// <summary>
+/// A writer could not start: its log directory, or the event file in it, cannot be created. The message
+/// and <see cref="Path"/> name the one that failed (a directory that exists is never blamed for its file).
+/// </summary>
+public sealed class TbWriterCreateException : IOException
+{
+    /// <summary>Creates the exception for <paramref name="path"/>, which is the <paramref name="what"/> ("log directory", "event file").</summary>
+    public TbWriterCreateException(string what, string path, Exception inner)
+        : base($"The {what} '{path}' cannot be created: {inner.Message}", inner)
+    {
+        Path = path;
+    }
+
+    /// <summary>The directory or file that could not be created (full path).</summary>
+    public string Path { get; }
+}
+
 /// <summary>The writer was closed; nothing more can be added to it.</summary>
 public sealed class TbWriterClosedException : InvalidOperationException
 {

@@ -13,18 +13,22 @@ namespace TbPowerShell.Commands;
 [OutputType(typeof(TbAudioEvent))]
 public sealed class AddTbAudioCommand : TbWriterCommandBase
 {
-    /// <summary>Float samples in [-1, 1]; for several channels, channel after channel (C × frames, as torchaudio).</summary>
-    [Parameter]
+    /// <summary>
+    /// Float samples in [-1, 1]; for several channels, channel after channel (C × frames, as torchaudio).
+    /// Also <c>-Value</c>, the name of the value on every Add-Tb* cmdlet.
+    /// </summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("Value")]
     [ValidateNotNull]
     public object? Data { get; set; }
 
     /// <summary>Frames per second. Default 44100, as PyTorch.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 1_000_000)]
     public int SampleRate { get; set; } = 44100;
 
     /// <summary>Channels in <c>-Data</c>. Default 1 (mono).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 64)]
     public int Channels { get; set; } = 1;
 
@@ -103,6 +107,12 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
         {
             WriteError(new ErrorRecord(e, e.IsOutOfRange ? ErrorIds.AudioOutOfRange : ErrorIds.InvalidAudio,
                 e.IsOutOfRange ? ErrorCategory.InvalidData : ErrorCategory.InvalidArgument, e.OffendingValue ?? (object?)LiteralPath ?? Data));
+            return;
+        }
+        catch (NotANumberException e)
+        {
+            // The element, not the whole clip: the message gives its index.
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, e.Element));
             return;
         }
         catch (ArgumentException e)

@@ -19,9 +19,10 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
 
     /// <summary>
     /// The values (numbers, arrays, nested arrays). Numbers piped in one after another with the same
-    /// tag, step and run make one histogram (<c>$weights | Add-TbHistogram -Tag w</c>).
+    /// tag, step and run make one histogram (<c>$weights | Add-TbHistogram -Tag w</c>). Also <c>-Value</c>.
     /// </summary>
     [Parameter(Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Value")]
     [ValidateNotNull]
     public object? Data { get; set; }
 
@@ -107,7 +108,13 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
         var values = new List<double>();
         try
         {
-            ArrayInput.Flatten(Data, values.Add);
+            ArrayInput.Flatten(ArrayInput.ValuesOfRow(Data), values.Add);
+        }
+        catch (NotANumberException e)
+        {
+            // The element, not the whole array: the message gives its index.
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, e.Element));
+            return;
         }
         catch (ArgumentException e)
         {
@@ -180,7 +187,7 @@ public sealed class AddTbHistogramCommand : TbWriterCommandBase
             if (bad >= 0)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"Histogram '{key.Tag}': value {bad} is {values[bad]}; use -SkipNonFinite to drop NaN and infinite values."),
+                    new ArgumentException($"Histogram '{key.Tag}': the value at index {bad} is {values[bad]}; use -SkipNonFinite to drop NaN and infinite values."),
                     ErrorIds.NonFiniteValue, ErrorCategory.InvalidData, values[bad]));
                 return;
             }

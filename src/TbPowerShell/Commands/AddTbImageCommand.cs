@@ -13,8 +13,8 @@ namespace TbPowerShell.Commands;
 [OutputType(typeof(TbImageEvent))]
 public sealed class AddTbImageCommand : TbWriterCommandBase
 {
-    /// <summary>An image file (any format ImageSharp reads; PNG is stored as it is). Wildcards allowed.</summary>
-    [Parameter]
+    /// <summary>An image file (any format ImageSharp reads; PNG is stored as it is). Wildcards allowed. The second positional parameter, after the tag.</summary>
+    [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string? Path { get; set; }
@@ -25,18 +25,22 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
     [ValidateNotNullOrEmpty]
     public string? LiteralPath { get; set; }
 
-    /// <summary>Pixel values: floats in [0, 1] (scaled by 255 as PyTorch does) or a byte[] taken as it is; nested arrays are flattened; or a TorchSharp tensor (uint8 taken as it is).</summary>
-    [Parameter]
+    /// <summary>
+    /// Pixel values: floats in [0, 1] (scaled by 255 as PyTorch does) or a byte[] taken as it is; nested arrays are
+    /// flattened; or a TorchSharp tensor (uint8 taken as it is). Also <c>-Value</c>, the name of the value on every Add-Tb* cmdlet.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Value")]
     [ValidateNotNull]
     public object? Data { get; set; }
 
     /// <summary>The dimensions of <c>-Data</c>, one per letter of <c>-DataFormat</c> (a tensor brings its own).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public int[]? Shape { get; set; }
 
     /// <summary>The layout of <c>-Data</c>: CHW (default, as PyTorch), HWC, HW, or NCHW for a batch drawn as a grid.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string DataFormat { get; set; } = "CHW";
 
@@ -159,11 +163,17 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
         }
         catch (ImageFormatException e)
         {
-            WriteImageError(e, (object?)Shape ?? Data);
+            // Without -Shape the problem is the data format's missing sizes, not the (perhaps huge) data.
+            WriteImageError(e, (object?)Shape ?? DataFormat);
         }
         catch (ArgumentOutOfRangeException e)
         {
             WriteError(new ErrorRecord(e, ErrorIds.InvalidGridOption, ErrorCategory.InvalidArgument, e.ActualValue));
+        }
+        catch (NotANumberException e)
+        {
+            // The element, not the whole array: the message gives its index.
+            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, e.Element));
         }
         catch (ArgumentException e)
         {

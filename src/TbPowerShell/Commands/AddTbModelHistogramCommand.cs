@@ -30,8 +30,9 @@ public sealed class AddTbModelHistogramCommand : PSCmdlet
     [Parameter]
     public string Prefix { get; set; } = string.Empty;
 
-    /// <summary>The step; the writer's global step when omitted.</summary>
+    /// <summary>The step, a whole number; the writer's global step when omitted.</summary>
     [Parameter]
+    [StepTransformation]
     public long? Step { get; set; }
 
     /// <summary>Emit what was written.</summary>

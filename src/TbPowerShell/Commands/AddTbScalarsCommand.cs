@@ -34,9 +34,9 @@ public sealed class AddTbScalarsCommand : TbWriterCommandBase
         foreach (DictionaryEntry entry in Value)
         {
             string name = entry.Key?.ToString() ?? string.Empty;
-            if (name.Length == 0)
+            if (TbWriter.IsBlankTag(name))
             {
-                WriteError(new ErrorRecord(new ArgumentException($"A series of '{Tag}' has an empty name."),
+                WriteError(new ErrorRecord(new ArgumentException($"A series of '{Tag}' has an empty or blank name."),
                     ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, entry.Key));
                 return;
             }

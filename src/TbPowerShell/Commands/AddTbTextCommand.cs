@@ -17,8 +17,10 @@ public sealed class AddTbTextCommand : TbWriterCommandBase
     /// <summary>
     /// The markdown text. Strings piped in one after another with the same tag, step and run are
     /// joined by new lines into one text (so <c>Get-Content notes.md | Add-TbText -Tag notes</c> logs the file).
+    /// Also <c>-Value</c>, the name of the value on every Add-Tb* cmdlet.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Value")]
     [AllowEmptyString]
     [AllowEmptyCollection]
     public string[] Text { get; set; } = Array.Empty<string>();

@@ -37,10 +37,12 @@ public sealed class NewTbWriterCommand : PSCmdlet
 
     /// <summary>As PyTorch's <c>purge_step</c>: TensorBoard drops values earlier sessions logged at this step and later.</summary>
     [Parameter]
+    [StepTransformation]
     public long? PurgeStep { get; set; }
 
     /// <summary>The global step to start with (used when values are added without <c>-Step</c>).</summary>
     [Parameter]
+    [StepTransformation]
     public long GlobalStep { get; set; }
 
     /// <inheritdoc />
@@ -85,8 +87,9 @@ public sealed class NewTbWriterCommand : PSCmdlet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
+            // The core's message names what failed: the log directory, or the event file in a directory that exists.
             ThrowTerminatingError(new ErrorRecord(
-                new IOException($"The log directory '{path}' cannot be created: {e.Message}", e),
+                e as TbWriterCreateException ?? new IOException($"The log directory '{path}' cannot be created: {e.Message}", e),
                 ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, requested));
         }
     }

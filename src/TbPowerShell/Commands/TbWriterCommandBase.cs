@@ -131,9 +131,10 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // The core's message names what failed: the run directory, or the event file in a directory that exists.
                 WriteError(new ErrorRecord(
-                    new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
-                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, run));
+                    e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
+                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(run) ? LogDir : run));
                 return null;
             }
         }
@@ -165,6 +166,12 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
             return false;
         }
+        catch (TbWriterCreateException e)
+        {
+            // A sub-run of Add-TbScalars that cannot be created: the message names the directory or its event file.
+            WriteError(new ErrorRecord(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
+            return false;
+        }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
         {
             WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
@@ -177,14 +184,19 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Writes an "empty tag" error and returns true when <paramref name="tag"/> is null or empty.</summary>
+    /// <summary>
+    /// Writes an "empty tag" error and returns true when <paramref name="tag"/> is null, empty or only
+    /// white space (as the writer refuses it: <see cref="TbWriter.IsBlankTag"/>).
+    /// </summary>
     protected bool RejectEmptyTag(string? tag)
     {
-        if (!string.IsNullOrEmpty(tag))
+        if (!TbWriter.IsBlankTag(tag))
         {
             return false;
         }
-        WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."),
+        WriteError(new ErrorRecord(new ArgumentException(tag is { Length: > 0 }
+                ? $"A tag must not be only white space: '{tag}' would show as a blank name."
+                : "A tag must not be empty."),
             ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
         return true;
     }

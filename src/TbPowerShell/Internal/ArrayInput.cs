@@ -6,6 +6,24 @@ namespace TbPowerShell.Internal;
 /// <summary>Flattens what PowerShell passes as "an array of numbers" (typed arrays, object[], nested arrays, lists).</summary>
 internal static class ArrayInput
 {
+    /// <summary>
+    /// The values a row carries: PowerShell binds any piped object to an <c>object</c> parameter by value before it looks
+    /// at property names, so a row such as <c>[pscustomobject]@{ Tag = 'w'; Value = $weights }</c> (or an event of
+    /// Get-TbEvent) arrives whole. For such an object (not a number, string, collection or tensor) this is its
+    /// <c>Data</c> property, else its <c>Value</c> property, as binding by name would give; anything else is returned as it is.
+    /// </summary>
+    public static object? ValuesOfRow(object? data)
+    {
+        object? item = ValueParsing.Unwrap(data);
+        if (item is null || item is string || item is IEnumerable || item.GetType().IsPrimitive || item is decimal || TorchBridge.IsTensor(item))
+        {
+            return data;
+        }
+        var properties = PSObject.AsPSObject(data!).Properties;
+        var property = properties["Data"] ?? properties["Value"];
+        return property is null ? data : property.Value;
+    }
+
     /// <summary>True when <paramref name="data"/> is a byte[] (taken as raw 0–255 pixel values).</summary>
     public static bool IsBytes(object? data) => ValueParsing.Unwrap(data) is byte[];
 
@@ -80,50 +98,62 @@ internal static class ArrayInput
     }
 
     /// <summary>Appends every number of <paramref name="data"/> (recursing into arrays and lists) to <paramref name="add"/>.</summary>
+    /// <exception cref="NotANumberException">An element is not a number; the message gives its index in the flattened data.</exception>
     public static void Flatten(object? data, Action<double> add)
+    {
+        long index = 0;
+        Flatten(data, add, ref index);
+    }
+
+    private static void Flatten(object? data, Action<double> add, ref long index)
     {
         object? item = ValueParsing.Unwrap(data);
         switch (item)
         {
             case null:
-                throw new ArgumentException("The data holds a null where a number was expected.");
+                throw new NotANumberException($"The value at index {index} is null, where a number was expected.", null, index);
             case { } tensor when TorchBridge.IsTensor(tensor):
                 foreach (double v in TorchBridge.ToDoubles(tensor))
                 {
                     add(v);
+                    index++;
                 }
                 return;
             case string s:
                 if (!ValueParsing.TryParseDouble(s, out double parsed))
                 {
-                    throw new ArgumentException($"'{s}' is not a number.");
+                    throw new NotANumberException($"The value at index {index}, '{s}', is not a number.", s, index);
                 }
                 add(parsed);
+                index++;
                 return;
             case double[] d:
                 foreach (double v in d)
                 {
                     add(v);
                 }
+                index += d.Length;
                 return;
             case float[] f:
                 foreach (float v in f)
                 {
                     add(v);
                 }
+                index += f.Length;
                 return;
             case IEnumerable enumerable:
                 foreach (object? element in enumerable)
                 {
-                    Flatten(element, add);
+                    Flatten(element, add, ref index);
                 }
                 return;
             default:
                 if (!ValueParsing.TryGetDouble(item, out double value))
                 {
-                    throw new ArgumentException($"A {item.GetType().Name} ('{item}') is not a number.");
+                    throw new NotANumberException($"The value at index {index}, a {item.GetType().Name} ('{item}'), is not a number.", data, index);
                 }
                 add(value);
+                index++;
                 return;
         }
     }

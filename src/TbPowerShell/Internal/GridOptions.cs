@@ -34,7 +34,9 @@ internal static class GridOptions
         }
         if (shape is null)
         {
-            throw new ImageFormatException(ImageError.InvalidShape, "-Data needs -Shape: the dimensions, one per letter of -DataFormat.", data);
+            // The target is the data format whose sizes are missing: the data may be millions of numbers.
+            throw new ImageFormatException(ImageError.InvalidShape,
+                $"-Data needs -Shape: the sizes of the axes, one per letter of the data format {dataFormat}.", dataFormat);
         }
         long needed = ImageConversion.CheckShape(shape, dataFormat, grid);
         long given = ArrayInput.Count(data);

@@ -138,7 +138,7 @@ public class AudioTests
         var e = Assert.Throws<AudioFormatException>(() => WavCodec.Encode(new[] { 0.25f, bad }, 1, Rate));
         Assert.True(e.IsOutOfRange);
         Assert.Equal(bad, e.OffendingValue);
-        Assert.Contains("Sample 1", e.Message);
+        Assert.Contains("sample at index 1 is", e.Message);
 
         byte[] clipped = WavCodec.Encode(new[] { 0.25f, bad }, 1, Rate, clip: true);
         Assert.Equal(8191, Sample(clipped, 0));

@@ -143,10 +143,10 @@ public sealed class HistogramBinsTests
     [Theory]
     [InlineData(new[] { 1.0 }, "at least 2 values; got 1")]
     [InlineData(new double[0], "at least 2 values; got 0")]
-    [InlineData(new[] { 0.0, 1.0, 1.0 }, "edge [2] = 1 follows edge [1] = 1")]
-    [InlineData(new[] { 0.0, 2.0, 1.0 }, "edge [2] = 1 follows edge [1] = 2")]
-    [InlineData(new[] { 0.0, double.NaN }, "edge [1] is NaN")]
-    [InlineData(new[] { double.NegativeInfinity, 0.0 }, "edge [0] is -Infinity")]
+    [InlineData(new[] { 0.0, 1.0, 1.0 }, "the edge at index 2, 1, follows the edge at index 1, 1")]
+    [InlineData(new[] { 0.0, 2.0, 1.0 }, "the edge at index 2, 1, follows the edge at index 1, 2")]
+    [InlineData(new[] { 0.0, double.NaN }, "edge at index 1 is NaN")]
+    [InlineData(new[] { double.NegativeInfinity, 0.0 }, "edge at index 0 is -Infinity")]
     public void InvalidEdgesAreRejectedNamingTheValue(double[] edges, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBins.Parse(edges));
@@ -159,7 +159,7 @@ public sealed class HistogramBinsTests
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBins.Parse(new object[] { 0, "one" }));
 
-        Assert.Contains("edge [1] 'one'", error.Message);
+        Assert.Contains("edge at index 1, 'one'", error.Message);
     }
 
     [Fact]

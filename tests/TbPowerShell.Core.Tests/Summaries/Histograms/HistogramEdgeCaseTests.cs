@@ -200,7 +200,7 @@ public sealed class HistogramEdgeCaseTests
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBuilder.Build([1.0, bad, 2.0]));
 
-        Assert.Contains($"Value [1] is {shown}", error.Message);
+        Assert.Contains($"value at index 1 is {shown}", error.Message);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class RawHistogramTests
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBuilder.Raw(0, 3, 3, 3, 5, [0, 2, 1.5], [1, 1, 1]));
 
-        Assert.Contains("limit [2] = 1.5 is below limit [1] = 2", error.Message);
+        Assert.Contains("the limit at index 2, 1.5, is below the limit at index 1, 2", error.Message);
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class RawHistogramTests
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBuilder.Raw(0, 3, 3, 3, 5, [0, double.NaN], [1, 1]));
 
-        Assert.Contains("limit [1] is NaN", error.Message);
+        Assert.Contains("limit at index 1 is NaN", error.Message);
     }
 
     [Theory]
-    [InlineData(-1.0, "count [1] is -1")]
-    [InlineData(double.NaN, "count [1] is NaN")]
+    [InlineData(-1.0, "count at index 1 is -1")]
+    [InlineData(double.NaN, "count at index 1 is NaN")]
     public void CountsMustBeZeroOrMore(double count, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => HistogramBuilder.Raw(0, 3, 3, 3, 5, [0, 1], [1, count]));
