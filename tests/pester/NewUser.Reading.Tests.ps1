@@ -191,3 +191,75 @@ Describe 'Completion honours the other parameters' {
         finally { Close-TbWriter $w }
     }
 }
+
+Describe 'Default views show every digit' {
+    BeforeAll {
+        $Wide = Join-Path $TestDrive 'wide'
+        New-Run (Join-Path $Wide 'r') {
+            param($w)
+            $w.AddScalar('lr', 0.0001, 0, (At 0))
+            $w.AddScalar('loss', 0.0042, 0, (At 0))
+            $w.AddScalar('lr', 0.0909090909090909, [long]::MaxValue, (At 1))
+            $w.AddScalar('loss', -1.2345678E-30, [long]::MaxValue, (At 1))
+        }
+        function Show([scriptblock] $Produce) { (& $Produce | Out-String -Width 250) }
+    }
+
+    It 'pivot rows: values with seven significant digits, the local wall time to the millisecond, every step digit' {
+        $text = Show { Get-TbEvent $Wide -Pivot }
+        $text | Should -Match '\b0\.0001\b'
+        $text | Should -Match '\b0\.0042\b'
+        $text | Should -Not -Match '(?<![\d.])0\.00(?!\d)'
+        $text | Should -Match '9223372036854775807'
+        $text | Should -Match ([regex]::Escape((At 0).LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss.fff')))
+        $text | Should -Match ([regex]::Escape(([double][float]-1.2345678E-30).ToString('G7')))
+        $text | Should -Not -Match '…'
+        # The rows are still the objects they were: the view only changes how they show.
+        $rows = @(Get-TbEvent $Wide -Pivot)
+        $rows[0].lr | Should -Be ([double][float]0.0001)
+        $rows[0] | Should -BeOfType ([TbPowerShell.TbPivotRow])
+    }
+
+    It 'values streamed after the table has sized its columns are not cut (as with -Wait)' {
+        # The formatter sizes columns from what arrives in its first 300 ms: a long step or value after that
+        # fits only if the view's column is wide enough for any step and any value.
+        $text = Show { Get-TbEvent $Wide -MaxStep 0; Start-Sleep -Milliseconds 700; Get-TbEvent $Wide -MinStep 1 }
+        $text | Should -Match '9223372036854775807'
+        $text | Should -Match ([regex]::Escape(([double][float]-1.2345678E-30).ToString('G7')))
+        $text | Should -Not -Match '…'
+        $text = Show { Get-TbEvent $Wide -MaxStep 0 -Smoothing 0.5; Start-Sleep -Milliseconds 700; Get-TbEvent $Wide -MinStep 1 -Smoothing 0.5 }
+        $text | Should -Match '9223372036854775807'
+        $text | Should -Not -Match '…'
+    }
+
+    It 'no table view has a number column narrower than its largest value' {
+        # Steps and other Int64 columns need 20 characters, Int32 11, a G7 double 14; summaries size themselves.
+        [xml] $format = Get-Content -Raw (Join-Path (Split-Path $modulePath) 'TbPowerShell.format.ps1xml')
+        $needs = @{ Step = 20; GlobalStep = 20; Frames = 20; Value = 14; Smoothed = 14; Count = 14; Min = 14; Max = 14; Mean = 14
+                    SampleRate = 14; Width = 11; Height = 11; Channels = 11; Size = 11; Buckets = 11; Pending = 11
+                    EventsWritten = 19; Length = 19; IntactRecords = 19; DamagedBytes = 19; RecordsKept = 19; BytesRemoved = 19 }
+        foreach ($view in $format.Configuration.ViewDefinitions.View) {
+            if ($null -eq $view.TableControl -or $null -ne $view.TableControl.AutoSize) { continue }
+            foreach ($header in $view.TableControl.TableHeaders.TableColumnHeader) {
+                if ($view.Name -ne 'TbPowerShell.TbBoard') {
+                    # One column without a width and PowerShell sizes every column from the first rows, widths or not.
+                    $header.Width | Should -Not -BeNullOrEmpty -Because "$($view.Name) $($header.Label)"
+                }
+                if ($needs.ContainsKey($header.Label)) {
+                    [int]$header.Width | Should -BeGreaterOrEqual $needs[$header.Label] -Because "$($view.Name) $($header.Label)"
+                }
+            }
+        }
+        @($format.Configuration.ViewDefinitions.View | Where-Object { $null -ne $_.TableControl.AutoSize }).Name |
+            Should -Be @('TbPowerShell.TbWriter', 'TbPowerShell.Core.IO.EventFileHealthReport', 'TbPowerShell.Core.IO.EventFileRepairResult', 'TbPowerShell.TbTagSummary', 'TbPowerShell.TbRunSummary')
+    }
+
+    It 'Get-TbTag and Get-TbRun tables fit every step, from any run' {
+        $text = Show { Get-TbTag $Runs }
+        $text | Should -Match '9223372036854775807'
+        $text | Should -Not -Match '…'
+        $text = Show { Get-TbRun $Runs }
+        $text | Should -Match '9223372036854775807'
+        $text | Should -Not -Match '…'
+    }
+}

@@ -79,7 +79,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         base.BeginProcessing();
         _kinds = KindsOf(Type);
         var shape = MakeShape();
-        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths), WriteObject);
+        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths, columns => PivotRowViews.TypeNameFor(this, columns)), WriteObject);
     }
 
     private ReadShape MakeShape()
