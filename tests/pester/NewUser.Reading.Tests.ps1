@@ -263,3 +263,39 @@ Describe 'Default views show every digit' {
         $text | Should -Not -Match '…'
     }
 }
+
+Describe 'ConvertTo-Json of what the reading cmdlets emit' {
+    BeforeAll {
+        $Media = Join-Path $TestDrive 'media'
+        $Png = [byte[]](1..255) * 20   # stands for an encoded image: 5,100 bytes
+        New-Run (Join-Path $Media 'm') {
+            param($w)
+            $w.AddValue([TbPowerShell.Core.Summaries.SummaryValues]::Image('pics', $Png, 10, 10, 3), 7, (At 7))
+            $w.AddScalar('loss', 0.5, 7, (At 7))
+        }
+    }
+
+    It 'an image''s bytes are one base64 string, not an array of numbers (about a third of the size)' {
+        $image = Get-TbEvent $Media -Type Image
+        $json = $image | ConvertTo-Json -Compress
+        $doc = $json | ConvertFrom-Json
+        $doc.BytesBase64 | Should -BeExactly ([Convert]::ToBase64String($Png))
+        $doc.PSObject.Properties.Name | Should -Not -Contain 'Bytes'
+        $json.Length | Should -BeLessThan (1.5 * $Png.Length)
+        [Convert]::FromBase64String($doc.BytesBase64) | Should -Be $image.Bytes
+        # Still the bytes everywhere else, hidden from views and CSV.
+        $image.Bytes.GetType() | Should -Be ([byte[]])
+        ($image | ConvertTo-Csv)[0] | Should -Not -Match 'Bytes'
+    }
+
+    It 'Get-TbRun, Get-TbTag and Test-TbEventFile objects convert (steps as integers)' {
+        $run = Get-TbRun $Media | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $run.LastStep | Should -Be 7
+        $run.Values | Should -Be 2
+        $tags = @(Get-TbTag $Media | ConvertTo-Json -Depth 3 | ConvertFrom-Json)
+        @($tags.Tag | Sort-Object) | Should -Be @('loss', 'pics')
+        $health = Test-TbEventFile $Media | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $health.IntactRecords | Should -Be 3
+        $health.IsHealthy | Should -BeTrue
+    }
+}
