@@ -135,7 +135,7 @@ public static class ErrorIds
     /// <summary>A backup folder is not usable (a file, or given without an in-place repair).</summary>
     public const string InvalidBackupPath = "InvalidBackupPath";
 
-    /// <summary>A file to repair holds no intact record at all (it may not be an event file); it was left alone.</summary>
+    /// <summary>A file holds no intact record at all: not an event file. Repair-TbEventFile leaves it alone; Test-TbEventFile, Get-TbRun and Get-TbTag report it instead of a result.</summary>
     public const string NoIntactRecords = "NoIntactRecords";
 
     /// <summary>A file changed while it was repaired in place (a writer is still writing it); nothing was replaced.</summary>
@@ -162,8 +162,11 @@ public static class ErrorIds
     /// <summary>Show-TbChart was called without -Tag: a chart needs the series to draw.</summary>
     public const string TagRequired = "TagRequired";
 
-    /// <summary>A -Tag pattern of Show-TbChart matched no scalar series in the runs read.</summary>
+    /// <summary>A -Tag pattern of Show-TbChart matched no scalar series in the runs read; a literal -Tag value (no wildcard) of Get-TbEvent, Get-TbTag or Get-TbRun matched no value read.</summary>
     public const string TagNotFound = "TagNotFound";
+
+    /// <summary>A literal -Run value (no wildcard) of Get-TbEvent, Get-TbTag or Get-TbRun matched no run below the paths read.</summary>
+    public const string RunNotFound = "RunNotFound";
 
     /// <summary>The -Width or -Height of a chart leaves no room for its plot.</summary>
     public const string ChartTooSmall = "ChartTooSmall";

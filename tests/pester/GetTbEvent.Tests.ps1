@@ -124,7 +124,7 @@ Describe 'Get-TbEvent -Tag and -Run' {
         @{ Tag = @('LOSS') }
         @{ Tag = @('steps/neg*', 'special/*') }
         @{ Tag = @('*/*a*') }
-        @{ Tag = @('no-such-tag') }
+        @{ Tag = @('no-such-tag*') }   # a literal name that matches nothing is the error TagNotFound (NewUser.Reading.Tests.ps1)
     ) {
         $e = @(Get-TbEvent $Pytorch -Tag $Tag)
         $want = @(Select-Matching $Expected 'Tag' $Tag)
@@ -136,7 +136,7 @@ Describe 'Get-TbEvent -Tag and -Run' {
         @{ Run = @('hparams*') }
         @{ Run = @('SCALARS') }
         @{ Run = @('multi_session', 'custom_*') }
-        @{ Run = @('nothing') }
+        @{ Run = @('nothing*') }   # a literal name that matches nothing is the error RunNotFound (NewUser.Reading.Tests.ps1)
     ) {
         $e = @(Get-TbEvent $Pytorch -Run $Run)
         $want = @(Select-Matching $Expected 'Run' $Run)

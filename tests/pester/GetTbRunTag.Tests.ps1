@@ -45,8 +45,10 @@ Describe 'Get-TbTag on the PyTorch reference files' {
             $tag = @($tags | Where-Object { $_.Run -ceq $first.Run -and $_.Tag -ceq $first.Tag -and $_.Type -eq 'Scalar' })
             $tag.Count | Should -Be 1 -Because "$($first.Run) $($first.Tag)"
             $tag[0].Count | Should -Be $group.Count
-            $tag[0].FirstStep | Should -Be $first.Step
-            $tag[0].LastStep | Should -Be $last.Step
+            # The step range (issue 13: LastStep is the highest step, not the last one's); wall times and value in file order.
+            $steps = $group.Group.Step | Measure-Object -Minimum -Maximum
+            $tag[0].FirstStep | Should -Be $steps.Minimum
+            $tag[0].LastStep | Should -Be $steps.Maximum
             $tag[0].FirstWallTime.UnixSeconds | Should -Be $first.WallTime
             $tag[0].LastWallTime.UnixSeconds | Should -Be $last.WallTime
             Get-DoubleBits $tag[0].LastValue | Should -Be (Get-DoubleBits $last.Value)
@@ -122,11 +124,12 @@ Describe 'Get-TbRun' {
         }
     }
 
-    It 'gives the first and last step and wall time of the values in file order' {
+    It 'gives the lowest and highest step, and the wall time of the last value in file order' {
         $scalars = $runs | Where-Object Run -eq 'scalars'
         $events = @(Get-TbEvent (Join-Path $Pytorch 'scalars') -Type All)
-        $scalars.FirstStep | Should -Be $events[0].Step
-        $scalars.LastStep | Should -Be $events[-1].Step
+        $steps = $events.Step | Measure-Object -Minimum -Maximum
+        $scalars.FirstStep | Should -Be $steps.Minimum
+        $scalars.LastStep | Should -Be $steps.Maximum
         $scalars.LastWallTime.UnixSeconds | Should -Be $events[-1].WallTime.UnixSeconds
         ($runs | Where-Object Run -eq 'graph').LastStep | Should -BeNullOrEmpty
     }
@@ -134,8 +137,9 @@ Describe 'Get-TbRun' {
     It 'sorts in a pipeline (Sort-Object LastStep)' {
         $sorted = @(Get-TbRun $Pytorch | Where-Object Values -gt 0 | Sort-Object LastStep)
         @($sorted.LastStep) | Should -Be @($runs.LastStep | Where-Object { $null -ne $_ } | Sort-Object)
-        $sorted[-1].Run | Should -Be 'multi_session'
-        $sorted[-1].LastStep | Should -Be 24
+        $highest = ($runs.LastStep | Where-Object { $null -ne $_ } | Measure-Object -Maximum).Maximum
+        $sorted[-1].LastStep | Should -Be $highest
+        $sorted[-1].Run | Should -Be ($runs | Where-Object LastStep -eq $highest | Select-Object -First 1).Run
     }
 
     It 'names runs from items piped from Get-ChildItem as Get-TbEvent does, one summary per run' {

@@ -30,10 +30,10 @@ public sealed class TagSummary
     /// <summary>How many values (events) it has; an event holding several images counts once.</summary>
     public long Count { get; private set; }
 
-    /// <summary>The step of the first value read.</summary>
+    /// <summary>The lowest step of its values (not the step of the first value read: steps need not grow in file order).</summary>
     public long FirstStep { get; private set; }
 
-    /// <summary>The step of the last value read.</summary>
+    /// <summary>The highest step of its values (not the step of the last value read: a run restarted at step 0 keeps its highest).</summary>
     public long LastStep { get; private set; }
 
     /// <summary>The wall time (Unix seconds) of the first value read.</summary>
@@ -69,9 +69,17 @@ public sealed class TagSummary
         if (Count++ == 0)
         {
             FirstStep = step;
+            LastStep = step;
             FirstWallTime = wallTime;
         }
-        LastStep = step;
+        else if (step < FirstStep)
+        {
+            FirstStep = step;
+        }
+        else if (step > LastStep)
+        {
+            LastStep = step;
+        }
         LastWallTime = wallTime;
     }
 
@@ -114,10 +122,10 @@ public sealed class RunSummary
     /// <summary>How many values all its tags hold.</summary>
     public long Values { get; }
 
-    /// <summary>The step of the first value read, or null when it has none.</summary>
+    /// <summary>The lowest step of its values, or null when it has none.</summary>
     public long? FirstStep { get; internal set; }
 
-    /// <summary>The step of the last value read, or null when it has none.</summary>
+    /// <summary>The highest step of its values, or null when it has none.</summary>
     public long? LastStep { get; internal set; }
 
     /// <summary>The wall time of the first value read, or null.</summary>

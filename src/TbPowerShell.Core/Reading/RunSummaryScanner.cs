@@ -129,9 +129,15 @@ public sealed class RunSummaryScanner
             if (_count++ == 0)
             {
                 _firstStep = step;
+                _lastStep = step;
                 _firstWall = wallTime;
             }
-            _lastStep = step;
+            else
+            {
+                // The step range, not file order: a run that logs an image at step 0 after its last scalar still ends at its highest step.
+                _firstStep = Math.Min(_firstStep, step);
+                _lastStep = Math.Max(_lastStep, step);
+            }
             _lastWall = wallTime;
         }
 

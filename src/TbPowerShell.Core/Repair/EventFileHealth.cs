@@ -18,6 +18,17 @@ internal delegate void IntactRecordSink(ReadOnlySpan<byte> payload);
 /// </remarks>
 public static class EventFileHealth
 {
+    /// <summary>
+    /// True when <paramref name="report"/> shows a file that is not an event file: not one intact record, and damage
+    /// other than a tail a writer may still be writing (an empty file, or one shorter than its first record, may be an
+    /// event file just created). The same files the readers skip as not event files.
+    /// </summary>
+    public static bool IsNotEventFile(EventFileHealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.IntactRecords == 0 && report.Regions.Any(r => r.Kind != DamageKind.TruncatedTail);
+    }
+
     /// <summary>Reads the whole file (shared with writers) and reports what is intact and what is damaged.</summary>
     public static EventFileHealthReport Check(string path, CancellationToken cancellation = default)
     {

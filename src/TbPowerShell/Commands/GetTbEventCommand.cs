@@ -79,7 +79,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         base.BeginProcessing();
         _kinds = KindsOf(Type);
         var shape = MakeShape();
-        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths), WriteObject);
+        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths, columns => PivotRowViews.TypeNameFor(this, columns)), WriteObject);
     }
 
     private ReadShape MakeShape()
@@ -133,6 +133,11 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             Follow();
         }
         _shaping.Complete();
+        if (!Wait)
+        {
+            // With -Wait a run or tag may appear later: names that match nothing yet are not errors there.
+            ReportUnmatchedNames(ValuesOf(Type));
+        }
     }
 
 
@@ -320,9 +325,17 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         switch (item.Kind)
         {
             case ReadItemKind.Scalar:
+                if (UnmatchedTags.AnyPending)
+                {
+                    UnmatchedTags.Saw(item.Scalar.Tag);
+                }
                 _shaping.Scalar(item.Run.Name, item.File, item.Scalar);
                 break;
             case ReadItemKind.Value:
+                if (UnmatchedTags.AnyPending)
+                {
+                    UnmatchedTags.Saw(item.Value!.Tag);
+                }
                 _shaping.Value(item.Run.Name, item.File, item.Value!);
                 break;
             default:

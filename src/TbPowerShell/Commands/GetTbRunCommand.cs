@@ -11,5 +11,12 @@ namespace TbPowerShell.Commands;
 public sealed class GetTbRunCommand : TbLogReaderCommandBase
 {
     /// <inheritdoc />
-    protected override void Emit(RunSummary summary) => WriteObject(new TbRunSummary(summary));
+    protected override void Emit(RunSummary summary)
+    {
+        foreach (var tag in summary.Tags)
+        {
+            UnmatchedTags.Saw(tag.Tag);
+        }
+        WriteObject(new TbRunSummary(summary));
+    }
 }

@@ -20,10 +20,14 @@ public sealed class GetTbTagCommand : TbLogReaderCommandBase
     protected override EventKinds KindsToScan => KindsOf(Type);
 
     /// <inheritdoc />
+    protected override string ValuesScanned => ValuesOf(Type);
+
+    /// <inheritdoc />
     protected override void Emit(RunSummary summary)
     {
         foreach (var tag in summary.Tags)
         {
+            UnmatchedTags.Saw(tag.Tag);
             WriteObject(new TbTagSummary(summary.Run.Name, tag, summary.Run.Directory, TypeOf(tag.Kind)));
         }
     }

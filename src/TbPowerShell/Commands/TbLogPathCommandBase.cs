@@ -70,12 +70,49 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// <summary>True when -Run was given.</summary>
     protected bool FiltersRuns => NameFilter.Run is not null;
 
+    /// <summary>The literal -Tag values no value read has had so far (see <see cref="ReportUnmatchedNames"/>).</summary>
+    private protected UnmatchedNames UnmatchedTags { get; private set; } = new(null);
+
+    /// <summary>The literal -Run values no run found has had so far.</summary>
+    private protected UnmatchedNames UnmatchedRuns { get; private set; } = new(null);
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
         var tag = Tag is null ? null : NamePatterns.Matcher(Tag);
         var run = Run is null ? null : NamePatterns.Matcher(Run);
         NameFilter = new ReadFilter { Tag = tag, Run = run };
+        UnmatchedTags = new UnmatchedNames(Tag);
+        UnmatchedRuns = new UnmatchedNames(Run);
+    }
+
+    /// <summary>
+    /// At the end of a read: one non-terminating error (<see cref="ErrorIds.RunNotFound"/> or
+    /// <see cref="ErrorIds.TagNotFound"/>, ObjectNotFound, the value as target) for each literal -Run or -Tag value
+    /// that matched nothing in the whole read, as <c>Get-Process -Name nope</c> does. Wildcards stay silent.
+    /// </summary>
+    /// <param name="tagsOf">What the tags were looked for among, for the message (e.g. "Scalar values").</param>
+    private protected void ReportUnmatchedNames(string tagsOf)
+    {
+        foreach (string run in UnmatchedRuns.Pending)
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"Cannot find a run named '{run}' below the paths read. Check the name (Get-TbRun lists the runs)."),
+                ErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, run));
+        }
+        foreach (string tag in UnmatchedTags.Pending)
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"Cannot find the tag '{tag}' among the {tagsOf} of the runs read. Check the name (Get-TbTag lists the tags)."),
+                ErrorIds.TagNotFound, ErrorCategory.ObjectNotFound, tag));
+        }
+    }
+
+    /// <summary>How a set of -Type values reads in a message: "Scalar values", "Image or Text values", "values".</summary>
+    private protected static string ValuesOf(IEnumerable<TbEventType> types)
+    {
+        var names = types.Distinct().ToList();
+        return names.Contains(TbEventType.All) ? "values" : string.Join(" or ", names) + " values";
     }
 
 
@@ -141,6 +178,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 string name = namingRoot == path ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);
                 if (RunWanted(name))
                 {
+                    UnmatchedRuns.Saw(name);
                     yield return run with { Name = name };
                 }
             }
@@ -151,6 +189,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
             string name = LogDirectory.RelativeName(namingRoot, dir);
             if (RunWanted(name))
             {
+                UnmatchedRuns.Saw(name);
                 yield return new EventRun(name, dir, new[] { path }) { TotalBytes = LogPaths.SafeLength(path) };
             }
         }

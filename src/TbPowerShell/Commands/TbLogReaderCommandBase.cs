@@ -36,9 +36,18 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (Scan())
+        {
+            ReportUnmatchedNames(ValuesScanned);
+        }
+    }
+
+    /// <summary>Scans the runs gathered and emits their summaries; false when Ctrl+C stopped it.</summary>
+    private bool Scan()
+    {
         if (_runs.Count == 0)
         {
-            return;
+            return true;
         }
         var runs = _runs.Select(r => r with { Files = r.Files.OrderBy(System.IO.Path.GetFileName, StringComparer.Ordinal).ToArray() }).ToList();
         var scanner = new RunSummaryScanner(runs, new RunReadOptions { TagFilter = TagFilter }, KindsToScan);
@@ -48,6 +57,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long doneBytes = 0;
+        int notEventFiles = 0;
         try
         {
             foreach (var item in scanner.Scan(Stopped))
@@ -56,7 +66,18 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
                 {
                     case ReadItemKind.Summary:
                         doneBytes += item.Run.TotalBytes;
-                        Emit(item.Summary!);
+                        // A run whose every file holds no record is no run: each file was reported as not an event file.
+                        if (notEventFiles < item.Run.Files.Count)
+                        {
+                            Emit(item.Summary!);
+                        }
+                        notEventFiles = 0;
+                        break;
+                    case ReadItemKind.NotEventFile:
+                        notEventFiles++;
+                        WriteError(new ErrorRecord(
+                            new InvalidDataException($"'{item.File}' is not an event file: no record in it verifies."),
+                            ErrorIds.NoIntactRecords, ErrorCategory.InvalidData, item.File));
                         break;
                     default:
                         FileConditions.Report(this, item.Kind, item.File, item.Offset, item.Error, item.Exception);
@@ -74,17 +95,21 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         }
         catch (OperationCanceledException) when (Stopped.IsCancellationRequested)
         {
-            return;
+            return false;
         }
         if (showProgress && lastProgress > TimeSpan.Zero)
         {
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
+        return true;
     }
 
     /// <summary>The kinds of values the scan summarizes (default all).</summary>
     protected virtual EventKinds KindsToScan => EventKinds.All;
+
+    /// <summary>What -Tag values are looked for among, for the message of a tag not found (default "values").</summary>
+    protected virtual string ValuesScanned => "values";
 
     /// <summary>Writes the objects for one scanned run.</summary>
     protected abstract void Emit(RunSummary summary);

@@ -46,7 +46,15 @@ public sealed class TestTbEventFileCommand : PSCmdlet
             {
                 try
                 {
-                    WriteObject(EventFileHealth.Check(file, _stop.Token));
+                    var report = EventFileHealth.Check(file, _stop.Token);
+                    if (EventFileHealth.IsNotEventFile(report))
+                    {
+                        WriteError(new ErrorRecord(
+                            new InvalidDataException($"'{file}' is not an event file: none of its {report.Length} bytes is an intact record."),
+                            ErrorIds.NoIntactRecords, ErrorCategory.InvalidData, file));
+                        continue;
+                    }
+                    WriteObject(report);
                 }
                 catch (OperationCanceledException)
                 {

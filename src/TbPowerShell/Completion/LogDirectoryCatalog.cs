@@ -52,7 +52,13 @@ internal static class LogDirectoryCatalog
     /// <summary>The tags of <paramref name="runs"/> with the type of their values, as far as the time budget allows.</summary>
     public static SortedDictionary<string, string> FindTags(IEnumerable<EventRun> runs)
     {
-        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        CollectTags(runs, found);
+        return new SortedDictionary<string, string>(found, StringComparer.Ordinal);
+    }
+
+    private static void CollectTags(IEnumerable<EventRun> runs, Dictionary<string, string> tags)
+    {
         var deadline = DateTime.UtcNow + Budget;
         foreach (var run in runs)
         {
@@ -66,16 +72,18 @@ internal static class LogDirectoryCatalog
                     TagCache[run.Directory] = cached;
                 }
             }
-            foreach (var (tag, type) in cached.Tags)
+            foreach (var (tag, types) in cached.Tags)
             {
-                tags.TryAdd(tag, type);
+                foreach (string type in TypesOf(types))
+                {
+                    AddType(tags, tag, type);
+                }
             }
             if (DateTime.UtcNow >= deadline)
             {
                 break;
             }
         }
-        return tags;
     }
 
     private static string CacheKey(EventRun run) =>
@@ -109,11 +117,11 @@ internal static class LogDirectoryCatalog
                 {
                     if (result == EventReadResult.Scalar)
                     {
-                        tags.TryAdd(reader.Current.Tag, nameof(TbEventType.Scalar));
+                        AddType(tags, reader.Current.Tag, nameof(TbEventType.Scalar));
                     }
                     else if (result == EventReadResult.Counted)
                     {
-                        tags.TryAdd(reader.CurrentHeader.Tag, TypeName(reader.CurrentHeader.Kind));
+                        AddType(tags, reader.CurrentHeader.Tag, TypeName(reader.CurrentHeader.Kind));
                     }
                 }
             }
@@ -129,6 +137,22 @@ internal static class LogDirectoryCatalog
         }
         return tags;
     }
+
+    /// <summary>Notes that <paramref name="tag"/> has values of <paramref name="type"/>: a tag with several types lists them all ("Scalar, Image").</summary>
+    private static void AddType(Dictionary<string, string> tags, string tag, string type)
+    {
+        if (!tags.TryGetValue(tag, out string? known))
+        {
+            tags[tag] = type;
+        }
+        else if (!TypesOf(known).Contains(type))
+        {
+            tags[tag] = known + ", " + type;
+        }
+    }
+
+    /// <summary>The type names of a tag as <see cref="FindTags"/> gives them.</summary>
+    public static string[] TypesOf(string types) => types.Split(", ");
 
     private static string TypeName(EventKinds kind) => kind switch
     {
@@ -150,7 +174,13 @@ internal static class LogDirectoryCatalog
         bool literal = fakeBoundParameters.Contains("LiteralPath") || fakeBoundParameters.Contains("PSPath") || fakeBoundParameters.Contains("LP");
         var values = literal
             ? Strings(fakeBoundParameters["LiteralPath"] ?? fakeBoundParameters["PSPath"] ?? fakeBoundParameters["LP"])
-            : Strings(fakeBoundParameters["Path"]);
+            : Strings(fakeBoundParameters["Path"] ?? fakeBoundParameters["LogDir"]);
+        if (values.Count == 0 && Unwrap(fakeBoundParameters["Writer"]) is TbWriter writer)
+        {
+            // The writing cmdlets: the tags already in the writer's log directory.
+            values.Add(writer.LogDir);
+            literal = true;
+        }
         if (values.Count == 0)
         {
             values.Add(".");
@@ -196,7 +226,10 @@ internal static class LogDirectoryCatalog
         return Path.GetFullPath(prefix, current);
     }
 
-    private static List<string> Strings(object? value) => value switch
+    private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+    /// <summary>The strings of a bound parameter value as typed on the command line (a string, an array, a PSObject).</summary>
+    internal static List<string> Strings(object? value) => value switch
     {
         null => new List<string>(),
         string s => new List<string> { s },

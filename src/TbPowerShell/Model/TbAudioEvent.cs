@@ -50,7 +50,15 @@ public sealed class TbAudioEvent : TbEvent
 
     /// <summary>The encoded clip (a WAV file).</summary>
     [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
     public byte[] Bytes { get; }
+
+    /// <summary>
+    /// The encoded clip as base64: what <c>ConvertTo-Json</c> writes in place of <see cref="Bytes"/> (which it would write as
+    /// an array of numbers, about four times longer). Hidden, like <see cref="Bytes"/>, from views and CSV.
+    /// </summary>
+    [Hidden]
+    public string BytesBase64 => Convert.ToBase64String(Bytes);
 
     /// <summary>Which clip of the event; 0 for the first.</summary>
     [Hidden]

@@ -53,7 +53,15 @@ public sealed class TbImageEvent : TbEvent
 
     /// <summary>The encoded image (a PNG, JPEG or GIF file as stored), for <c>Save-TbMedia</c> or <see cref="Decode"/>.</summary>
     [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
     public byte[] Bytes { get; }
+
+    /// <summary>
+    /// The encoded image as base64: what <c>ConvertTo-Json</c> writes in place of <see cref="Bytes"/> (which it would write as
+    /// an array of numbers, about four times longer). Hidden, like <see cref="Bytes"/>, from views and CSV.
+    /// </summary>
+    [Hidden]
+    public string BytesBase64 => Convert.ToBase64String(Bytes);
 
     /// <summary>Which image of the event (new-style summaries can hold several); 0 for the first.</summary>
     [Hidden]

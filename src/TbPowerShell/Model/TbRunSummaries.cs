@@ -44,16 +44,16 @@ public sealed class TbTagSummary
     /// <summary>How many values (events) it has; an event holding several images counts once.</summary>
     public long Count { get; }
 
-    /// <summary>The step of its first value, in file order.</summary>
+    /// <summary>Its lowest step.</summary>
     public long FirstStep { get; }
 
-    /// <summary>The step of its last value, in file order.</summary>
+    /// <summary>Its highest step (not the step of the last value written: a value logged at step 0 at the end leaves it).</summary>
     public long LastStep { get; }
 
     /// <summary>When its first value was logged.</summary>
     public TbTimestamp FirstWallTime { get; }
 
-    /// <summary>When its last value was logged.</summary>
+    /// <summary>When its last value (in file order) was logged.</summary>
     public TbTimestamp LastWallTime { get; }
 
     /// <summary>For scalars, the last value; otherwise null.</summary>
@@ -118,10 +118,10 @@ public sealed class TbRunSummary
     /// <summary>How many values all its tags hold.</summary>
     public long Values { get; }
 
-    /// <summary>The step of its first value, in file order; null when it has none.</summary>
+    /// <summary>The lowest step of its values; null when it has none.</summary>
     public long? FirstStep { get; }
 
-    /// <summary>The step of its last value, in file order; null when it has none.</summary>
+    /// <summary>The highest step of its values; null when it has none.</summary>
     public long? LastStep { get; }
 
     /// <summary>When its first value was logged; null when it has none.</summary>
