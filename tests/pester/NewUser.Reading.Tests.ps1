@@ -181,6 +181,12 @@ Describe 'Completion honours the other parameters' {
         Get-TagCompletion 'Add-TbScalar' @{ LogDir = (Join-Path $TestDrive 'nothing-here') } | Should -Be @()
     }
 
+    It 'the writing cmdlets'' -Tag offers them on Tab (the completer is on the shared parameter)' {
+        $a = Join-Path $Runs 'a'
+        @(Get-Completion "Add-TbScalar -LogDir '$a' -Tag ") | Should -Be @('train/acc', 'train/loss')
+        @(Get-Completion "Add-TbImage -LogDir '$a' -Tag ") | Should -Be @('pics')
+    }
+
     It 'Add-TbScalar -Writer $w -Tag <Tab>: the tags of the writer''s log directory' {
         $w = New-TbWriter -LogDir (Join-Path $TestDrive 'written')
         try {

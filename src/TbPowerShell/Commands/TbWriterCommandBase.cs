@@ -38,6 +38,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
+    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbTagCompleter))]
     public string Tag { get; set; } = null!;
 
     /// <summary>The step; the writer's global step when omitted.</summary>
