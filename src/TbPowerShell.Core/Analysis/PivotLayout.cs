@@ -93,6 +93,8 @@ public sealed class PivotLayout
 
         public IEnumerable<string> Tags => _instances;
 
+        // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Scalar(in ScalarRecord scalar)
         {
             if (!_filter.Keeps(scalar.Step, scalar.WallTime))

@@ -24,6 +24,8 @@ internal sealed class Utf8StringCache
         public string Text;
     }
 
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
