@@ -6,7 +6,9 @@ namespace TbPowerShell.Core.Analysis;
 /// Turns values read into what a read hands on: smoothing (over each whole series, before any filter,
 /// so a value's smoothed figure is the one the dashboard draws at that step), then the step and time
 /// filters, then the last N per series, then the wide table. Holds state per series only; values are
-/// buffered only for a tail (N per series) and a pivot (all). Not thread-safe: feed it from one thread.
+/// buffered only for a tail (N per series) and a pivot: all of them, unless the pivot's layout is known
+/// beforehand (<see cref="KnowPivotLayout"/>), when rows leave as they complete. Not thread-safe: feed it
+/// from one thread.
 /// </summary>
 /// <typeparam name="T">The items handed on, built by an <see cref="IShapedOutput{T}"/>.</typeparam>
 public sealed class ReadShaper<T>
@@ -18,6 +20,7 @@ public sealed class ReadShaper<T>
     private readonly Dictionary<(string Run, string Tag), SeriesSmoother> _series = new();
     private readonly TailBuffer<object>? _tail;
     private readonly ScalarPivot? _pivot;
+    private ScalarPivotStream? _pivotStream;
     private readonly bool _plain;
     private IReadOnlyDictionary<(string Run, string Tag), bool>? _constantSeries;
     private bool _caughtUp;
@@ -40,6 +43,25 @@ public sealed class ReadShaper<T>
     /// </summary>
     public void KnowConstantSeries(IReadOnlyDictionary<(string Run, string Tag), bool> constant) => _constantSeries = constant;
 
+    /// <summary>True when the wide table can leave row by row once its layout is known: a pivot without a tail (a tail needs every series to its end).</summary>
+    public bool CanStreamPivot => _pivot is not null && _tail is null;
+
+    /// <summary>
+    /// The wide table's columns and which runs log their steps in order, found before the values are read
+    /// (<see cref="PivotLayout.Scan"/> over exactly the runs and values that will come, run by run): rows then
+    /// leave as they complete instead of at <see cref="Complete"/>, the same rows in the same order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shape cannot stream its table (<see cref="CanStreamPivot"/>), or values came already.</exception>
+    public void KnowPivotLayout(PivotLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (!CanStreamPivot || _pivot!.ValueCount > 0 || _pivotStream is not null)
+        {
+            throw new InvalidOperationException("A pivot layout is taken once, before any value, by a pivot without a tail.");
+        }
+        _pivotStream = new ScalarPivotStream(layout, _shape.Smooths, row => _write(_output.PivotRow(row, layout.Columns)));
+    }
+
     /// <summary>Takes a scalar of run <paramref name="run"/> read from <paramref name="file"/>.</summary>
     public void Scalar(string run, string file, in ScalarRecord r)
     {
@@ -58,6 +80,10 @@ public sealed class ReadShaper<T>
             if (_tail is not null)
             {
                 _tail.Add(run, r.Tag, new PivotValue(run, r.Tag, r.Step, r.WallTime, r.Value, smoothed));
+            }
+            else if (_pivotStream is not null)
+            {
+                _pivotStream.Add(run, r.Tag, r.Step, r.WallTime, r.Value, smoothed);
             }
             else
             {
@@ -101,10 +127,15 @@ public sealed class ReadShaper<T>
         _caughtUp = true;
     }
 
-    /// <summary>The end of the input: hands on the wide table, if any.</summary>
+    /// <summary>The end of the input: hands on the wide table, if any (what is left of it when streaming).</summary>
     public void Complete()
     {
         CaughtUp();
+        if (_pivotStream is not null)
+        {
+            _pivotStream.Complete();
+            return;
+        }
         if (_pivot is null)
         {
             return;

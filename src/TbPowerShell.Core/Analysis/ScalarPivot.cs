@@ -66,10 +66,20 @@ public sealed class ScalarPivot
     }
 
     /// <summary>The rows, run by run and by ascending step, with cells in the order of <see cref="Tags"/>.</summary>
-    public IEnumerable<PivotRow> Rows()
+    public IEnumerable<PivotRow> Rows() => Rows(Tags);
+
+    /// <summary>
+    /// The rows, run by run and by ascending step, with a cell per tag of <paramref name="columns"/>, in that
+    /// order (null for a tag this table has no value of): how a run's rows join a wider table.
+    /// </summary>
+    public IEnumerable<PivotRow> Rows(IReadOnlyList<string> columns)
     {
-        var order = Enumerable.Range(0, _tags.Count).ToArray();
-        Array.Sort(order, (a, b) => string.CompareOrdinal(_tags[a], _tags[b]));
+        ArgumentNullException.ThrowIfNull(columns);
+        var order = new int[columns.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = _tagIndex.TryGetValue(columns[i], out int column) ? column : -1;
+        }
         foreach (string run in _runs)
         {
             var rows = _rowsByRun[run];
@@ -82,6 +92,10 @@ public sealed class ScalarPivot
                 var smoothed = _hasSmoothed ? new double?[order.Length] : null;
                 for (int i = 0; i < order.Length; i++)
                 {
+                    if (order[i] < 0)
+                    {
+                        continue;
+                    }
                     values[i] = cells.ValueAt(order[i]);
                     if (smoothed is not null)
                     {

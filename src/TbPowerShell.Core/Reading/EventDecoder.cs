@@ -383,6 +383,8 @@ internal sealed class EventDecoder
 
 
     /// <summary>True when the tag filter keeps <paramref name="tag"/> (asked once per tag and file).</summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Wanted(string tag)
     {
         if (_tagFilter is null)

@@ -118,6 +118,11 @@ public sealed class EventFileReader : IDisposable
     }
 
     /// <summary>Advances to the next scalar, damaged region, or end of the data.</summary>
+    // Once per record, with the few methods it calls per record (each marked so too): optimized from the first
+    // call. Left to tiering, a fresh process reads its first millions of records in unoptimized and then
+    // PGO-instrumented code, 4-5x slower (Get-TbEvent -Pivot's layout scan read 5 M scalars in 2.1-2.7 s of
+    // CPU instead of 0.5 s), and later still on a busy machine, where the background compiler waits for a core.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public EventReadResult Next()
     {
         while (true)

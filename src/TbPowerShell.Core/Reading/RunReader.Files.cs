@@ -23,6 +23,8 @@ public sealed partial class RunReader
     /// values, damage, and one closing item per file. An I/O failure closes its file with
     /// <see cref="ReadItemKind.Unreadable"/>; the next file follows.
     /// </summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void ReadRun(EventRun run, RunTagState state, RunReadOptions options, EventKinds counted, IValueSink? values,
                             Action<RunReadItem> deliver, CancellationToken cancellation)
     {
@@ -93,6 +95,8 @@ public sealed partial class RunReader
     /// Advances the reader; an I/O failure comes back as <see cref="EventReadResult.Error"/> with the exception in
     /// <paramref name="failure"/>. A scalar stays in the reader for the caller to build its item in place.
     /// </summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static EventReadResult Advance(EventFileReader reader, out Exception? failure)
     {
         failure = null;

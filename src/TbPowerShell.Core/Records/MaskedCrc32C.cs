@@ -13,6 +13,8 @@ public static class MaskedCrc32C
     private const uint MaskDelta = 0xA282EAD8u;
 
     /// <summary>The plain CRC-32C of <paramref name="data"/> (hardware-accelerated where the CPU has it).</summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static uint Compute(ReadOnlySpan<byte> data)
     {
         // BitOperations.Crc32C is the raw update step (no pre/post inversion): add both here.

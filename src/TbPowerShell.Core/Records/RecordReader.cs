@@ -214,6 +214,8 @@ public sealed class RecordReader : IDisposable
     /// the two CRC checks. False when any of that does not hold; nothing is consumed then, and <see cref="Read"/> or
     /// <see cref="Peek"/> handles the record (and reports its damage) as usual.
     /// </summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryReadBuffered(int maxPayloadLength)
     {
         _payloadStart = -1;

@@ -51,6 +51,8 @@ public static class TfRecord
     }
 
     /// <summary>True when the payload CRC stored in <paramref name="footer"/> matches <paramref name="payload"/>.</summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool VerifyPayload(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> footer)
     {
         return BinaryPrimitives.ReadUInt32LittleEndian(footer) == MaskedCrc32C.ComputeMasked(payload);

@@ -13,6 +13,8 @@ internal static class SimpleScalar
 {
 
     /// <summary>True when <paramref name="payload"/> is an event of that layout; its parts are then in the out values.</summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> tag, out long step, out double wallTime, out float value)
     {
         tag = default;
@@ -73,6 +75,8 @@ internal static class SimpleScalar
     }
 
     /// <summary>Reads <paramref name="key"/> and the length that follows it (at most 5 bytes, below 2^31).</summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool TryEnter(ReadOnlySpan<byte> payload, ref int p, byte key, out int length)
     {
         length = 0;

@@ -24,6 +24,8 @@ internal sealed class Utf8StringCache
         public string Text;
     }
 
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
@@ -88,6 +90,8 @@ internal sealed class Utf8StringCache
     /// byte loop is needed: tags are short, and this runs once for every value read. Not for hostile keys: a
     /// collision costs a compare.
     /// </summary>
+    // Once per record: optimized from the first call, not after tiering (see EventFileReader.Next).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong Prime = 0x9E3779B97F4A7C15UL;

@@ -21,6 +21,8 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     private EventKinds _kinds;
     private readonly Dictionary<(string Run, string Tag), bool> _constantSeries = new();
     private ReadShaper<object> _shaping = null!;
+    private ReadShape _shape = null!;
+    private readonly List<List<EventRun>> _pivotReads = new();
     private readonly List<FollowTarget> _followTargets = new();
 
     /// <summary>The kinds of values to emit (default Scalar); other values are skipped without being decoded.</summary>
@@ -78,8 +80,8 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
     {
         base.BeginProcessing();
         _kinds = KindsOf(Type);
-        var shape = MakeShape();
-        _shaping = new ReadShaper<object>(shape, new EventOutput(shape.Smooths, columns => PivotRowViews.TypeNameFor(this, columns)), WriteObject);
+        _shape = MakeShape();
+        _shaping = new ReadShaper<object>(_shape, new EventOutput(_shape.Smooths, columns => PivotRowViews.TypeNameFor(this, columns)), WriteObject);
     }
 
     private ReadShape MakeShape()
@@ -132,6 +134,10 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         {
             Follow();
         }
+        else if (Pivot)
+        {
+            ReadPivot();
+        }
         _shaping.Complete();
         if (!Wait)
         {
@@ -156,7 +162,53 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
                 _followTargets.Add(Directory.Exists(path) ? FollowTarget.Directory(path, namingRoot) : FollowTarget.File(path, namingRoot));
                 continue;
             }
+            if (Pivot)
+            {
+                // Read at the end, when every run is known: the table's columns are all the tags of all of them.
+                _pivotReads.Add(RunsOf(path, namingRoot).ToList());
+                continue;
+            }
             ReadFiles(RunsOf(path, namingRoot).ToList());
+        }
+    }
+
+    /// <summary>
+    /// -Pivot: the runs of every path, read in the order given. A first scan finds the table's columns and
+    /// which runs log their steps in order, so rows leave as they complete (a run whose steps go back is held
+    /// whole); without it (-Tail, or a run reached twice) the whole table is built first, as before.
+    /// </summary>
+    private void ReadPivot()
+    {
+        var reads = _pivotReads.Select(FreshRuns).Where(runs => runs.Count > 0).ToList();
+        if (reads.Count == 0)
+        {
+            return;
+        }
+        if (_shaping.CanStreamPivot)
+        {
+            PivotLayout? layout;
+            try
+            {
+                layout = PivotLayout.Scan(reads.SelectMany(runs => runs).ToList(), _shape.Filter,
+                    new RunReadOptions { TagFilter = TagFilter, Kinds = _kinds, MaxDegreeOfParallelism = ThrottleLimit }, Stopped);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (layout is not null)
+            {
+                _shaping.KnowPivotLayout(layout);
+                WriteVerbose($"-Pivot: {layout.Columns.Count} columns; rows leave as each step completes.");
+            }
+            else
+            {
+                WriteVerbose("-Pivot: a run is reached by more than one path, so the whole table is built before the first row.");
+            }
+        }
+        foreach (var runs in reads)
+        {
+            ReadFreshRuns(runs);
         }
     }
 
@@ -241,9 +293,11 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
         return true;
     }
 
-    private void ReadFiles(IReadOnlyList<EventRun> runs)
+    private void ReadFiles(IReadOnlyList<EventRun> runs) => ReadFreshRuns(FreshRuns(runs));
+
+    /// <summary>The runs with only the files no earlier path of this call reached (each file is read once per call).</summary>
+    private List<EventRun> FreshRuns(IReadOnlyList<EventRun> runs)
     {
-        // Each file is read once per call, for the first path that reached it.
         var fresh = new List<EventRun>();
         foreach (var run in runs)
         {
@@ -254,6 +308,11 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             }
             fresh.Add(files.Count == run.Files.Count ? run : run with { Files = files, TotalBytes = files.Sum(LogPaths.SafeLength) });
         }
+        return fresh;
+    }
+
+    private void ReadFreshRuns(List<EventRun> fresh)
+    {
         if (fresh.Count == 0)
         {
             return;
