@@ -33,34 +33,34 @@ internal static class BoardApi
         var now = DateTime.UtcNow;
         foreach (var run in store.Runs())
         {
-            lock (run.Gate)
+            // The facts the run's last read published: a run being read now does not hold up the table.
+            var loaded = run.Loaded;
+            var facts = run.Facts;
+            w.WriteStartObject();
+            w.WriteNumber("id", run.Id);
+            w.WriteString("name", run.Name);
+            if (run.LastWrite > Epoch) w.WriteString("lastWrite", new DateTimeOffset(run.LastWrite, TimeSpan.Zero));
+            else w.WriteNull("lastWrite");
+            w.WriteBoolean("writing", store.Live && run.LastGrowth > DateTime.MinValue && now - run.LastGrowth < TimeSpan.FromSeconds(10)
+                                       || store.Live && run.LastWrite > Epoch && now - run.LastWrite < TimeSpan.FromSeconds(10));
+            if (loaded)
             {
-                w.WriteStartObject();
-                w.WriteNumber("id", run.Id);
-                w.WriteString("name", run.Name);
-                if (run.LastWrite > Epoch) w.WriteString("lastWrite", new DateTimeOffset(run.LastWrite, TimeSpan.Zero));
-                else w.WriteNull("lastWrite");
-                w.WriteBoolean("writing", store.Live && run.LastGrowth > DateTime.MinValue && now - run.LastGrowth < TimeSpan.FromSeconds(10)
-                                           || store.Live && run.LastWrite > Epoch && now - run.LastWrite < TimeSpan.FromSeconds(10));
-                if (run.Loaded)
-                {
-                    w.WriteNumber("damaged", run.Damaged);
-                    w.WriteNumber("tagCount", run.TagIds.Count);
-                    w.WriteNumber("values", run.ValueCount);
-                    WriteNullable(w, "firstStep", run.FirstStep);
-                    WriteNullable(w, "lastStep", run.LastStep);
-                }
-                else
-                {
-                    w.WriteNull("damaged");
-                    w.WriteNull("tagCount");
-                    w.WriteNull("values");
-                    w.WriteNull("firstStep");
-                    w.WriteNull("lastStep");
-                }
-                w.WriteNumber("colorIndex", run.Id);
-                w.WriteEndObject();
+                w.WriteNumber("damaged", facts.Damaged);
+                w.WriteNumber("tagCount", facts.TagIds.Length);
+                w.WriteNumber("values", facts.ValueCount);
+                WriteNullable(w, "firstStep", facts.FirstStep);
+                WriteNullable(w, "lastStep", facts.LastStep);
             }
+            else
+            {
+                w.WriteNull("damaged");
+                w.WriteNull("tagCount");
+                w.WriteNull("values");
+                w.WriteNull("firstStep");
+                w.WriteNull("lastStep");
+            }
+            w.WriteNumber("colorIndex", run.Id);
+            w.WriteEndObject();
         }
         w.WriteEndArray();
     }

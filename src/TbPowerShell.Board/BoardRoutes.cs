@@ -43,7 +43,7 @@ internal sealed partial class BoardRoutes
 
     private HttpResponse Route(HttpRequest request, string path)
     {
-        if (path == "/") return Asset("index.html");
+        if (path == "/") return new HttpResponse { ContentType = WebAssets.ContentTypeOf("index.html"), Body = WebAssets.ServedIndexHtml };
         if (path.StartsWith("/static/", StringComparison.Ordinal)) return Asset(path["/static/".Length..]);
         if (path.StartsWith("/api/media/", StringComparison.Ordinal)) return Media(path["/api/media/".Length..]);
         return path switch

@@ -187,10 +187,8 @@ internal sealed class BoardStore : IDisposable
         var ids = new List<int>();
         foreach (var run in Runs())
         {
-            lock (run.Gate)
-            {
-                if (run.TagIds.Contains(tag.Id)) ids.Add(run.Id);
-            }
+            // The published facts: a run being read does not hold up the tag list.
+            if (Array.BinarySearch(run.Facts.TagIds, tag.Id) >= 0) ids.Add(run.Id);
         }
         return ids;
     }
@@ -257,8 +255,23 @@ internal sealed class BoardStore : IDisposable
         return added;
     }
 
-    /// <summary>Reads what each file of the run added since the last read; a file that shrank restarts the run.</summary>
+    /// <summary>
+    /// Reads what each file of the run added since the last read (a file replaced or rewritten restarts the run), then
+    /// publishes the run's facts for the runs table and the tag list, which read them without waiting for a read.
+    /// </summary>
     private void ReadGrowth(BoardRun run, out HashSet<int> scalarTags, out bool newTags, long? budget = null)
+    {
+        try
+        {
+            ReadGrowthOfFiles(run, out scalarTags, out newTags, budget);
+        }
+        finally
+        {
+            run.Publish();
+        }
+    }
+
+    private void ReadGrowthOfFiles(BoardRun run, out HashSet<int> scalarTags, out bool newTags, long? budget)
     {
         scalarTags = [];
         newTags = false;
@@ -284,7 +297,7 @@ internal sealed class BoardStore : IDisposable
                 // already shown could come twice and the new file's would be missed.
                 run.Reset();
                 foreach (var other in run.Files.Values) other.Reset();
-                ReadGrowth(run, out scalarTags, out newTags);
+                ReadGrowthOfFiles(run, out scalarTags, out newTags, null);
                 newTags = true;
                 return;
             }
@@ -442,7 +455,11 @@ internal sealed class BoardStore : IDisposable
             run.Note(s.Step);
         }
         foreach (var (runName, v) in values) AddValue(RunNamed(runName), v, ref ignored);
-        foreach (var run in _runs) run.Loaded = true;
+        foreach (var run in _runs)
+        {
+            run.Publish();
+            run.Loaded = true;
+        }
         _scanned = 1;
     }
 
@@ -573,6 +590,12 @@ internal sealed class BoardStore : IDisposable
     }
 }
 
+/// <summary>A run's facts as of the end of its last read: read by the API without taking the run's lock.</summary>
+internal sealed record RunFacts(int Damaged, int[] TagIds, long ValueCount, long? FirstStep, long? LastStep)
+{
+    public static readonly RunFacts None = new(0, [], 0, null, null);
+}
+
 /// <summary>A tag of the board: one per name, with the kind it was first seen as.</summary>
 internal sealed record BoardTag(int Id, string Name, EventKinds Kind);
 
@@ -596,6 +619,12 @@ internal sealed class BoardRun(int id, string name, string? directory)
     public long? LastStep;
     public DateTime LastWrite;
     public DateTime LastGrowth;
+
+    /// <summary>What the runs table and the tag list show of the run, as of the end of its last read.</summary>
+    public volatile RunFacts Facts = RunFacts.None;
+
+    /// <summary>Publishes the run's facts (under <see cref="Gate"/>, at the end of a read).</summary>
+    public void Publish() => Facts = new RunFacts(Damaged, [.. TagIds.Order()], ValueCount, FirstStep, LastStep);
 
     public void Note(long step)
     {

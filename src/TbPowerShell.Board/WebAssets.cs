@@ -16,6 +16,24 @@ internal static partial class WebAssets
 
     public static string IndexHtml => Encoding.UTF8.GetString(Get("index.html") ?? []);
 
+    /// <summary>
+    /// The page as the server sends it: <see cref="IndexHtml"/> with a <c>modulepreload</c> link for every module of
+    /// the page, so the browser fetches them all at once instead of discovering them import by import (the offline
+    /// report inlines them instead and uses <see cref="IndexHtml"/>).
+    /// </summary>
+    public static byte[] ServedIndexHtml => Served.Value;
+
+    private static readonly Lazy<byte[]> Served = new(() =>
+    {
+        var links = string.Concat(Files.Value.Keys
+            .Where(name => name.EndsWith(".js", StringComparison.Ordinal) && !name.StartsWith("vendor/", StringComparison.Ordinal) && name != "main.js")
+            .Order(StringComparer.Ordinal)
+            .Select(name => $"<link rel=\"modulepreload\" href=\"/static/{name}\">\n"));
+        var html = IndexHtml;
+        var at = html.IndexOf("</head>", StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(at < 0 ? html : html[..at] + links + html[at..]);
+    });
+
     [GeneratedRegex("<script type=\"importmap\">(.*?)</script>", RegexOptions.Singleline)]
     internal static partial Regex ImportMap();
 

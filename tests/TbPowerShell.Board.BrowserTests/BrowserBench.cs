@@ -30,6 +30,7 @@ public sealed class BrowserBench : IDisposable
     private const int PointsPerRun = 100_000;
     private readonly BrowserFixture _browser;
     private readonly TempDir _dir = new();
+    private readonly Dictionary<string, string> _timelines = [];
 
     /// <summary>Takes the shared browser.</summary>
     public BrowserBench(BrowserFixture browser) => _browser = browser;
@@ -64,6 +65,7 @@ public sealed class BrowserBench : IDisposable
         string outDir = Path.Combine(Path.GetDirectoryName(PageSupport.ScreenshotDir)!, "bench");
         Directory.CreateDirectory(outDir);
         File.WriteAllLines(Path.Combine(outDir, "board-browser.txt"), lines);
+        File.WriteAllLines(Path.Combine(outDir, "board-browser-timeline.txt"), _timelines.Select(t => t.Key + ": " + t.Value));
         Assert.True(large.FirstChart > 0);
     }
 
@@ -96,6 +98,12 @@ public sealed class BrowserBench : IDisposable
             null, new PageWaitForFunctionOptions { Timeout = 120_000 });
         // performance.now() counts from the navigation's start: the page opening.
         double firstChart = await page.EvaluateAsync<double>("() => window.tbDebug.firstChartDrawn");
+        // Where the time went: when each API answer ended (ms from the page's start), for the bench's details.
+        var timeline = await page.EvaluateAsync<string>(@"() => performance.getEntriesByType('resource')
+            .filter(e => e.name.includes('/api/') || e.name.endsWith('.js'))
+            .map(e => new URL(e.name).pathname.replace('/static/', '') + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd))
+            .join(', ')");
+        _timelines[screenshot] = timeline;
         await PageSupport.WaitForSeriesAsync(page, "train/loss", runs);
         int points = int.Parse(await page.GetByTestId("card-train/loss").GetAttributeAsync("data-point-count") ?? "0", CultureInfo.InvariantCulture);
         // The page's own timing of its last render (data-draw-ms: series to lines, groups and uPlot, without the frame).

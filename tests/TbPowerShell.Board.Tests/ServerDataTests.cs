@@ -434,6 +434,41 @@ public sealed class ServerDataTests : IDisposable
     }
 
     [Fact]
+    public async Task TheRunsTableAndTheTagListAnswerWhileARunIsBeingRead()
+    {
+        using (var w = new TbWriter(_dir.Sub("run"))) for (var i = 0; i < 100; i++) w.AddScalar("loss", i, i);
+        using var board = BoardClient.Start(_dir.Path);
+        var run = board.Server.Store.Runs().Single();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!run.Loaded && DateTime.UtcNow < deadline) await Task.Delay(20);
+        // A read in progress holds the run's lock for as long as it takes (seconds on a large run).
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var reader = Task.Run(() =>
+        {
+            lock (run.Gate)
+            {
+                holding.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+        try
+        {
+            holding.Wait();
+            var runs = await board.Json("api/runs").WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal(100, runs[0].GetProperty("values").GetInt64());
+            Assert.Equal(99, runs[0].GetProperty("lastStep").GetInt64());
+            var tags = await board.Json("api/tags").WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal([run.Id], tags[0].GetProperty("runs").EnumerateArray().Select(r => r.GetInt32()));
+        }
+        finally
+        {
+            release.Set();
+            await reader;
+        }
+    }
+
+    [Fact]
     public async Task ABoardReadsAheadWithoutBeingAsked()
     {
         WriteRunWithALateTag();

@@ -120,6 +120,22 @@ public sealed class ServerSecurityTests : IDisposable
         Assert.Contains($"'sha256-{hash}'", head);
     }
 
+    [Fact]
+    public async Task ThePagePreloadsEveryModuleItImports()
+    {
+        var page = await _board.Http.GetStringAsync("");
+        var modules = typeof(BoardServer).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("web/", StringComparison.Ordinal) && n.EndsWith(".js", StringComparison.Ordinal) && !n.StartsWith("web/vendor/", StringComparison.Ordinal))
+            .Select(n => n["web/".Length..])
+            .Where(n => n != "main.js")
+            .ToList();
+        Assert.Contains("api.js", modules);
+        foreach (var module in modules) Assert.Contains($"<link rel=\"modulepreload\" href=\"/static/{module}\">", page);
+        // Each preloaded module is served, as a script.
+        using var api = await _board.Http.GetAsync("static/api.js");
+        Assert.Equal("text/javascript", api.Content.Headers.ContentType?.MediaType);
+    }
+
     private static byte[] WebAssetsBytes(string name)
     {
         using var stream = typeof(BoardServer).Assembly.GetManifestResourceStream("web/" + name)!;
