@@ -122,6 +122,10 @@ public sealed class BrowserBench : IDisposable
             }"));
         }
         draws.Sort();
+        _timelines[screenshot + " render parts"] = await page.EvaluateAsync<string>(@"() => {
+            const card = [...window.tbDebug.board.scalarCards.values()].find(c => c.tag.name === 'train/loss');
+            return JSON.stringify(card.timing, (k, v) => typeof v === 'number' ? Math.round(v * 10) / 10 : v);
+        }");
         await PageSupport.ScreenshotAsync(page, screenshot);
         await page.Context.CloseAsync();
         return (start, firstChart, draws[2], points, pageDraw);
