@@ -114,7 +114,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         string? dir = ContainedPath.Resolve(_logDirPath!, string.IsNullOrEmpty(run) ? "." : run, out string? reason);
         if (dir is null)
         {
-            WriteError(new ErrorRecord(
+            WriteInputError(new ErrorRecord(
                 new ArgumentException($"The run '{run}' is not a folder inside the log directory '{_logDirPath}': {reason}."),
                 ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, run));
             return null;
@@ -131,7 +131,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(
+                WriteInputError(new ErrorRecord(
                     new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
                     ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, run));
                 return null;
@@ -162,17 +162,17 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         catch (TbWriterException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
+            WriteInputError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
             return false;
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
+            WriteInputError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
             return false;
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
+            WriteInputError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
             return false;
         }
     }
@@ -184,10 +184,16 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         {
             return false;
         }
-        WriteError(new ErrorRecord(new ArgumentException("A tag must not be empty."),
+        WriteInputError(new ErrorRecord(new ArgumentException("A tag must not be empty."),
             ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
         return true;
     }
+
+    /// <summary>
+    /// Writes a non-terminating error about the current input (the input is skipped). Cmdlets that read piped
+    /// rows override it to say which row it was.
+    /// </summary>
+    private protected virtual void WriteInputError(ErrorRecord error) => WriteError(error);
 
     /// <inheritdoc />
     protected override void EndProcessing() => CloseOwnedWriters(report: true);
