@@ -134,7 +134,7 @@ public sealed class AddTbScalarCommand : TbRowWriterCommandBase
         }
         else
         {
-            found = false;
+            found = AnyScriptBlock;
             if (input is not null && input.BaseObject is not null)
             {
                 try

@@ -49,6 +49,9 @@ public abstract class TbRowWriterCommandBase : TbWriterCommandBase
     /// <summary>True when <c>-Run</c> was given on the command line.</summary>
     private protected bool RunBound { get; private set; }
 
+    /// <summary>True when a row parameter holds a script block: it reads the input, so every input is used.</summary>
+    private protected bool AnyScriptBlock { get; private set; }
+
     /// <summary>True when the call has objects to read (piped, or given to <c>-InputObject</c>).</summary>
     private protected bool HasInput { get; private set; }
 
@@ -64,11 +67,12 @@ public abstract class TbRowWriterCommandBase : TbWriterCommandBase
         WallTimeBound = bound.ContainsKey(nameof(WallTime));
         RunBound = bound.ContainsKey(nameof(Run));
         HasInput = MyInvocation.ExpectingInput || bound.ContainsKey("InputObject");
-        if (!HasInput)
+        foreach (var (name, argument) in new[] { ("Tag", TagArgument), (nameof(Step), Step), (nameof(WallTime), WallTime), (nameof(Run), Run) })
         {
-            foreach (var (name, argument) in new[] { ("Tag", TagArgument), (nameof(Step), Step), (nameof(WallTime), WallTime), (nameof(Run), Run) })
+            if (argument is ScriptBlock)
             {
-                if (argument is ScriptBlock)
+                AnyScriptBlock = true;
+                if (!HasInput)
                 {
                     ThrowTerminatingError(new ErrorRecord(
                         new ParameterBindingException($"The script block given to -{name} runs once per input object, and this call has no input: pipe objects to it."),
