@@ -312,3 +312,37 @@ Describe 'Import-Csv | Add-TbScalar converts the strings with the invariant cult
         Get-DoubleBits $e[1].Value | Should -Be ([long]::MinValue)
     }
 }
+
+Describe 'Wall times from CSV rows (the form Export-Csv writes is read by hand)' {
+    It 'reads <Text> to the same instant as the general parser' -ForEach @(
+        @{ Text = '2026-12-07T14:23:42.1234567+00:00' }
+        @{ Text = '1970-01-01T00:00:00.0000001+00:00' }
+        @{ Text = '2024-02-29T23:59:59.9999999+05:30' }
+        @{ Text = '2024-03-01T00:00:00.5000000-08:00' }
+        @{ Text = '2001-09-09T01:46:40.0000000+14:00' }
+        @{ Text = '9999-12-31T23:59:59.9999999+00:00' }
+        @{ Text = '2024-01-02T03:04:05.25Z' }
+        @{ Text = ' 2024-01-02T03:04:05.1234567+00:00 ' }
+    ) {
+        $expected = [TbPowerShell.TbTimestamp]::new(0)
+        [TbPowerShell.TbTimestamp]::TryParse($Text, [ref] $expected) | Should -BeTrue
+        $e = [pscustomobject]@{ Tag = 't'; Value = 1; Step = 1; WallTime = $Text } | Add-TbScalar -LogDir (New-TestDir) -PassThru -ErrorAction Stop
+        Get-DoubleBits $e.WallTime.UnixSeconds | Should -Be (Get-DoubleBits $expected.UnixSeconds)
+    }
+
+    It 'rejects <Text> as the general parser does: InvalidWallTime' -ForEach @(
+        @{ Text = '2023-02-29T00:00:00.0000000+00:00'; Target = 'text' }
+        @{ Text = '2024-01-01T00:00:00.0000000+15:00'; Target = 'text' }
+        @{ Text = '2024-13-01T00:00:00.0000000+00:00'; Target = 'text' }
+        @{ Text = '2024-01-01T24:00:00.0000000+00:00'; Target = 'text' }
+        @{ Text = '1960-01-01T00:00:00.0000000+00:00'; Target = 'time' }
+    ) {
+        [pscustomobject]@{ Tag = 't'; Value = 1; Step = 1; WallTime = $Text } |
+            Add-TbScalar -LogDir (New-TestDir) -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeExactly "InvalidWallTime,$ScalarId"
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        if ($Target -eq 'text') { $errs[0].TargetObject | Should -BeExactly $Text }
+        else { $errs[0].TargetObject | Should -BeOfType ([TbPowerShell.TbTimestamp]) }
+    }
+}
