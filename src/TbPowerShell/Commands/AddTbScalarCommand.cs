@@ -119,7 +119,7 @@ public sealed class AddTbScalarCommand : TbRowWriterCommandBase
 
     private void AddInput(PSObject? input)
     {
-        long number = NextInputNumber();
+        NextInputNumber();
         object? tag = Tag, value = Value, step = Step, wallTime = WallTime, run = Run;
         bool found, hasTag = TagBound, hasValue = _valueBound;
         if (input?.BaseObject is TbScalarEvent scalar)
