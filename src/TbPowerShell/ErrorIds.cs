@@ -170,4 +170,25 @@ public static class ErrorIds
 
     /// <summary>The -Width or -Height of a chart leaves no room for its plot.</summary>
     public const string ChartTooSmall = "ChartTooSmall";
+
+    /// <summary>A step from a piped row (or a -Step script block) was not a whole number in the range of a long.</summary>
+    public const string InvalidStep = "InvalidStep";
+
+    /// <summary>
+    /// A piped object had none of the properties Add-TbScalar or Add-TbEvent read from it that the command line
+    /// left open (PowerShell's own id for this, kept now that the cmdlets read the properties themselves).
+    /// </summary>
+    public const string InputObjectNotBound = "InputObjectNotBound";
+
+    /// <summary>A piped object lacked a property its cmdlet needs (Tag or Value) that the command line did not give (PowerShell's own id).</summary>
+    public const string InputObjectMissingMandatory = "InputObjectMissingMandatory";
+
+    /// <summary>A call without pipeline input lacked a parameter it needs (Tag or Value of Add-TbScalar; PowerShell's own id).</summary>
+    public const string MissingMandatoryParameter = "MissingMandatoryParameter";
+
+    /// <summary>A script block was given to -Tag, -Step, -WallTime or -Run of a call without input to run it on (PowerShell's own id).</summary>
+    public const string ScriptBlockArgumentNoInput = "ScriptBlockArgumentNoInput";
+
+    /// <summary>A script block given to -Tag, -Step, -WallTime or -Run failed for an input (PowerShell's own id).</summary>
+    public const string ScriptBlockArgumentInvocationFailed = "ScriptBlockArgumentInvocationFailed";
 }

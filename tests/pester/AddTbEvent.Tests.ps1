@@ -458,16 +458,16 @@ Describe 'Add-TbEvent errors' {
         Get-EventDifference $events[0..1] @(Get-TbEvent $dest) -Skip 'File', 'Run' | Should -BeNullOrEmpty
     }
 
-    It 'takes the object by value (position 0) and Tag, Step, WallTime and Run by property name, none of them mandatory' {
+    It 'takes the object by value (position 0) and reads Tag, Step, WallTime and Run from it: the parameters take the command line only (or a script block), none of them mandatory' {
         $parameters = (Get-Command Add-TbEvent).Parameters
         $byValue = $parameters['InputObject'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
         $byValue | ForEach-Object { $_.ValueFromPipeline | Should -BeTrue; $_.Position | Should -Be 0; $_.Mandatory | Should -BeTrue }
         foreach ($name in 'Tag', 'Step', 'WallTime', 'Run') {
             $attributes = @($parameters[$name].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
             $attributes.Count | Should -BeGreaterThan 0 -Because $name
-            $attributes | ForEach-Object { $_.ValueFromPipelineByPropertyName | Should -BeTrue; $_.Mandatory | Should -BeFalse }
+            $attributes | ForEach-Object { $_.ValueFromPipelineByPropertyName | Should -BeFalse; $_.Mandatory | Should -BeFalse }
+            $parameters[$name].ParameterType | Should -Be ([object]) -Because "-$name takes a value or a script block"
         }
-        $parameters['Tag'].ParameterType | Should -Be ([string])
     }
 
     It 'lists Add-TbEvent among the exported cmdlets, with every output type' {

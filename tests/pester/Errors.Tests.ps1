@@ -176,7 +176,7 @@ Describe 'Add-TbScalar errors in the middle of a pipeline' {
         $rows | Add-TbScalar -LogDir $dir -ErrorVariable ev -ErrorAction SilentlyContinue
         @($ev.FullyQualifiedErrorId) | Should -Be @(
             "InvalidValue,$AddId", "EmptyTag,$AddId", "InvalidWallTime,$AddId",
-            "ParameterArgumentTransformationError,$AddId", "InvalidRun,$AddId")
+            "InvalidWallTime,$AddId", "InvalidRun,$AddId")
         (Get-TbEvent $dir).Step | Should -Be @(1, 4, 8)
         (Get-TbEvent $dir).Run | Sort-Object -Unique | Should -Be 'r'
     }
@@ -191,7 +191,7 @@ Describe 'Add-TbScalar errors in the middle of a pipeline' {
         }
         finally { Close-TbWriter $w }
         @($ev.FullyQualifiedErrorId) | Should -Be @(
-            "InvalidValue,$AddId", "EmptyTag,$AddId", "InvalidWallTime,$AddId", "ParameterArgumentTransformationError,$AddId")
+            "InvalidValue,$AddId", "EmptyTag,$AddId", "InvalidWallTime,$AddId", "InvalidWallTime,$AddId")
         (Get-TbEvent $dir).Step | Should -Be @(1, 4, 7, 8, 9)
     }
 }

@@ -39,14 +39,18 @@ Describe 'Parameter sets' {
 }
 
 Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
-    # Add-TbScalar: the data parameters bind by property name (Import-Csv, Get-TbEvent output).
+    # Add-TbScalar: each piped object binds whole, by value, to -InputObject and the cmdlet reads its Tag, Value, Step,
+    # WallTime and Run (issue 13: binding by property name was the bottleneck). The data parameters take the command
+    # line only (a script block runs per input), so they are typed object and not mandatory: a call without input
+    # that lacks -Tag or -Value gets MissingMandatoryParameter from the cmdlet.
     @{ Command = 'Add-TbScalar'; Parameter = 'Writer'; Set = 'Writer'; Type = [TbPowerShell.TbWriter]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
     @{ Command = 'Add-TbScalar'; Parameter = 'LogDir'; Set = 'LogDir'; Type = [string]; Mandatory = $true; Position = $Named; ByValue = $false; ByName = $false }
-    @{ Command = 'Add-TbScalar'; Parameter = 'Tag'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $true; Position = 0; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbScalar'; Parameter = 'Value'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $true; Position = 1; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbScalar'; Parameter = 'Step'; Set = '__AllParameterSets'; Type = [Nullable[long]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbScalar'; Parameter = 'WallTime'; Set = '__AllParameterSets'; Type = [Nullable[TbPowerShell.TbTimestamp]]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
-    @{ Command = 'Add-TbScalar'; Parameter = 'Run'; Set = '__AllParameterSets'; Type = [string]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
+    @{ Command = 'Add-TbScalar'; Parameter = 'InputObject'; Set = '__AllParameterSets'; Type = [psobject]; Mandatory = $false; Position = $Named; ByValue = $true; ByName = $false }
+    @{ Command = 'Add-TbScalar'; Parameter = 'Tag'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 0; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbScalar'; Parameter = 'Value'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbScalar'; Parameter = 'Step'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbScalar'; Parameter = 'WallTime'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
+    @{ Command = 'Add-TbScalar'; Parameter = 'Run'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     @{ Command = 'Add-TbScalar'; Parameter = 'PassThru'; Set = '__AllParameterSets'; Type = [switch]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $false }
     # Get-TbEvent: -Path binds strings by value, -LiteralPath binds Get-ChildItem output by PSPath.
     @{ Command = 'Get-TbEvent'; Parameter = 'Path'; Set = 'Path'; Type = [string[]]; Mandatory = $false; Position = 0; ByValue = $true; ByName = $false }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Summaries;
@@ -11,7 +10,7 @@ namespace TbPowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "TbEvent", DefaultParameterSetName = WriterSet)]
 [OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
-public sealed class AddTbEventCommand : TbWriterCommandBase
+public sealed class AddTbEventCommand : TbRowWriterCommandBase
 {
     // The samples (images, audio clips) of one source event wait here until an input that is not
     // the next sample arrives, so that they are written back as one event.
@@ -34,21 +33,19 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
     /// The tag to write the event under: by default the input's Tag. A script block renames
     /// (<c>-Tag { 'old/' + $_.Tag }</c>); a string puts every input under one tag.
     /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [AllowEmptyString]
     [AllowNull]
-    public new string? Tag
-    {
-        get => base.Tag;
-        set => base.Tag = value!;
-    }
+    [RowArgumentTransformation(RowField.Text)]
+    [ArgumentCompleter(typeof(TbPowerShell.Completion.TbTagCompleter))]
+    public new object? Tag { get; set; }
+
+    private protected override object? TagArgument => Tag;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        object? input = InputObject?.BaseObject;
-        if (!MyInvocation.ExpectingInput && input is not null && LanguagePrimitives.GetEnumerable(input) is { } items
-            && input is not IDictionary && input is not string)
+        if (!MyInvocation.ExpectingInput && PipedRows.Elements(InputObject) is { } items)
         {
             foreach (object? item in items)
             {
@@ -68,46 +65,73 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
 
     private void Process(PSObject? item)
     {
+        NextInputNumber();
         object? value = item?.BaseObject;
         if (item is null || value is null)
         {
+            SetInputContext(null, null, null);
             WriteUnsupported(item, "nothing ($null)");
             return;
         }
         bool isEvent = EventRecords.TryGetKey(value, out string ownTag, out long ownStep, out var ownWallTime, out string ownRun);
         object? scalarValue = null;
-        long? rowStep = null;
-        TbTimestamp? rowWallTime = null;
-        if (!isEvent)
+        object? tagArgument, stepArgument, wallTimeArgument, runArgument;
+        if (isEvent)
         {
-            // A row: Tag and Value, as Add-TbScalar takes them (Step, WallTime and Run bind by name).
-            var valueProperty = item.Properties["Value"];
-            if (valueProperty is null || (Tag is null && item.Properties["Tag"] is null))
+            tagArgument = TagBound ? Tag : ownTag;
+            stepArgument = StepBound ? Step : ownStep;
+            wallTimeArgument = WallTimeBound ? WallTime : ownWallTime;
+            runArgument = RunBound ? Run : ownRun;
+        }
+        else
+        {
+            // A row: Tag and Value, as Add-TbScalar takes them (Step, WallTime and Run optional).
+            try
             {
-                WriteUnsupported(item, "a " + value.GetType().Name);
+                bool hasValue = PipedRows.TryGetProperty(item, "Value", out scalarValue);
+                bool hasTag = PipedRows.TryGetProperty(item, "Tag", out object? rowTag);
+                PipedRows.TryGetProperty(item, "Run", out object? rowRun);
+                PipedRows.TryGetProperty(item, "Step", out object? rowStep);
+                PipedRows.TryGetProperty(item, "WallTime", out object? rowWallTime);
+                tagArgument = TagBound ? Tag : rowTag;
+                stepArgument = StepBound ? Step : rowStep;
+                wallTimeArgument = WallTimeBound ? WallTime : rowWallTime;
+                runArgument = RunBound ? Run : rowRun;
+                SetInputContext(runArgument, tagArgument, stepArgument);
+                if (!hasValue || (!TagBound && !hasTag))
+                {
+                    WriteUnsupported(item, "a " + value.GetType().Name);
+                    return;
+                }
+            }
+            catch (GetValueException e)
+            {
+                SetInputContext(null, null, null);
+                WriteInputError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, item));
                 return;
             }
-            scalarValue = valueProperty.Value;
-            ownTag = item.Properties["Tag"]?.Value?.ToString() ?? string.Empty;
-            ownRun = item.Properties["Run"]?.Value?.ToString() ?? ".";
-            if (!TryRowKey(item, ref ownStep, ref ownWallTime, out bool hasStep, out bool hasWallTime))
-            {
-                return;
-            }
-            rowStep = hasStep ? ownStep : null;
-            rowWallTime = hasWallTime ? ownWallTime : null;
+        }
+        SetInputContext(runArgument, tagArgument, stepArgument);
+        if (!TryArgument(tagArgument, item, out tagArgument) || !TryArgument(stepArgument, item, out stepArgument)
+            || !TryArgument(wallTimeArgument, item, out wallTimeArgument) || !TryArgument(runArgument, item, out runArgument))
+        {
+            return;
+        }
+        SetInputContext(runArgument, tagArgument, stepArgument);
+        if (!TryStep(stepArgument, out long? givenStep) || !TryWallTime(wallTimeArgument, out TbTimestamp? givenWallTime))
+        {
+            return;
         }
 
-        // Parameters bound on the command line (or by property name from this input) win.
-        string tag = Tag ?? ownTag;
+        string tag = PipedRows.ToText(tagArgument) ?? string.Empty;
         if (RejectEmptyTag(tag))
         {
             return;
         }
-        var wallTime = WallTime ?? (isEvent ? ownWallTime : rowWallTime ?? TbTimestamp.Now);
+        var wallTime = givenWallTime ?? TbTimestamp.Now;
         if (!double.IsFinite(wallTime.UnixSeconds) || wallTime.UnixSeconds <= 0)
         {
-            WriteError(new ErrorRecord(
+            WriteInputError(new ErrorRecord(
                 new ArgumentOutOfRangeException(nameof(WallTime), wallTime.UnixSeconds, "A wall time must be a finite time after 1970-01-01."),
                 ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
             return;
@@ -115,19 +139,21 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
         double scalar = 0;
         if (!isEvent && !ValueParsing.TryGetDouble(scalarValue, out scalar))
         {
-            WriteError(new ErrorRecord(
-                new ArgumentException($"The value '{scalarValue}' of tag '{tag}' is not a number."),
-                ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, scalarValue));
+            object? target = ValueParsing.Unwrap(scalarValue);
+            WriteInputError(new ErrorRecord(
+                new ArgumentException($"The value '{target}' of tag '{tag}' is not a number."),
+                ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
             return;
         }
 
-        var writer = CurrentWriter(Run ?? (string.IsNullOrEmpty(ownRun) ? "." : ownRun));
+        string? givenRun = PipedRows.ToText(runArgument);
+        var writer = CurrentWriter(string.IsNullOrEmpty(givenRun) ? "." : givenRun);
         if (writer is null)
         {
             return;
         }
         string run = EffectiveRun;
-        long step = Step ?? (isEvent ? ownStep : rowStep ?? writer.GlobalStep);
+        long step = givenStep ?? writer.GlobalStep;
 
         if (value is TbScalarEvent scalarEvent)
         {
@@ -136,7 +162,7 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
         }
         if (!isEvent)
         {
-            WriteScalar(writer, run, tag, step, wallTime, scalar, exact: false, scalarValue!);
+            WriteScalar(writer, run, tag, step, wallTime, scalar, exact: false, ValueParsing.Unwrap(scalarValue)!);
             return;
         }
 
@@ -267,44 +293,8 @@ public sealed class AddTbEventCommand : TbWriterCommandBase
         }
     }
 
-    /// <summary>
-    /// The Step and WallTime of a row given by -InputObject (piped rows bind them by name): read as
-    /// the parameters would bind them. False after an error was written.
-    /// </summary>
-    private bool TryRowKey(PSObject row, ref long step, ref TbTimestamp wallTime, out bool hasStep, out bool hasWallTime)
-    {
-        hasStep = false;
-        hasWallTime = false;
-        if (MyInvocation.ExpectingInput)
-        {
-            return true;
-        }
-        object? stepValue = row.Properties["Step"]?.Value;
-        object? timeValue = row.Properties["WallTime"]?.Value;
-        try
-        {
-            if (stepValue is not null && !(stepValue is string s && s.Length == 0))
-            {
-                step = LanguagePrimitives.ConvertTo<long>(stepValue);
-                hasStep = true;
-            }
-            if (new TbTimestampTransformationAttribute().Transform(null!, timeValue) is TbTimestamp t)
-            {
-                wallTime = t;
-                hasWallTime = true;
-            }
-            return true;
-        }
-        catch (Exception e) when (e is PSInvalidCastException or ArgumentTransformationMetadataException)
-        {
-            WriteError(new ErrorRecord(new ArgumentException($"The row's Step or WallTime cannot be read: {e.Message}", e),
-                ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, row));
-            return false;
-        }
-    }
-
     private void WriteUnsupported(object? target, string what) =>
-        WriteError(new ErrorRecord(
+        WriteInputError(new ErrorRecord(
             new ArgumentException(
                 $"Add-TbEvent writes the objects of Get-TbEvent (TbScalarEvent, TbImageEvent, TbAudioEvent, TbTextEvent, " +
                 $"TbHistogramEvent, TbTensorEvent) and objects with Tag and Value properties; {what} was given."),

@@ -115,7 +115,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         string? dir = ContainedPath.Resolve(_logDirPath!, string.IsNullOrEmpty(run) ? "." : run, out string? reason);
         if (dir is null)
         {
-            WriteError(new ErrorRecord(
+            WriteInputError(new ErrorRecord(
                 new ArgumentException($"The run '{run}' is not a folder inside the log directory '{_logDirPath}': {reason}."),
                 ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, run));
             return null;
@@ -133,7 +133,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The core's message names what failed: the run directory, or the event file in a directory that exists.
-                WriteError(new ErrorRecord(
+                WriteInputError(new ErrorRecord(
                     e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
                     ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(run) ? LogDir : run));
                 return null;
@@ -164,23 +164,23 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         catch (TbWriterException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
+            WriteInputError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
             return false;
         }
         catch (TbWriterCreateException e)
         {
             // A sub-run of Add-TbScalars that cannot be created: the message names the directory or its event file.
-            WriteError(new ErrorRecord(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
+            WriteInputError(new ErrorRecord(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
             return false;
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
+            WriteInputError(new ErrorRecord(e, ErrorIds.InvalidWallTime, ErrorCategory.InvalidArgument, wallTime));
             return false;
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
+            WriteInputError(new ErrorRecord(e, ErrorIds.InvalidValue, ErrorCategory.InvalidArgument, target));
             return false;
         }
     }
@@ -195,12 +195,18 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         {
             return false;
         }
-        WriteError(new ErrorRecord(new ArgumentException(tag is { Length: > 0 }
+        WriteInputError(new ErrorRecord(new ArgumentException(tag is { Length: > 0 }
                 ? $"A tag must not be only white space: '{tag}' would show as a blank name."
                 : "A tag must not be empty."),
             ErrorIds.EmptyTag, ErrorCategory.InvalidArgument, tag));
         return true;
     }
+
+    /// <summary>
+    /// Writes a non-terminating error about the current input (the input is skipped). Cmdlets that read piped
+    /// rows override it to say which row it was.
+    /// </summary>
+    private protected virtual void WriteInputError(ErrorRecord error) => WriteError(error);
 
     /// <inheritdoc />
     protected override void EndProcessing() => CloseOwnedWriters(report: true);
