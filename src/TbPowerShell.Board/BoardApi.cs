@@ -97,19 +97,26 @@ internal static class BoardApi
     };
 
     /// <summary>The scalars of <paramref name="tag"/> for <paramref name="runs"/>, downsampled to <paramref name="points"/> buckets (null: full resolution).</summary>
-    public static void Scalars(Utf8JsonWriter w, BoardStore store, BoardTag tag, IEnumerable<BoardRun> runs, int? points, long? xmin, long? xmax)
+    public static void Scalars(Utf8JsonWriter w, BoardStore store, BoardTag tag, IEnumerable<BoardRun> runs, int? points, long? xmin, long? xmax,
+        bool preview = false)
     {
         w.WriteStartObject();
         w.WriteNumber("tag", tag.Id);
         w.WriteStartArray("series");
         var asked = runs.ToList();
-        store.LoadAll(asked);
+        if (!preview) store.LoadAll(asked);
         var buckets = points is { } wanted ? BucketsPerSeries(wanted, asked.Count) : (int?)null;
         foreach (var run in asked)
         {
-            lock (run.Gate)
+            // A preview answers at once: runs read whole give their data, the others their preview (marked so).
+            var fromPreview = preview && !run.Loaded;
+            var previewed = fromPreview ? store.Preview(run) : null;
+            lock (fromPreview ? run.PreviewGate : run.Gate)
             {
-                if (!run.Scalars.TryGetValue(tag.Id, out var series)) continue;
+                ScalarSeries? series;
+                if (previewed is not null) previewed.TryGetValue(tag.Id, out series);
+                else run.Scalars.TryGetValue(tag.Id, out series);
+                if (series is null) continue;
                 series.EnsureSorted();
                 var (lo, hi) = ChartDownsampler.Range(series.Count, series.StepAt, xmin, xmax);
                 int[]? kept = buckets is { } p && hi - lo > 4L * p
@@ -125,6 +132,7 @@ internal static class BoardApi
                 w.WriteStartObject();
                 w.WriteNumber("run", run.Id);
                 if (delta) w.WriteBoolean("delta", true);
+                if (fromPreview) w.WriteBoolean("preview", true);
                 w.WriteStartArray("step");
                 long before = 0;
                 for (var i = 0; i < count; i++)
@@ -162,7 +170,7 @@ internal static class BoardApi
                 }
                 w.WriteEndArray();
                 w.WriteNumber("total", series.Count);
-                w.WriteBoolean("downsampled", compact);
+                w.WriteBoolean("downsampled", compact || fromPreview);
                 WriteDouble(w, "last", series.Last);
                 WriteDouble(w, "min", series.Min);
                 WriteDouble(w, "max", series.Max);

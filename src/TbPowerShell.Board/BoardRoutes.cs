@@ -101,14 +101,17 @@ internal sealed partial class BoardRoutes
             runs.AddRange(_store.RunsOf(tag).Select(id => _store.Run(id)!));
         }
         // Read first (a failure is a 500 answer), then stream the JSON: a card of many runs is never held whole.
-        _store.LoadAll(runs);
+        // preview=1 answers at once: a run not yet read whole is shown by its preview (a few places of each file).
+        var preview = request.QueryValue("preview") == "1";
+        if (preview) Parallel.ForEach(runs.Where(r => !r.Loaded), run => _store.Preview(run));
+        else _store.LoadAll(runs);
         return new HttpResponse
         {
             ContentType = "application/json; charset=utf-8",
             Writer = stream =>
             {
                 using var w = new System.Text.Json.Utf8JsonWriter(stream);
-                BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax);
+                BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax, preview);
             },
         };
     }

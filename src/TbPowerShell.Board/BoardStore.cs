@@ -61,19 +61,26 @@ internal sealed class BoardStore : IDisposable
     public IReadOnlyList<BoardTag> Tags()
     {
         Peek();
-        lock (_gate) return [.. _tags];
+        List<BoardTag> tags;
+        lock (_gate) tags = [.. _tags];
+        StartBackgroundRead();
+        return tags;
     }
 
     public BoardTag? Tag(int id)
     {
         Peek();
-        lock (_gate) return id >= 0 && id < _tags.Count ? _tags[id] : null;
+        BoardTag? tag;
+        lock (_gate) tag = id >= 0 && id < _tags.Count ? _tags[id] : null;
+        StartBackgroundRead();
+        return tag;
     }
 
     /// <summary>How much of each run the tag listing reads before answering.</summary>
     internal const long PeekBytes = 256 * 1024;
 
-    private void Peek()
+    /// <summary>Reads the head of every run not yet read (the tag list's read), without starting the background read.</summary>
+    internal void Peek()
     {
         var unpeeked = Runs().Where(r => !r.Peeked && !r.Loaded).ToList();
         if (unpeeked.Count > 0)
@@ -88,36 +95,75 @@ internal sealed class BoardStore : IDisposable
                 }
             });
         }
+    }
+
+    /// <summary>Once the tags have been listed: the previews and then every run whole, in the background.</summary>
+    private void StartBackgroundRead()
+    {
         if (Live && Interlocked.Exchange(ref _backgroundStarted, 1) == 0)
         {
-            _background = Task.Run(() =>
+            // A thread of its own, not the thread pool's: a long read on pool threads would leave the server's
+            // requests waiting for the pool to grow (half a second a thread on a small machine).
+            _background = new Thread(() =>
             {
                 try
                 {
-                    if (LoadAll()) Publish("runs", "{}");
+                    // Previews first (a moment), then every run whole; on one core fewer than the machine has, so the
+                    // page's requests (and a browser on this machine) are served meanwhile.
+                    var runs = Runs();
+                    if (_options.ReadAhead)
+                    {
+                        foreach (var run in runs)
+                        {
+                            if (_stop.IsCancellationRequested) return;
+                            if (!run.Loaded) Preview(run);
+                        }
+                    }
+                    if (LoadAll(runs, BackgroundParallelism)) Publish("runs", "{}");
                 }
                 catch (Exception) when (!_stop.IsCancellationRequested)
                 {
                     // Each run's own failures are counted as damage; nothing else may end the board.
                 }
-            });
+                catch (OperationCanceledException)
+                {
+                }
+            })
+            { IsBackground = true, Name = "TbPowerShell board read-ahead", Priority = ThreadPriority.BelowNormal };
+            _background.Start();
         }
     }
 
     private int _backgroundStarted;
-    private Task? _background;
+    private Thread? _background;
 
     /// <summary>Reads every run not yet read whole (in parallel); true when that found new tags.</summary>
     public bool LoadAll() => LoadAll(Runs());
 
+    /// <summary>How many threads read ahead in the background: all cores but one.</summary>
+    private static int BackgroundParallelism => Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>Reads <paramref name="runs"/> whole (those not yet read, in parallel); true when that found new tags.</summary>
-    public bool LoadAll(IEnumerable<BoardRun> runs)
+    public bool LoadAll(IEnumerable<BoardRun> runs, int? parallelism = null)
     {
         var unread = runs.Where(r => !r.Loaded).ToList();
         if (unread.Count == 0) return false;
         var found = 0;
-        Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = _stop.Token },
-            run => { if (Load(run)) Interlocked.Exchange(ref found, 1); });
+        var threads = parallelism ?? Math.Max(1, Environment.ProcessorCount);
+        if (threads == 1)
+        {
+            // On the calling thread alone (the read-ahead's own thread).
+            foreach (var run in unread)
+            {
+                _stop.Token.ThrowIfCancellationRequested();
+                if (Load(run)) found = 1;
+            }
+        }
+        else
+        {
+            Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = _stop.Token },
+                run => { if (Load(run)) Interlocked.Exchange(ref found, 1); });
+        }
         // A bulk read grows and drops many large arrays: give that memory back to the system once, so a board left
         // open holds what its data needs and no more; a little later, off the request that is waiting for this data.
         if (unread.Sum(r => r.ValueCount) >= 1_000_000) ScheduleCompaction();
@@ -238,7 +284,7 @@ internal sealed class BoardStore : IDisposable
                 {
                     foreach (var file in eventRun.Files)
                     {
-                        run.Files.TryAdd(file, new FileState());
+                        if (run.Files.TryAdd(file, new FileState())) run.FileList = [.. run.Files.Keys];
                         // The runs table's last write and "still writing" mark, before the run is read.
                         try
                         {
@@ -431,6 +477,70 @@ internal sealed class BoardStore : IDisposable
         run.Note(value.Step);
     }
 
+    /// <summary>How many places of each file a preview reads, and how many scalars at each.</summary>
+    internal const int PreviewWindows = 32;
+
+    internal const int PreviewScalarsPerWindow = 48;
+
+    /// <summary>
+    /// A preview of a run not yet read whole: its scalars at <see cref="PreviewWindows"/> places spread over each of its
+    /// files (the reader finds the next record from any byte, as it does past damage), so a chart can show the whole
+    /// run's shape in a moment while the run is read. Built once, without waiting for a read in progress; spikes between
+    /// the places are missing until the run is read whole.
+    /// </summary>
+    public IReadOnlyDictionary<int, ScalarSeries> Preview(BoardRun run)
+    {
+        lock (run.PreviewGate)
+        {
+            if (run.PreviewSeries is { } done) return done;
+            var series = new Dictionary<int, ScalarSeries>();
+            foreach (var path in run.FileList)
+            {
+                long length;
+                try
+                {
+                    length = new FileInfo(path).Length;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+                for (var k = 0; k < PreviewWindows && !_stop.IsCancellationRequested; k++)
+                {
+                    var start = length * k / PreviewWindows;
+                    var end = length * (k + 1) / PreviewWindows;
+                    try
+                    {
+                        using var reader = new EventFileReader(path, null, new RunTagState(), start, EventKinds.Scalar, _stop.Token);
+                        for (var got = 0; got < PreviewScalarsPerWindow && reader.Offset < end;)
+                        {
+                            var result = reader.Next();
+                            if (result == EventReadResult.Scalar)
+                            {
+                                var s = reader.Current;
+                                var tag = TagOf(s.Tag, EventKinds.Scalar, out _);
+                                if (!series.TryGetValue(tag.Id, out var line)) series.Add(tag.Id, line = new ScalarSeries());
+                                line.Add(s.Step, s.WallTime, s.Value);
+                                got++;
+                            }
+                            else if (result is not (EventReadResult.Error or EventReadResult.Value or EventReadResult.Counted))
+                            {
+                                break;
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                    {
+                        // A window the reader cannot use: the preview has fewer points, the full read reports it.
+                    }
+                }
+            }
+            foreach (var line in series.Values) line.EnsureSorted();
+            run.PreviewSeries = series;
+            return series;
+        }
+    }
+
     private void LoadData(BoardData data)
     {
         var (scalars, values) = data.Snapshot();
@@ -565,7 +675,7 @@ internal sealed class BoardStore : IDisposable
         }
         try { _poll?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         try { _warm?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
-        try { _background?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        _background?.Join(TimeSpan.FromSeconds(5));
     }
 
     internal sealed class FileState
@@ -609,6 +719,15 @@ internal sealed class BoardRun(int id, string name, string? directory)
     public volatile bool Loaded;
     public volatile bool Peeked;
     public Dictionary<string, BoardStore.FileState> Files { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The run's files, for readers that do not take <see cref="Gate"/> (the preview).</summary>
+    public volatile string[] FileList = [];
+
+    /// <summary>Guards <see cref="PreviewSeries"/>.</summary>
+    public object PreviewGate { get; } = new();
+
+    /// <summary>The run's preview (see <see cref="BoardStore.Preview"/>), once built.</summary>
+    public volatile Dictionary<int, ScalarSeries>? PreviewSeries;
     public RunTagState TagState { get; private set; } = new();
     public HashSet<int> TagIds { get; } = [];
     public Dictionary<int, ScalarSeries> Scalars { get; } = [];

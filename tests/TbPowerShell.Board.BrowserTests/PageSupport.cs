@@ -32,8 +32,12 @@ internal static class PageSupport
     }
 
     /// <summary>Waits until the scalar card of <paramref name="tag"/> draws <paramref name="count"/> series.</summary>
-    public static Task WaitForSeriesAsync(IPage page, string tag, int count) =>
-        WaitForAttributeAsync(page, "card-" + tag, "data-series-count", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static async Task WaitForSeriesAsync(IPage page, string tag, int count)
+    {
+        // The whole data, not the preview a card may show first while runs are read.
+        await WaitForAttributeAsync(page, "card-" + tag, "data-preview", "false");
+        await WaitForAttributeAsync(page, "card-" + tag, "data-series-count", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>Waits until the element of a test id has an attribute of a value.</summary>
     public static async Task WaitForAttributeAsync(IPage page, string testId, string attribute, string value, float timeoutMs = 15_000)

@@ -469,6 +469,62 @@ public sealed class ServerDataTests : IDisposable
     }
 
     [Fact]
+    public async Task APreviewAnswersAtOnceWithPlacesSpreadOverTheWholeRunAndTheFullAnswerFollows()
+    {
+        using (var w = new TbWriter(_dir.Sub("long"))) for (var i = 0; i < 100_000; i++) w.AddScalar("loss", i * 2.0, i);
+        using var board = BoardClient.StartLazy(_dir.Path);
+        var run = board.Server.Store.Runs().Single();
+        board.Server.Store.Peek();
+        // A read in progress holds the run (as a long one would): the preview does not wait for it.
+        JsonElement preview;
+        int tag;
+        using (var holding = new ManualResetEventSlim())
+        using (var release = new ManualResetEventSlim())
+        {
+            var reader = Task.Run(() =>
+            {
+                lock (run.Gate)
+                {
+                    holding.Set();
+                    release.Wait(TimeSpan.FromSeconds(30));
+                }
+            });
+            holding.Wait();
+            try
+            {
+                Assert.False(run.Loaded);
+                var answer = await board.Http.GetStringAsync($"api/scalars?tag=0&points=1000&preview=1").WaitAsync(TimeSpan.FromSeconds(10));
+                preview = System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("series")[0].Clone();
+                Assert.False(run.Loaded);
+            }
+            finally
+            {
+                release.Set();
+                await reader;
+            }
+            tag = await board.TagId("loss");
+        }
+        Assert.Equal(0, tag);
+        Assert.True(preview.GetProperty("preview").GetBoolean());
+        var steps = Steps(preview);
+        var values = Values(preview);
+        Assert.InRange(steps.Length, BoardStore.PreviewWindows, BoardStore.PreviewWindows * BoardStore.PreviewScalarsPerWindow);
+        Assert.True(steps[0] < 100_000 / BoardStore.PreviewWindows, $"first step {steps[0]}");
+        Assert.True(steps[^1] > 100_000 - 100_000 / BoardStore.PreviewWindows, $"last step {steps[^1]}");
+        Assert.Equal(steps.Select(s => s * 2.0), values);
+        Assert.Equal(steps.Order(), steps);
+        // The full answer has no preview in it.
+        var full = (await board.Json($"api/scalars?tag={tag}&points=1000")).GetProperty("series")[0];
+        Assert.False(full.TryGetProperty("preview", out _));
+        Assert.Equal(100_000, full.GetProperty("total").GetInt32());
+        Assert.True(run.Loaded);
+        // Once a run is read whole, a preview request gets its real data.
+        var after = (await board.Json($"api/scalars?tag={tag}&points=1000&preview=1")).GetProperty("series")[0];
+        Assert.False(after.TryGetProperty("preview", out _));
+        Assert.Equal(100_000, after.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task ABoardReadsAheadWithoutBeingAsked()
     {
         WriteRunWithALateTag();

@@ -59,14 +59,17 @@ export function tags() {
   return report ? Promise.resolve(fromReport('tags')) : get('tags');
 }
 
-/** { tag, series: [{ run, step, wall, value, total, downsampled, last, min, max, stepAtMin }] } */
-export function scalars(tagId, runIds, points, xmin, xmax) {
+/**
+ * { tag, series: [{ run, step, wall, value, total, downsampled, preview, last, min, max, stepAtMin }] }
+ * With preview: answered at once, runs not yet read whole by a preview of theirs (preview: true).
+ */
+export function scalars(tagId, runIds, points, xmin, xmax, preview) {
   if (report) {
     const all = report.scalars?.[tagId] || { tag: tagId, series: [] };
     const want = new Set(runIds);
     return Promise.resolve({ ...all, series: all.series.filter(s => want.has(s.run)).map(s => cutSeries(s, xmin, xmax)) });
   }
-  return get('scalars', { tag: tagId, runs: runIds.join(','), points, xmin, xmax }).then(res => {
+  return get('scalars', { tag: tagId, runs: runIds.join(','), points, xmin, xmax, preview: preview ? 1 : undefined }).then(res => {
     for (const s of res.series) if (s.delta) undelta(s);
     return res;
   });

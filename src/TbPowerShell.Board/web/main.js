@@ -387,6 +387,7 @@ function setLive(on) {
 }
 
 async function start() {
+  performance.mark('tb-start');
   bindSidebar();
   try {
     // Info, runs and tags in parallel: the first chart waits for one round trip, not three.

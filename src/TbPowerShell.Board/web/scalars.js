@@ -18,12 +18,14 @@ function tooltipEl() {
   return tooltip;
 }
 
-function markFirstDraw() {
+function markFirstDraw(card) {
   const dbg = window.tbDebug;
   if (dbg && dbg.firstChartDrawn === undefined) {
     dbg.firstChartDrawn = performance.now();
     performance.mark('tb-first-chart');
   }
+  // The first chart drawn from whole runs, not a preview.
+  if (dbg && card.complete && dbg.completeChartDrawn === undefined) dbg.completeChartDrawn = performance.now();
 }
 
 function quantile(sorted, q) {
@@ -188,12 +190,17 @@ export class ScalarCard {
     const runIds = this.ctx.shownRunIds(this.tag);
     this.el.classList.add('loading');
     const zoomFetch = this.zoom && state.xAxis === 'step' ? this.zoom : null;
+    // The first load asks for a preview (answered at once; runs still being read come as a few places of each
+    // file), then at once for the whole data.
+    const preview = !this.previewAsked && !zoomFetch && !api.offline;
+    this.previewAsked = true;
     this.loading = (async () => {
       try {
         const res = runIds.length
           ? await api.scalars(this.tag.id, runIds, this.points(),
-            zoomFetch ? Math.floor(zoomFetch.min) : undefined, zoomFetch ? Math.ceil(zoomFetch.max) : undefined)
+            zoomFetch ? Math.floor(zoomFetch.min) : undefined, zoomFetch ? Math.ceil(zoomFetch.max) : undefined, preview)
           : { series: [] };
+        if (res.series.some(s => s.preview)) this.reloadAfter = true;
         if (!window.tbDebug?.firstChartDrawn) performance.mark('tb-scalars-' + this.tag.id);
         this.series = res.series || [];
         this.rangeLoaded = zoomFetch;
@@ -231,6 +238,7 @@ export class ScalarCard {
     const t1 = performance.now();
     this.buildGroups();
     const t2 = performance.now();
+    if (this.series.length && !this.series.some(s => s.preview)) this.complete = true;
     this.draw();
     // Where a render's time goes (ms), for the browser benchmark: lines, groups, chart data, uPlot.
     this.timing = { lines: t1 - t0, groups: t2 - t1, data: this.dataMs, plot: performance.now() - t2 - this.dataMs };
@@ -242,8 +250,13 @@ export class ScalarCard {
     const down = this.series.some(s => s.downsampled);
     this.el.dataset.pointCount = String(sent);
     this.el.dataset.drawMs = (performance.now() - t0).toFixed(1);
-    this.footEl.textContent = `${shown} run${shown === 1 ? '' : 's'} · ${fmtInt(sent)}${down ? ' of ' + fmtInt(total) : ''} points` +
-      (down ? ' · downsampled, spikes kept; zoom for all' : '') + (this.rangeLoaded ? ' · zoomed' : '');
+    const previewing = this.series.some(s => s.preview);
+    this.el.dataset.preview = String(previewing);
+    this.footEl.textContent = previewing
+      ? `${shown} run${shown === 1 ? '' : 's'} · a preview while the runs are read…`
+      : `${shown} run${shown === 1 ? '' : 's'} · ${fmtInt(sent)}${down ? ' of ' + fmtInt(total) : ''} points` +
+        (down ? ' · downsampled, spikes kept; zoom for all' : '') + (this.rangeLoaded ? ' · zoomed' : '');
+
   }
 
   buildGroups() {
@@ -349,7 +362,8 @@ export class ScalarCard {
       let x0 = Infinity, x1 = -Infinity;
       for (const l of this.lines) if (l.x.length) { x0 = Math.min(x0, l.x[0]); x1 = Math.max(x1, l.x[l.x.length - 1]); }
       if (this.zoom) { x0 = Math.max(x0, this.zoom.min); x1 = Math.min(x1, this.zoom.max); }
-      const slots = 2 * Math.max(200, Math.floor(this.chartEl.clientWidth || 600));
+      // One slot a pixel column: its lowest and highest point are all a line can show there.
+      const slots = Math.max(200, Math.floor(this.chartEl.clientWidth || 600));
       place = ([x, ...cols]) => snapToGrid(x, cols, x0, x1, slots);
     }
     for (const l of this.lines) {
@@ -431,7 +445,7 @@ export class ScalarCard {
         },
       },
       hooks: {
-        draw: [() => markFirstDraw()],
+        draw: [() => markFirstDraw(card)],
         setSelect: [u => {
           if (u.select.width < 2) return;
           const min = u.posToVal(u.select.left, 'x'), max = u.posToVal(u.select.left + u.select.width, 'x');
