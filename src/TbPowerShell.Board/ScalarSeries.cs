@@ -89,10 +89,14 @@ internal sealed class ScalarSeries
         if (count > Capacity) Resize(count);
     }
 
-    /// <summary>Drops the spare capacity left by growth (after a first full read).</summary>
+    /// <summary>
+    /// Drops the spare capacity left by growth (after a first full read) when it is worth a copy: an eighth of the
+    /// arrays or more (doubling leaves up to half). What a reservation from the file's length leaves (a few percent)
+    /// stays: copying every array of a large read to save that would double the memory for a moment.
+    /// </summary>
     public void Trim()
     {
-        if (Capacity - Count >= 1024) Resize(Count);
+        if (Capacity - Count >= Math.Max(1024, Capacity / 8)) Resize(Count);
     }
 
     /// <summary>Puts the points in step order (a stable sort, done once after out-of-order points arrived).</summary>
