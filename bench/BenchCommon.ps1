@@ -170,3 +170,14 @@ function ConvertTo-PSLiteral {
     param([string] $Text)
     "'" + ($Text -replace "'", "''") + "'"
 }
+
+# A child pwsh script's last lines: its peak working set, as "peak=<bytes>" (VmHWM on Linux).
+$PeakMemoryLine = @'
+$status = '/proc/self/status'
+if (Test-Path $status) {
+    $kb = [long]((Select-String -LiteralPath $status -Pattern '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value)
+    "peak=$($kb * 1024)"
+} else {
+    "peak=$([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64)"
+}
+'@

@@ -48,13 +48,7 @@ Import-Module $(ConvertTo-PSLiteral $Module)
 "ms=`$(`$clock.Elapsed.TotalMilliseconds)"
 "cpu=`$((`$process.TotalProcessorTime - `$cpu).TotalMilliseconds)"
 "count=`$count"
-`$status = '/proc/self/status'
-if (Test-Path `$status) {
-    `$kb = [long]((Select-String -LiteralPath `$status -Pattern '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value)
-    "peak=`$(`$kb * 1024)"
-} else {
-    "peak=`$([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64)"
-}
+$PeakMemoryLine
 "@
     $result = @{}
     foreach ($line in Invoke-ChildPwsh $script) {

@@ -74,13 +74,7 @@ function Measure-ChildPeak {
 `$ProgressPreference = 'SilentlyContinue'
 Import-Module $(ConvertTo-PSLiteral $ModulePath)
 $Body
-`$status = '/proc/self/status'
-if (Test-Path `$status) {
-    `$kb = [long]((Select-String -LiteralPath `$status -Pattern '^VmHWM:\s+(\d+)').Matches[0].Groups[1].Value)
-    "peak=`$(`$kb * 1024)"
-} else {
-    "peak=`$([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64)"
-}
+$PeakMemoryLine
 "@
     $lines = Invoke-ChildPwsh $script
     $result = @{}
