@@ -14,6 +14,9 @@ public sealed class BoardServer : IDisposable
     private static readonly List<BoardServer> RunningBoards = [];
     private static int _exitHooked;
 
+    /// <summary>The thread pool's floor while boards run (see <see cref="Start"/>).</summary>
+    private const int MinPoolThreads = 16;
+
     private readonly ListenerHttpServer _http;
     private readonly BoardRoutes _routes;
     private int _stopped;
@@ -77,7 +80,14 @@ public sealed class BoardServer : IDisposable
                 if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Log directory not found: {dir}");
             }
         }
-        if (Interlocked.Exchange(ref _exitHooked, 1) == 0) AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        if (Interlocked.Exchange(ref _exitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+            // A board's requests wait on reads (a card waits for its runs): with the pool's floor at the core count, a
+            // page's dozen parallel requests on a small machine queue behind them for the pool's slow growth.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            if (workers < MinPoolThreads) ThreadPool.SetMinThreads(MinPoolThreads, io);
+        }
         var server = new BoardServer(options);
         lock (RunningGate) RunningBoards.Add(server);
         server.Store.StartPolling();

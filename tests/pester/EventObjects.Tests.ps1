@@ -28,16 +28,17 @@ BeforeDiscovery {
         @{
             Type    = 'TbImageEvent'; Folder = 'image'
             Csv     = '"Run","Tag","Step","WallTime","Width","Height","Channels","Format","Size"'
-            Json    = 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,Bytes,Sample,File'
-            Hidden  = 'Bytes,File,Sample'
+            # The bytes go to JSON once, as base64 (BytesBase64); Bytes stays the byte array everywhere else.
+            Json    = 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,BytesBase64,Sample,File'
+            Hidden  = 'Bytes,BytesBase64,File,Sample'
             Columns = 'Tag Step WallTime Width Height Channels Format Size'
             Text    = '. gray_hw @0: 24x16 png'
         }
         @{
             Type    = 'TbAudioEvent'; Folder = 'audio'
             Csv     = '"Run","Tag","Step","WallTime","SampleRate","Channels","Frames","ContentType","Size","Duration"'
-            Json    = 'Run,Tag,Step,WallTime,SampleRate,Channels,Frames,ContentType,Size,Bytes,Sample,Label,File,Duration'
-            Hidden  = 'Bytes,File,Label,Sample'
+            Json    = 'Run,Tag,Step,WallTime,SampleRate,Channels,Frames,ContentType,Size,BytesBase64,Sample,Label,File,Duration'
+            Hidden  = 'Bytes,BytesBase64,File,Label,Sample'
             Columns = 'Tag Step WallTime SampleRate Channels Frames Duration'
             Text    = '. sine440 @0: 4000 frames at 16000 Hz'
         }

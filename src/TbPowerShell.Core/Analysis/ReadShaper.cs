@@ -48,7 +48,7 @@ public sealed class ReadShaper<T>
 
     /// <summary>
     /// The wide table's columns and which runs log their steps in order, found before the values are read
-    /// (<see cref="PivotLayout.Scan"/> over exactly the runs and values that will come, run by run): rows then
+    /// (<c>PivotLayoutScanner.Scan</c> over exactly the runs and values that will come, run by run): rows then
     /// leave as they complete instead of at <see cref="Complete"/>, the same rows in the same order.
     /// </summary>
     /// <exception cref="InvalidOperationException">The shape cannot stream its table (<see cref="CanStreamPivot"/>), or values came already.</exception>

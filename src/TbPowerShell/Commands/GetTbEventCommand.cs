@@ -189,7 +189,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             PivotLayout? layout;
             try
             {
-                layout = PivotLayout.Scan(reads.SelectMany(runs => runs).ToList(), _shape.Filter,
+                layout = PivotLayoutScanner.Scan(reads.SelectMany(runs => runs).ToList(), _shape.Filter,
                     new RunReadOptions { TagFilter = TagFilter, Kinds = _kinds, MaxDegreeOfParallelism = ThrottleLimit }, Stopped);
             }
             catch (OperationCanceledException)

@@ -40,7 +40,7 @@ public sealed class PivotStreamingTests : IDisposable
         var shaper = new ReadShaper<string>(shape, new RowText(), rows.Add);
         var options = new RunReadOptions { MaxDegreeOfParallelism = parallelism, BatchSize = 7 };
         bool streamed = false;
-        if (stream && shaper.CanStreamPivot && PivotLayout.Scan(runs, shape.Filter, options) is { } layout)
+        if (stream && shaper.CanStreamPivot && PivotLayoutScanner.Scan(runs, shape.Filter, options) is { } layout)
         {
             shaper.KnowPivotLayout(layout);
             streamed = true;
@@ -201,7 +201,7 @@ public sealed class PivotStreamingTests : IDisposable
             .Concat(LogDirectory.FindRuns(_dir.Sub("z")))
             .ToList();
         Assert.Equal(new[] { "run", "other", "run" }, runs.Select(r => r.Name));
-        Assert.Null(PivotLayout.Scan(runs, ReadFilter.All, new RunReadOptions()));
+        Assert.Null(PivotLayoutScanner.Scan(runs, ReadFilter.All, new RunReadOptions()));
         var table = SameAsWholeTable(runs, expectStreamed: false);
         // Today's order: the run first seen first, both of its parts together.
         Assert.Equal(80, table.Rows.TakeWhile(r => r.StartsWith("run@", StringComparison.Ordinal)).Count());
@@ -229,7 +229,7 @@ public sealed class PivotStreamingTests : IDisposable
     {
         Write(_dir.Sub("logs", "fine"), "", new[] { ("b", 1L, 1.0), ("a", 1L, 2.0), ("B", 2L, 3.0), ("a", 2L, 4.0) });
         Write(_dir.Sub("logs", "back"), "", new[] { ("a", 5L, 1.0), ("a", 4L, 2.0) });
-        var layout = PivotLayout.Scan(Runs(), ReadFilter.All, new RunReadOptions { MaxDegreeOfParallelism = 2 })!;
+        var layout = PivotLayoutScanner.Scan(Runs(), ReadFilter.All, new RunReadOptions { MaxDegreeOfParallelism = 2 })!;
         Assert.Equal(new[] { "B", "a", "b" }, layout.Columns);
         Assert.True(layout.IsInOrder("fine"));
         Assert.False(layout.IsInOrder("back"));
