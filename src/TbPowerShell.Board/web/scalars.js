@@ -375,7 +375,8 @@ export class ScalarCard {
       } else {
         if (showRaw) { cols.push(l.raw); opts.push({ label: l.name + ' (raw)', stroke: withAlpha(l.color, 0.22), width: 1, raw: true, line: l }); }
         cols.push(l.smooth);
-        opts.push({ label: l.name, stroke: l.color, width: 1.6, line: l });
+        // Many runs: hairlines (cheaper to draw, and a hundred thick lines hide one another anyway).
+        opts.push({ label: l.name, stroke: l.color, width: this.lines.length > 20 ? 1 : 1.6, line: l });
       }
       const [x, ...ys] = place(cols);
       tables.push([x, ...ys.map(fix)]);
