@@ -85,15 +85,17 @@ internal sealed class BoardStore : IDisposable
         var unpeeked = Runs().Where(r => !r.Peeked && !r.Loaded).ToList();
         if (unpeeked.Count > 0)
         {
-            Parallel.ForEach(unpeeked, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, run =>
-            {
-                lock (run.Gate)
-                {
-                    if (run.Peeked || run.Loaded) return;
-                    ReadGrowth(run, out _, out _, PeekBytes);
-                    run.Peeked = true;
-                }
-            });
+            Parallel.ForEach(unpeeked, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, PeekRun);
+        }
+    }
+
+    private void PeekRun(BoardRun run)
+    {
+        lock (run.Gate)
+        {
+            if (run.Peeked || run.Loaded) return;
+            ReadGrowth(run, out _, out _, PeekBytes);
+            run.Peeked = true;
         }
     }
 
@@ -106,11 +108,18 @@ internal sealed class BoardStore : IDisposable
             // requests waiting for the pool to grow (half a second a thread on a small machine).
             _background = new Thread(() =>
             {
+                BackgroundThreadPriority.Lower();
                 try
                 {
-                    // Previews first (a moment), then every run whole; on one core fewer than the machine has, so the
-                    // page's requests (and a browser on this machine) are served meanwhile.
+                    // The heads of the runs (the tags), previews (a moment), then every run whole; at a low priority
+                    // and on one core fewer than the machine has, so the page's requests (and a browser on this
+                    // machine) come first. A request that needs a run sooner reads it itself, at its own priority.
                     var runs = Runs();
+                    foreach (var run in runs)
+                    {
+                        if (_stop.IsCancellationRequested) return;
+                        PeekRun(run);
+                    }
                     if (_options.ReadAhead)
                     {
                         foreach (var run in runs)
@@ -129,7 +138,7 @@ internal sealed class BoardStore : IDisposable
                 {
                 }
             })
-            { IsBackground = true, Name = "TbPowerShell board read-ahead", Priority = ThreadPriority.BelowNormal };
+            { IsBackground = true, Name = "TbPowerShell board read-ahead" };
             _background.Start();
         }
     }
@@ -582,20 +591,8 @@ internal sealed class BoardStore : IDisposable
         if (!Live) return;
         _poll = Task.Run(PollLoop);
         if (!_options.ReadAhead) return;
-        _warm = Task.Run(() =>
-        {
-            try
-            {
-                Tags();
-            }
-            catch (Exception) when (!_stop.IsCancellationRequested)
-            {
-                // The page's own requests meet the same failure and report it.
-            }
-        });
+        StartBackgroundRead();
     }
-
-    private Task? _warm;
 
     private async Task PollLoop()
     {
@@ -674,7 +671,6 @@ internal sealed class BoardStore : IDisposable
             _subscribers.Clear();
         }
         try { _poll?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
-        try { _warm?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         _background?.Join(TimeSpan.FromSeconds(5));
     }
 
