@@ -487,9 +487,9 @@ internal sealed class BoardStore : IDisposable
     }
 
     /// <summary>How many places of each file a preview reads, and how many scalars at each.</summary>
-    internal const int PreviewWindows = 32;
+    internal const int PreviewWindows = 16;
 
-    internal const int PreviewScalarsPerWindow = 48;
+    internal const int PreviewScalarsPerWindow = 96;
 
     /// <summary>
     /// A preview of a run not yet read whole: its scalars at <see cref="PreviewWindows"/> places spread over each of its

@@ -322,9 +322,10 @@ async function loadRunsAndTags(pending) {
   board.tags = tags;
   board.runsById = new Map(runs.map(r => [r.id, r]));
   for (const c of board.scalarCards.values()) c.ctx.runsById = board.runsById;
-  renderRunList();
+  // The cards first, so the first chart's request leaves before the run list (a row per run) is laid out.
   renderTabs();
   renderView();
+  renderRunList();
 }
 
 const refreshRuns = debounce(async () => {
