@@ -128,11 +128,6 @@ internal static class PipedRows
     /// </summary>
     public static bool TryGetWallTime(object? value, out TbTimestamp? wallTime)
     {
-        if (value is string text && TryParseRoundTrip(text, out var exact))
-        {
-            wallTime = exact;
-            return true;
-        }
         try
         {
             wallTime = (TbTimestamp?)new TbTimestampTransformationAttribute().Transform(null!, value);
@@ -145,59 +140,6 @@ internal static class PipedRows
         }
     }
 
-    /// <summary>
-    /// The wall time in the one form <c>Export-Csv</c> writes for Get-TbEvent's objects,
-    /// <c>2026-12-07T14:23:42.1234567+00:00</c>, read by hand: the general date parser costs more than the rest of
-    /// a CSV row. False for any other text (the general parser then reads it, to the same instant).
-    /// </summary>
-    internal static bool TryParseRoundTrip(string text, out TbTimestamp wallTime)
-    {
-        wallTime = default;
-        if (text.Length != 33 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
-            || text[19] != '.' || (text[27] != '+' && text[27] != '-') || text[30] != ':')
-        {
-            return false;
-        }
-        if (!TryDigits(text, 0, 4, out int year) || !TryDigits(text, 5, 2, out int month) || !TryDigits(text, 8, 2, out int day)
-            || !TryDigits(text, 11, 2, out int hour) || !TryDigits(text, 14, 2, out int minute) || !TryDigits(text, 17, 2, out int second)
-            || !TryDigits(text, 20, 7, out int fraction) || !TryDigits(text, 28, 2, out int offsetHours) || !TryDigits(text, 31, 2, out int offsetMinutes))
-        {
-            return false;
-        }
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(year, 1), month) || hour > 23 || minute > 59 || second > 59
-            || year < 1 || offsetHours > 14 || offsetMinutes > 59)
-        {
-            return false;
-        }
-        var offset = new TimeSpan(offsetHours, offsetMinutes, 0);
-        if (text[27] == '-')
-        {
-            offset = -offset;
-        }
-        long localTicks = new DateTime(year, month, day, hour, minute, second).Ticks + fraction;
-        long utcTicks = localTicks - offset.Ticks;
-        if (offset.Duration() > TimeSpan.FromHours(14) || utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
-        {
-            return false;
-        }
-        wallTime = TbTimestamp.FromDateTimeOffset(new DateTimeOffset(localTicks, offset));
-        return true;
-    }
-
-    private static bool TryDigits(string text, int start, int count, out int value)
-    {
-        value = 0;
-        for (int i = start; i < start + count; i++)
-        {
-            int digit = text[i] - '0';
-            if ((uint)digit > 9)
-            {
-                return false;
-            }
-            value = value * 10 + digit;
-        }
-        return true;
-    }
 
     /// <summary>
     /// Where an input is, for an error about it: its number in the input (1-based, every input object counted),

@@ -186,4 +186,34 @@ public class TbTimestampTests
         var after = DateTimeOffset.UtcNow;
         Assert.InRange(now.UnixSeconds, before.ToUnixTimeMilliseconds() / 1000.0 - 0.001, after.ToUnixTimeMilliseconds() / 1000.0 + 0.001);
     }
+
+    [Theory]
+    [InlineData("2026-12-07T14:23:42.1234567+00:00")]
+    [InlineData("1970-01-01T00:00:00.0000001+00:00")]
+    [InlineData("2024-02-29T23:59:59.9999999+05:30")]
+    [InlineData("2024-03-01T00:00:00.5000000-08:00")]
+    [InlineData("2001-09-09T01:46:40.0000000+14:00")]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00")]
+    [InlineData("0001-01-01T00:00:00.0000000+00:00")]
+    public void ItsOwnFormIsReadToTheSameInstantAsTheGeneralDateParserReadsIt(string text)
+    {
+        // TryParse reads this form by hand (fast, for CSV rows); the BCL's parser is the reference.
+        Assert.True(TbTimestamp.TryParse(text, out var parsed));
+        var reference = TbTimestamp.FromDateTimeOffset(DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(reference.UnixSeconds), BitConverter.DoubleToInt64Bits(parsed.UnixSeconds));
+        // And what it writes, it reads back.
+        Assert.Equal(parsed, TbTimestamp.Parse(parsed.ToString()));
+    }
+
+    [Theory]
+    [InlineData("2023-02-29T00:00:00.0000000+00:00")]
+    [InlineData("2024-01-01T00:00:00.0000000+15:00")]
+    [InlineData("2024-13-01T00:00:00.0000000+00:00")]
+    [InlineData("2024-01-01T24:00:00.0000000+00:00")]
+    [InlineData("2024-01-01T00:60:00.0000000+00:00")]
+    public void ANonsenseDateInItsOwnFormIsRefusedAsTheGeneralParserRefusesIt(string text)
+    {
+        Assert.False(DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _));
+        Assert.False(TbTimestamp.TryParse(text, out _));
+    }
 }
