@@ -384,7 +384,9 @@ internal sealed class BoardStore : IDisposable
         var stopAt = budget is { } b ? state.Offset + b : long.MaxValue;
         try
         {
-            using var reader = new EventFileReader(path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
+            // One handle for the read and for the bytes that recognise the file at the next look (the same file).
+            var stream = Core.Records.RecordReader.OpenShared(path);
+            using var reader = new EventFileReader(stream, path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
             // The reader hands out one string per tag name: the series of the last one is found by reference, so a
             // run of scalars of one tag costs no lookup and no lock per value.
             string? lastName = null;
@@ -436,13 +438,13 @@ internal sealed class BoardStore : IDisposable
                         // Truncated (a writer mid-record) or the end: resume here when the file grows, once the
                         // bytes read so far are still there.
                         state.Offset = reader.Offset;
-                        Anchor(path, state);
+                        Anchor(stream, state);
                         return;
                 }
                 state.Offset = reader.Offset;
                 if (state.Offset >= stopAt)
                 {
-                    Anchor(path, state);
+                    Anchor(stream, state);
                     return;
                 }
             }
@@ -455,12 +457,11 @@ internal sealed class BoardStore : IDisposable
         }
     }
 
-    private static void Anchor(string path, FileState state)
+    private static void Anchor(FileStream stream, FileState state)
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            state.Anchor.Take(handle, state.Offset);
+            state.Anchor.Take(stream.SafeFileHandle, state.Offset);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
