@@ -6,7 +6,7 @@ import * as api from 'tb/api.js';
 import { state, regex } from 'tb/state.js';
 import { runColor, withAlpha } from 'tb/colors.js';
 import { smooth, smoothSparse } from 'tb/smoothing.js';
-import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast } from 'tb/util.js';
+import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast, LazyCard } from 'tb/util.js';
 
 const CHART_HEIGHT = 210;
 // The most the server accepts; it sends every point when the range holds at most 4 x points.
@@ -103,21 +103,20 @@ function psQuote(s, wildcard) {
   return "'" + v.replace(/'/g, "''") + "'";
 }
 
-export class ScalarCard {
+export class ScalarCard extends LazyCard {
   /**
    * @param tag { id, name, kind, runs }
    * @param ctx { runsById: Map, shownRunIds(tag) -> [id], logDirs: [string], onPin(name), isPinned(name) }
    */
   constructor(tag, ctx) {
+    super();
     this.tag = tag;
     this.ctx = ctx;
     this.series = [];      // as sent by the server
     this.rangeLoaded = null; // { min, max } when the data is a zoomed fetch
     this.zoom = null;      // x range the user zoomed to
     this.plot = null;
-    this.visible = false;
     this.loading = null;
-    this.dirty = true;
     this.lines = [];       // per drawn run: { run, name, color, x, raw, smooth }
     this.groups = [];      // per group: { name, color, x, mean, min, max, members }
     this.spacing = new Map(); // run id -> mean step spacing of its full series
@@ -162,18 +161,6 @@ export class ScalarCard {
     const w = Math.floor(this.chartEl.clientWidth);
     const h = this.el.classList.contains('wide') ? CHART_HEIGHT * 1.6 : CHART_HEIGHT;
     if (w > 0 && (w !== this.plot.width || h !== this.plot.height)) this.plot.setSize({ width: w, height: h });
-  }
-
-  /** Called when the card scrolls into or out of view. */
-  setVisible(v) {
-    this.visible = v;
-    if (v && this.dirty) this.load();
-  }
-
-  /** Marks the data stale; reloads now when visible. */
-  invalidate() {
-    this.dirty = true;
-    if (this.visible) this.load();
   }
 
   /** Buckets to ask the server for: one per pixel column, fewer when many runs share the card. */

@@ -1,23 +1,22 @@
 // The frame shared by the per-run, per-tag cards (images, audio, text, histograms): a title with the
 // tag and the run's colour, a body, and a step slider. Data loads when the card first becomes visible.
 import { runColor } from 'tb/colors.js';
-import { el, fmtInt, fmtTime } from 'tb/util.js';
+import { el, fmtInt, fmtTime, LazyCard } from 'tb/util.js';
 
-export class StepCard {
+export class StepCard extends LazyCard {
   /**
    * @param kind 'image' | 'audio' | 'text' | 'histogram' (used in test ids and classes)
    * @param run { id, name, colorIndex }, tag { id, name }
    * @param fetch () => Promise<items with step>
    */
   constructor(kind, run, tag, fetch) {
+    super();
     this.kind = kind;
     this.run = run;
     this.tag = tag;
     this.fetch = fetch;
     this.items = [];
     this.steps = [];
-    this.dirty = true;
-    this.visible = false;
     this.bodyEl = el('div', { class: 'step-body' });
     this.slider = el('input', { type: 'range', min: '0', max: '0', value: '0', class: 'slider',
       'aria-label': `step of ${tag.name} in ${run.name}` });
@@ -31,16 +30,6 @@ export class StepCard {
           el('span', { class: 'swatch', style: `background:${runColor(run.colorIndex)}` }), el('span', { text: run.name }))),
       this.bodyEl,
       el('div', { class: 'step-foot' }, this.slider, this.stepLabel));
-  }
-
-  setVisible(v) {
-    this.visible = v;
-    if (v && this.dirty) this.load();
-  }
-
-  invalidate() {
-    this.dirty = true;
-    if (this.visible) this.load();
   }
 
   async load() {

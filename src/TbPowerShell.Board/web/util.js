@@ -115,3 +115,26 @@ export function debounce(fn, ms) {
   let t = 0;
   return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
 }
+
+/**
+ * A card that loads its data when it becomes visible and again when marked stale while visible (a subclass
+ * gives load()). main.js's IntersectionObserver calls setVisible.
+ */
+export class LazyCard {
+  constructor() {
+    this.visible = false;
+    this.dirty = true;
+  }
+
+  /** Called when the card scrolls into or out of view. */
+  setVisible(v) {
+    this.visible = v;
+    if (v && this.dirty) this.load();
+  }
+
+  /** Marks the data stale; reloads now when visible. */
+  invalidate() {
+    this.dirty = true;
+    if (this.visible) this.load();
+  }
+}
