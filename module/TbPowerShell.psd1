@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('TbPowerShell.format.ps1xml')
+    TypesToProcess       = @('TbPowerShell.types.ps1xml')
     # So [SixLabors.ImageSharp.Image] (for Add-TbImage -Image) and the demo model
     # ([TbPowerShell.Torch.Demo.TwoBranchNet]) resolve right after Import-Module. Loading the demo's
     # assembly loads neither TorchSharp nor libtorch: making a model does.

@@ -13,7 +13,7 @@ BeforeDiscovery {
             Type    = 'TbScalarEvent'; Folder = 'scalars'
             Csv     = '"Run","Tag","Step","WallTime","Value"'
             Json    = 'Run,Tag,Step,WallTime,Value,File'
-            Hidden  = 'File'
+            Hidden  = 'File,Timestamp'
             Columns = 'Tag Step WallTime Value'
             Text    = '. loss @0 = 1'
         }
@@ -21,7 +21,7 @@ BeforeDiscovery {
             Type    = 'TbSmoothedScalarEvent'; Folder = 'scalars'
             Csv     = '"Run","Tag","Step","WallTime","Value","Smoothed"'
             Json    = 'Run,Tag,Step,WallTime,Value,Smoothed,File'
-            Hidden  = 'File'
+            Hidden  = 'File,Timestamp'
             Columns = 'Tag Step WallTime Value Smoothed'
             Text    = '. loss @0 = 1 (smoothed 1)'
         }
@@ -30,7 +30,7 @@ BeforeDiscovery {
             Csv     = '"Run","Tag","Step","WallTime","Width","Height","Channels","Format","Size"'
             # The bytes go to JSON once, as base64 (BytesBase64); Bytes stays the byte array everywhere else.
             Json    = 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,BytesBase64,Sample,File'
-            Hidden  = 'Bytes,BytesBase64,File,Sample'
+            Hidden  = 'Bytes,BytesBase64,File,Sample,Timestamp'
             Columns = 'Tag Step WallTime Width Height Channels Format Size'
             Text    = '. gray_hw @0: 24x16 png'
         }
@@ -38,7 +38,7 @@ BeforeDiscovery {
             Type    = 'TbAudioEvent'; Folder = 'audio'
             Csv     = '"Run","Tag","Step","WallTime","SampleRate","Channels","Frames","ContentType","Size","Duration"'
             Json    = 'Run,Tag,Step,WallTime,SampleRate,Channels,Frames,ContentType,Size,BytesBase64,Sample,Label,File,Duration'
-            Hidden  = 'Bytes,BytesBase64,File,Label,Sample'
+            Hidden  = 'Bytes,BytesBase64,File,Label,Sample,Timestamp'
             Columns = 'Tag Step WallTime SampleRate Channels Frames Duration'
             Text    = '. sine440 @0: 4000 frames at 16000 Hz'
         }
@@ -46,7 +46,7 @@ BeforeDiscovery {
             Type    = 'TbTextEvent'; Folder = 'text'
             Csv     = '"Run","Tag","Step","WallTime","Text"'
             Json    = 'Run,Tag,Step,WallTime,Text,Strings,Shape,File'
-            Hidden  = 'File,Shape,Strings'
+            Hidden  = 'File,Shape,Strings,Timestamp'
             Columns = 'Tag Step WallTime Text'
             Text    = 'hello world'
         }
@@ -54,7 +54,7 @@ BeforeDiscovery {
             Type    = 'TbHistogramEvent'; Folder = 'histogram'
             Csv     = '"Run","Tag","Step","WallTime","Min","Max","Count","Sum","SumSquares","Mean"'
             Json    = 'Run,Tag,Step,WallTime,Min,Max,Count,Sum,SumSquares,Buckets,File,Mean'
-            Hidden  = 'Buckets,File'
+            Hidden  = 'Buckets,CountValue,File,Timestamp'
             Columns = 'Tag Step WallTime Count Min Max Mean Buckets'
             Text    = '. normal @0: 1000 values in [-3.5635166606247353, 2.7638440798495663]'
         }
@@ -62,7 +62,7 @@ BeforeDiscovery {
             Type    = 'TbTensorEvent'; Folder = 'pr_curve'
             Csv     = '"Run","Tag","Step","WallTime","Plugin","DType","Shape"'
             Json    = 'Run,Tag,Step,WallTime,Plugin,DType,Shape,Dimensions,Values,StringBytes,PluginContent,RawTensor,File'
-            Hidden  = 'Dimensions,File,PluginContent,RawTensor,StringBytes,Values'
+            Hidden  = 'Dimensions,File,PluginContent,RawTensor,StringBytes,Timestamp,Values'
             Columns = 'Tag Step WallTime Plugin DType Shape'
             Text    = '. pr @0: pr_curves DT_FLOAT[6,127]'
         }
@@ -108,6 +108,16 @@ Describe 'TbPowerShell.<Type> as PowerShell shows it' -ForEach $typeCases {
         $document = [System.Text.Json.JsonDocument]::Parse($written)
         try { @($document.RootElement.EnumerateObject() | ForEach-Object Name) -join ',' | Should -BeExactly $Json }
         finally { $document.Dispose() }
+    }
+
+    It 'ConvertTo-Json writes WallTime as one ISO 8601 string, the CSV''s text, while PowerShell reads the exact timestamp' {
+        $doc = $e | ConvertTo-Json -Depth 1 -Compress -WarningAction SilentlyContinue | ConvertFrom-Json -DateKind String
+        $doc.WallTime | Should -BeOfType [string]
+        $doc.WallTime | Should -BeExactly $e.WallTime.ToString()
+        $doc.WallTime | Should -BeExactly (($e | ConvertTo-Csv)[1] -split '","')[3]
+        $e.WallTime | Should -BeOfType [TbPowerShell.TbTimestamp]
+        $e.WallTime | Should -Be $e.Timestamp
+        $e.Timestamp.UnixSeconds | Should -Be ([TbPowerShell.TbTimestamp]::Parse($doc.WallTime).UnixSeconds)
     }
 
     It 'hides <Hidden> from Get-Member and CSV, and still reads them' {

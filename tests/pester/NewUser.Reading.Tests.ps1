@@ -294,6 +294,70 @@ Describe 'ConvertTo-Json of what the reading cmdlets emit' {
         ($image | ConvertTo-Csv)[0] | Should -Not -Match 'Bytes'
     }
 
+    It 'wall times are one ISO 8601 string each (the CSV''s text), in events, pivot rows, runs and tags' {
+        $scalar = Get-TbEvent $Media
+        $doc = $scalar | ConvertTo-Json -Compress | ConvertFrom-Json -DateKind String
+        $doc.WallTime | Should -BeExactly $scalar.WallTime.ToString()
+        $row = Get-TbEvent $Media -Pivot | ConvertTo-Json -Compress | ConvertFrom-Json -DateKind String
+        $row.WallTime | Should -BeExactly $scalar.WallTime.ToString()
+        @($row.PSObject.Properties.Name) | Should -Be @('Run', 'Step', 'WallTime', 'loss')
+        $run = Get-TbRun $Media | ConvertTo-Json | ConvertFrom-Json -DateKind String
+        $run.FirstWallTime | Should -BeExactly (At 7).ToString()
+        $run.LastWallTime | Should -BeExactly (At 7).ToString()
+        $tag = Get-TbTag $Media -Tag loss | ConvertTo-Json | ConvertFrom-Json -DateKind String
+        $tag.FirstWallTime | Should -BeExactly (At 7).ToString()
+        # PowerShell itself still sees timestamps.
+        (Get-TbRun $Media).FirstWallTime | Should -BeOfType [TbPowerShell.TbTimestamp]
+        (Get-TbTag $Media -Tag loss).LastWallTime | Should -BeOfType [TbPowerShell.TbTimestamp]
+    }
+
+    It 'JSON read back writes the same scalars again (ConvertFrom-Json gives the wall time as a date)' {
+        $out = Join-Path $TestDrive 'from-json'
+        Get-TbEvent $Media | ConvertTo-Json | ConvertFrom-Json | Add-TbScalar -LogDir $out
+        $back = Get-TbEvent $out
+        $back.Tag | Should -BeExactly 'loss'
+        $back.Step | Should -Be 7
+        $back.Value | Should -Be 0.5
+        $back.WallTime | Should -Be (At 7)
+    }
+
+    It 'histogram counts are integers (1000, not 1000.0) and a count that is not whole stays as stored' {
+        $dir = Join-Path $TestDrive 'hist-json'
+        New-Run (Join-Path $dir 'h') {
+            param($w)
+            $whole = [TbPowerShell.Core.Proto.HistogramProto]@{ Min = 0; Max = 2; Num = 1000; Sum = 900; SumSquares = 1000 }
+            $whole.BucketLimit.AddRange([double[]](1, 2)); $whole.Bucket.AddRange([double[]](400, 600))
+            $w.AddValue([TbPowerShell.Core.Summaries.SummaryValues]::Histogram('whole', $whole), 1, (At 1))
+            $part = [TbPowerShell.Core.Proto.HistogramProto]@{ Min = 0; Max = 2; Num = 2.5; Sum = 2; SumSquares = 3 }
+            $part.BucketLimit.AddRange([double[]](1, 2)); $part.Bucket.AddRange([double[]](1.25, 1.25))
+            $w.AddValue([TbPowerShell.Core.Summaries.SummaryValues]::Histogram('part', $part), 1, (At 1))
+        }
+        $json = Get-TbEvent $dir -Type Histogram -Tag whole | ConvertTo-Json -Compress -Depth 3
+        $json | Should -Match '"Count":1000,'
+        $json | Should -Match '"Count":400\}'
+        $json | Should -Not -Match '"Count":\d+\.0'
+        $whole = Get-TbEvent $dir -Type Histogram -Tag whole
+        $whole.Count | Should -BeOfType [long]
+        $whole.Buckets[1].Count | Should -BeOfType [long]
+        $whole.Mean | Should -Be 0.9
+        $part = Get-TbEvent $dir -Type Histogram -Tag part
+        $part.Count | Should -BeOfType [double]
+        $part.Count | Should -Be 2.5
+        (Get-TbEvent $dir -Type Histogram -Tag part | ConvertTo-Json -Compress -Depth 3) | Should -Match '"Count":2\.5,'
+    }
+
+    It 'every output type whose PowerShell value differs from its .NET one has the module''s property adapter' {
+        $assembly = [TbPowerShell.TbScalarEvent].Assembly
+        $attribute = $assembly.GetType('TbPowerShell.Internal.PowerShellValueAttribute', $true)
+        $marked = @($assembly.GetExportedTypes() | Where-Object {
+                -not $_.IsAbstract -and @($_.GetProperties() | Where-Object { [Attribute]::IsDefined($_, $attribute, $true) }).Count
+            })
+        $marked.Count | Should -BeGreaterOrEqual 9
+        foreach ($type in $marked) {
+            (Get-TypeData $type.FullName).TypeAdapter.FullName | Should -BeExactly 'TbPowerShell.Internal.TbPropertyAdapter' -Because $type.FullName
+        }
+    }
+
     It 'Get-TbRun, Get-TbTag and Test-TbEventFile objects convert (steps as integers)' {
         $run = Get-TbRun $Media | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         $run.LastStep | Should -Be 7

@@ -130,7 +130,7 @@ public sealed class AddTbScalarCommand : TbRowWriterCommandBase
             tag = TagBound ? tag : scalar.Tag;
             value = _valueBound ? value : scalar.Value;
             step = StepBound ? step : scalar.Step;
-            wallTime = WallTimeBound ? wallTime : scalar.WallTime;
+            wallTime = WallTimeBound ? wallTime : scalar.Timestamp;
             run = RunBound ? run : scalar.Run;
         }
         else

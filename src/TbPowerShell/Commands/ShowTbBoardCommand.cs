@@ -109,15 +109,15 @@ public sealed class ShowTbBoardCommand : PSCmdlet
             case null:
                 return;
             case TbScalarEvent scalar:
-                _data.Add(scalar.Run, new ScalarRecord(scalar.Tag, scalar.Step, scalar.WallTime.UnixSeconds, scalar.Value));
+                _data.Add(scalar.Run, new ScalarRecord(scalar.Tag, scalar.Step, scalar.Timestamp.UnixSeconds, scalar.Value));
                 _events++;
                 return;
             case TbSmoothedScalarEvent smoothed:
                 // The board smooths on its own: it is given the values as logged.
-                _data.Add(smoothed.Run, new ScalarRecord(smoothed.Tag, smoothed.Step, smoothed.WallTime.UnixSeconds, smoothed.Value));
+                _data.Add(smoothed.Run, new ScalarRecord(smoothed.Tag, smoothed.Step, smoothed.Timestamp.UnixSeconds, smoothed.Value));
                 _events++;
                 return;
-            case TbEvent e when EventRecords.ToRecord(e, e.Tag, e.Step, e.WallTime.UnixSeconds) is { } record:
+            case TbEvent e when EventRecords.ToRecord(e, e.Tag, e.Step, e.Timestamp.UnixSeconds) is { } record:
                 _data.Add(e.Run, record);
                 _events++;
                 return;

@@ -14,7 +14,7 @@ internal static class EventRecords
         TbImageEvent e => new ImageRecord(tag, step, wallTime, e.Width, e.Height, e.Channels, e.Format, e.Bytes, e.Sample),
         TbAudioEvent e => new AudioRecord(tag, step, wallTime, e.SampleRate, e.Channels, e.Frames, e.ContentType, e.Bytes, e.Sample, e.Label),
         TbTextEvent e => new TextRecord(tag, step, wallTime, e.Strings, e.Shape),
-        TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.Count, e.Sum, e.SumSquares, e.Buckets),
+        TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.CountValue, e.Sum, e.SumSquares, Array.ConvertAll(e.Buckets, b => new HistogramBucket(b.Left, b.Right, b.CountValue))),
         TbTensorEvent e => new TensorRecord(tag, step, wallTime, e.Plugin, e.DType, e.Dimensions, e.Values, e.StringBytes, e.PluginContent)
         {
             RawTensor = e.RawTensor,
@@ -28,7 +28,7 @@ internal static class EventRecords
         // A smoothed scalar is not one: it is written as a row (its Tag and Value), as Add-TbScalar takes it.
         if (item is TbEvent e and not TbSmoothedScalarEvent)
         {
-            (tag, step, wallTime, run) = (e.Tag, e.Step, e.WallTime, e.Run);
+            (tag, step, wallTime, run) = (e.Tag, e.Step, e.Timestamp, e.Run);
             return true;
         }
         (tag, step, wallTime, run) = (string.Empty, 0L, default(TbTimestamp), string.Empty);

@@ -31,7 +31,7 @@ public sealed class TbAudioEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>Frames per second.</summary>
     public double SampleRate { get; }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Core.Model;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell;
 
@@ -21,7 +22,7 @@ public abstract class TbEvent
         Run = run;
         Tag = tag;
         Step = step;
-        WallTime = wallTime;
+        Timestamp = wallTime;
         File = file;
     }
 
@@ -39,8 +40,18 @@ public abstract class TbEvent
     /// <summary>The training step the value was logged at: the x axis of TensorBoard's charts.</summary>
     public virtual long Step { get; }
 
-    /// <summary>When the value was logged (exact seconds kept; written to CSV as ISO 8601 with 7 fractional digits).</summary>
-    public virtual TbTimestamp WallTime { get; }
+    /// <summary>
+    /// When the value was logged. PowerShell sees the exact <see cref="TbTimestamp"/> (<see cref="Timestamp"/>: member access,
+    /// <c>Export-Csv</c>, which writes ISO 8601 with seven fractional digits, and views); this .NET property is that same ISO 8601
+    /// text, which is what <c>ConvertTo-Json</c> (reading .NET properties) writes.
+    /// </summary>
+    [PowerShellValue(nameof(Timestamp))]
+    public virtual string WallTime => Timestamp.ToString();
+
+    /// <summary>When the value was logged: the exact seconds stored, as a timestamp (PowerShell's <c>WallTime</c>).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp Timestamp { get; }
 
     /// <summary>The event file the value was read from, or written to (the <c>-PassThru</c> of the <c>Add-Tb*</c> cmdlets).</summary>
     [Hidden]

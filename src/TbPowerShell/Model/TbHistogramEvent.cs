@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TbPowerShell.Core.Model;
+using TbPowerShell.Internal;
 
 namespace TbPowerShell;
 
@@ -14,10 +15,10 @@ public sealed class TbHistogramEvent : TbEvent
     {
         Min = r.Min;
         Max = r.Max;
-        Count = r.Count;
+        CountValue = r.Count;
         Sum = r.Sum;
         SumSquares = r.SumSquares;
-        Buckets = r.Buckets;
+        Buckets = Array.ConvertAll(r.Buckets, b => new TbHistogramBucket(b.Left, b.Right, b.Count));
     }
 
     // Run, Tag, Step, WallTime and File are declared again, where PowerShell has always listed them (see TbEvent).
@@ -32,7 +33,7 @@ public sealed class TbHistogramEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>The smallest value.</summary>
     public double Min { get; }
@@ -40,8 +41,13 @@ public sealed class TbHistogramEvent : TbEvent
     /// <summary>The largest value.</summary>
     public double Max { get; }
 
-    /// <summary>How many values.</summary>
-    public double Count { get; }
+    /// <summary>How many values: an Int64 when whole, as counts are (so <c>ConvertTo-Json</c> writes 1000, not 1000.0), else the stored double.</summary>
+    public object Count => Counts.WholeOrDouble(CountValue);
+
+    /// <summary>How many values, as stored.</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public double CountValue { get; }
 
     /// <summary>Their sum (NaN when the encoding does not store it).</summary>
     public double Sum { get; }
@@ -51,15 +57,45 @@ public sealed class TbHistogramEvent : TbEvent
 
     /// <summary>The buckets, left to right.</summary>
     [Hidden]
-    public HistogramBucket[] Buckets { get; }
+    public TbHistogramBucket[] Buckets { get; }
 
     /// <inheritdoc />
     [Hidden]
     public override string File => base.File;
 
     /// <summary>The mean (NaN when the sum is not stored).</summary>
-    public double Mean => Count > 0 ? Sum / Count : double.NaN;
+    public double Mean => CountValue > 0 ? Sum / CountValue : double.NaN;
 
     /// <inheritdoc />
-    public override string ToString() => $"{Run} {Tag} @{Step}: {Count} values in [{Min}, {Max}]";
+    public override string ToString() => $"{Run} {Tag} @{Step}: {CountValue} values in [{Min}, {Max}]";
+}
+
+/// <summary>One bucket of a <see cref="TbHistogramEvent"/>: <see cref="Count"/> values in [<see cref="Left"/>, <see cref="Right"/>).</summary>
+public sealed class TbHistogramBucket
+{
+    /// <summary>Creates a bucket.</summary>
+    public TbHistogramBucket(double left, double right, double count)
+    {
+        Left = left;
+        Right = right;
+        CountValue = count;
+    }
+
+    /// <summary>The left edge.</summary>
+    public double Left { get; }
+
+    /// <summary>The right edge.</summary>
+    public double Right { get; }
+
+    /// <summary>How many values fell in it: an Int64 when whole, as counts are (<c>ConvertTo-Json</c> writes 5, not 5.0), else the stored double.</summary>
+    public object Count => Counts.WholeOrDouble(CountValue);
+
+    /// <summary>How many values fell in it, as stored.</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public double CountValue { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{Left}, {Right}): {CountValue}");
 }

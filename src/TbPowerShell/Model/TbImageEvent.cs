@@ -34,7 +34,7 @@ public sealed class TbImageEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>Width in pixels.</summary>
     public int Width { get; }

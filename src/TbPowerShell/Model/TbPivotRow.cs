@@ -15,7 +15,7 @@ public sealed class TbPivotRow
     {
         Run = run;
         Step = step;
-        WallTime = wallTime;
+        Timestamp = wallTime;
         Cells = cells;
     }
 
@@ -27,12 +27,21 @@ public sealed class TbPivotRow
     [Hidden]
     public long Step { get; }
 
-    /// <summary>The latest wall time among the row's values.</summary>
+    /// <summary>
+    /// The latest wall time among the row's values, as ISO 8601 text: what <c>ConvertTo-Json</c> (which reads .NET properties)
+    /// writes. PowerShell sees the WallTime column, the exact <see cref="Timestamp"/>.
+    /// </summary>
     [Hidden]
-    public TbTimestamp WallTime { get; }
+    public string WallTime => Timestamp.ToString();
+
+    /// <summary>The latest wall time among the row's values (the WallTime column).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp Timestamp { get; }
 
     /// <summary>The cells by column name (null where a tag has no value at this step).</summary>
     [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
     public IReadOnlyDictionary<string, double?> Cells { get; }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TbPowerShell.Internal;
 using TbPowerShell.Core.Reading;
 
 namespace TbPowerShell;
@@ -20,8 +21,8 @@ public sealed class TbTagSummary
         Count = tag.Count;
         FirstStep = tag.FirstStep;
         LastStep = tag.LastStep;
-        FirstWallTime = new TbTimestamp(tag.FirstWallTime);
-        LastWallTime = new TbTimestamp(tag.LastWallTime);
+        FirstTimestamp = new TbTimestamp(tag.FirstWallTime);
+        LastTimestamp = new TbTimestamp(tag.LastWallTime);
         LastValue = tag.LastValue;
         Min = tag.Min;
         Max = tag.Max;
@@ -50,11 +51,25 @@ public sealed class TbTagSummary
     /// <summary>Its highest step (not the step of the last value written: a value logged at step 0 at the end leaves it).</summary>
     public long LastStep { get; }
 
-    /// <summary>When its first value was logged.</summary>
-    public TbTimestamp FirstWallTime { get; }
+    /// <summary>When its first value was logged. PowerShell sees the exact <see cref="FirstTimestamp"/>; this .NET property (what
+    /// <c>ConvertTo-Json</c> writes) is its ISO 8601 text.</summary>
+    [PowerShellValue(nameof(FirstTimestamp))]
+    public string FirstWallTime => FirstTimestamp.ToString();
 
-    /// <summary>When its last value (in file order) was logged.</summary>
-    public TbTimestamp LastWallTime { get; }
+    /// <summary>When its first value was logged. (PowerShell's <c>FirstWallTime</c>).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp FirstTimestamp { get; }
+
+    /// <summary>When its last value (in file order) was logged. PowerShell sees the exact <see cref="LastTimestamp"/>; this .NET property (what
+    /// <c>ConvertTo-Json</c> writes) is its ISO 8601 text.</summary>
+    [PowerShellValue(nameof(LastTimestamp))]
+    public string LastWallTime => LastTimestamp.ToString();
+
+    /// <summary>When its last value (in file order) was logged. (PowerShell's <c>LastWallTime</c>).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp LastTimestamp { get; }
 
     /// <summary>For scalars, the last value; otherwise null.</summary>
     public double? LastValue { get; }
@@ -94,8 +109,8 @@ public sealed class TbRunSummary
         Values = summary.Values;
         FirstStep = summary.FirstStep;
         LastStep = summary.LastStep;
-        FirstWallTime = summary.FirstWallTime is { } first ? new TbTimestamp(first) : null;
-        LastWallTime = summary.LastWallTime is { } last ? new TbTimestamp(last) : null;
+        FirstTimestamp = summary.FirstWallTime is { } first ? new TbTimestamp(first) : null;
+        LastTimestamp = summary.LastWallTime is { } last ? new TbTimestamp(last) : null;
         DamagedRegions = summary.DamagedRegions;
         TagNames = summary.Tags.Select(t => t.Tag).Distinct(StringComparer.Ordinal).ToArray();
     }
@@ -124,11 +139,25 @@ public sealed class TbRunSummary
     /// <summary>The highest step of its values; null when it has none.</summary>
     public long? LastStep { get; }
 
-    /// <summary>When its first value was logged; null when it has none.</summary>
-    public TbTimestamp? FirstWallTime { get; }
+    /// <summary>When its first value was logged; null when it has none. PowerShell sees the exact <see cref="FirstTimestamp"/>; this .NET property (what
+    /// <c>ConvertTo-Json</c> writes) is its ISO 8601 text.</summary>
+    [PowerShellValue(nameof(FirstTimestamp))]
+    public string? FirstWallTime => FirstTimestamp?.ToString();
 
-    /// <summary>When its last value was logged; null when it has none.</summary>
-    public TbTimestamp? LastWallTime { get; }
+    /// <summary>When its first value was logged; null when it has none. (PowerShell's <c>FirstWallTime</c>).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp? FirstTimestamp { get; }
+
+    /// <summary>When its last value was logged; null when it has none. PowerShell sees the exact <see cref="LastTimestamp"/>; this .NET property (what
+    /// <c>ConvertTo-Json</c> writes) is its ISO 8601 text.</summary>
+    [PowerShellValue(nameof(LastTimestamp))]
+    public string? LastWallTime => LastTimestamp?.ToString();
+
+    /// <summary>When its last value was logged; null when it has none. (PowerShell's <c>LastWallTime</c>).</summary>
+    [Hidden]
+    [Newtonsoft.Json.JsonIgnore]
+    public TbTimestamp? LastTimestamp { get; }
 
     /// <summary>Damaged regions found in its files (each also reported as an error).</summary>
     public int DamagedRegions { get; }

@@ -28,7 +28,7 @@ public sealed class TbScalarEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>The number logged, as stored (<c>add_scalar</c> and <c>Add-TbScalar</c> store 32-bit floats).</summary>
     public double Value { get; }

@@ -29,7 +29,7 @@ public sealed class TbSmoothedScalarEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>The value as logged.</summary>
     public double Value { get; }

@@ -31,7 +31,7 @@ public sealed class TbTensorEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>The plugin named by the tag's metadata ("" for none).</summary>
     public string Plugin { get; }

@@ -26,7 +26,7 @@ public sealed class TbTextEvent : TbEvent
     public override long Step => base.Step;
 
     /// <inheritdoc />
-    public override TbTimestamp WallTime => base.WallTime;
+    public override string WallTime => base.WallTime;
 
     /// <summary>The text; several strings (a text tensor of more than one element) are joined by new lines.</summary>
     public string Text { get; }
