@@ -89,8 +89,10 @@ Describe 'Add-TbHyperparameter writes what PyTorch''s add_hparams writes' {
 }
 
 Describe 'Add-TbHyperparameter parameters' {
-    It 'has the alias Add-TbHParams' {
+    It 'has the alias Add-TbHParams, and no -Tag (the plugin''s tags are fixed)' {
         (Get-Alias Add-TbHParams).Definition | Should -Be 'Add-TbHyperparameter'
+        (Get-Command Add-TbHyperparameter).Parameters.Keys | Should -Not -Contain 'Tag'
+        (Get-Command Add-TbHyperparameter).Parameters.Keys | Should -Contain 'Domain'
     }
 
     It 'writes metrics at -Step and returns the three summaries with -PassThru' {

@@ -48,8 +48,7 @@ public sealed class AddTbHyperparameterCommand : TbWriterCommandBase
     [AllowNull]
     public IDictionary? Domain { get; set; }
 
-    /// <summary>Not used: the hparams plugin has fixed tags.</summary>
-    [Parameter(DontShow = true)]
+    /// <summary>Not a parameter here: the hparams plugin's tags are fixed (hides the base's -Tag).</summary>
     public new string? Tag { get; set; }
 
     /// <inheritdoc />

@@ -71,8 +71,9 @@ public sealed class TbHyperparameterEvent : TbEvent
     public string Summary => Section switch
     {
         HParamsSection.SessionStart => string.Join(", ", _record.HParams.Select(p => p.Key + "=" + Text(p.Value))),
-        HParamsSection.Experiment => string.Create(CultureInfo.InvariantCulture,
-            $"hparams: {string.Join(", ", HyperparameterInfos.Select(h => h.Name))}; metrics: {string.Join(", ", MetricInfos.Select(m => m.Group.Length == 0 ? m.Tag : m.Group + "/" + m.Tag))}"),
+        HParamsSection.Experiment => "hparams: " + string.Join(", ", HyperparameterInfos.Select(h => h.Name))
+            + (MetricInfos.Length == 0 ? string.Empty
+                : "; metrics: " + string.Join(", ", MetricInfos.Select(m => m.Group.Length == 0 ? m.Tag : m.Group + "/" + m.Tag))),
         _ => Status,
     };
 
