@@ -40,9 +40,14 @@
         'Get-TbBoard'
         'Stop-TbBoard'
         'Export-TbReport'
+        'Add-TbHyperparameter'
+        'Get-TbHyperparameter'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Add-TbHParams'
+        'Get-TbHParams'
+    )
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

@@ -93,6 +93,7 @@ internal static class BoardApi
         EventKinds.Audio => "audio",
         EventKinds.Text => "text",
         EventKinds.Histogram => "histogram",
+        EventKinds.Hyperparameters => "hparams",
         _ => "tensor",
     };
 

@@ -77,6 +77,8 @@ public static partial class BoardReport
             }
             w.WriteEndObject();
         }
+        w.WritePropertyName("hparams");
+        BoardHParams.Write(w, store, r => runIds.Contains(r.Id));
         w.WriteEndObject();
     }
 

@@ -191,4 +191,16 @@ public static class ErrorIds
 
     /// <summary>A script block given to -Tag, -Step, -WallTime or -Run failed for an input (PowerShell's own id).</summary>
     public const string ScriptBlockArgumentInvocationFailed = "ScriptBlockArgumentInvocationFailed";
+
+    /// <summary>A hyperparameter was not a string, boolean or number, had a blank name, or none was given.</summary>
+    public const string InvalidHyperparameter = "InvalidHyperparameter";
+
+    /// <summary>A metric of Add-TbHyperparameter was not a number or had a blank name.</summary>
+    public const string InvalidMetric = "InvalidMetric";
+
+    /// <summary>A hyperparameter's domain was malformed, of another type, or did not hold its value.</summary>
+    public const string InvalidHyperparameterDomain = "InvalidHyperparameterDomain";
+
+    /// <summary>A run given other hyperparameters than it already has (a run holds one set).</summary>
+    public const string HyperparameterConflict = "HyperparameterConflict";
 }

@@ -67,6 +67,7 @@ Describe 'Get-TbTag on the PyTorch reference files' {
         @{ Kind = 'audio'; Type = 'Audio' }
         @{ Kind = 'histogram'; Type = 'Histogram' }
         @{ Kind = 'text'; Type = 'Text' }
+        @{ Kind = 'hparams'; Type = 'Hyperparameter' }
     ) {
         $raw = @(Read-RawKind $Kind)
         $raw.Count | Should -BeGreaterThan 0

@@ -7,7 +7,7 @@
 BeforeDiscovery {
     # One block of tests per exported cmdlet, so the module is loaded at discovery too.
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $cmdletCases = @((Get-Command -Module TbPowerShell).Name | Sort-Object | ForEach-Object { @{ Name = $_ } })
+    $cmdletCases = @((Get-Command -Module TbPowerShell -CommandType Cmdlet).Name | Sort-Object | ForEach-Object { @{ Name = $_ } })
 }
 
 BeforeAll {

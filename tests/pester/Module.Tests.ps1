@@ -36,21 +36,21 @@ Describe 'The module manifest and the loaded module' {
                 $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
                 "$($a.VerbName)-$($a.NounName)"
             } | Sort-Object)
-        $exported = @((Get-Command -Module TbPowerShell).Name | Sort-Object)
+        $exported = @((Get-Command -Module TbPowerShell -CommandType Cmdlet).Name | Sort-Object)
         $listed = @($manifest.CmdletsToExport | Sort-Object)
 
         $exported | Should -Be $implemented
         $listed | Should -Be $implemented
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $implemented
-        (Get-Command -Module TbPowerShell).CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+        (Get-Command -Module TbPowerShell -CommandType Function, Filter, Cmdlet).CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
     }
 
-    It 'exports no functions, aliases or variables' {
+    It 'exports no functions or variables, and only the aliases the issues name' {
         $module.ExportedFunctions.Count | Should -Be 0
-        $module.ExportedAliases.Count | Should -Be 0
+        @($module.ExportedAliases.Keys | Where-Object { $_ -notin @($manifest.AliasesToExport) }).Count | Should -Be 0
         $module.ExportedVariables.Count | Should -Be 0
         @($manifest.FunctionsToExport).Count | Should -Be 0
-        @($manifest.AliasesToExport).Count | Should -Be 0
+        @($manifest.AliasesToExport | Where-Object { $_ -notin 'Add-TbHParams', 'Get-TbHParams' }).Count | Should -Be 0
         @($manifest.VariablesToExport).Count | Should -Be 0
     }
 

@@ -10,6 +10,7 @@ import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
 import { RunsView } from 'tb/runs.js';
+import { HParamsView } from 'tb/hparams.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
 import 'tb/stepcard.js';
@@ -33,6 +34,7 @@ const tabs = [
   { id: 'audio', label: 'Audio', kind: 'audio' },
   { id: 'text', label: 'Text', kind: 'text' },
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
+  { id: 'hparams', label: 'HParams', kind: 'hparams' },
   { id: 'runs', label: 'Runs', kind: null },
 ];
 
@@ -176,12 +178,13 @@ function renderStepCards(view, kind) {
 }
 
 let runsView = null;
+let hparamsView = null;
 
 function renderView() {
   const view = $('view');
   for (const b of document.querySelectorAll('.tab')) b.classList.toggle('on', b.dataset.tab === state.tab);
   view.dataset.tab = state.tab;
-  $('tag-filter-wrap').classList.toggle('hidden', state.tab === 'runs');
+  $('tag-filter-wrap').classList.toggle('hidden', state.tab === 'runs' || state.tab === 'hparams');
   $('scalar-settings').classList.toggle('dim', state.tab !== 'scalars');
   if (state.tab === 'scalars') renderScalars(view);
   else if (state.tab === 'runs') {
@@ -191,6 +194,13 @@ function renderView() {
     view.textContent = '';
     view.append(runsView.el);
     runsView.render();
+  } else if (state.tab === 'hparams') {
+    hparamsView = hparamsView || new HParamsView({ runs: [], runsById: new Map() });
+    hparamsView.ctx.runs = board.runs;
+    hparamsView.ctx.runsById = board.runsById;
+    view.textContent = '';
+    view.append(hparamsView.el);
+    hparamsView.render();
   } else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
   loadVisibleNow();
 }
@@ -210,7 +220,9 @@ function renderTabs() {
   const nav = $('tabs');
   nav.textContent = '';
   for (const t of tabs) {
-    const n = t.kind ? counts[t.kind] || 0 : board.runs.length;
+    // HParams counts its trials (the runs with a session start), not its three tags.
+    const n = t.id === 'hparams' ? board.tags.find(x => x.kind === 'hparams' && x.name === '_hparams_/session_start_info')?.runs.length || 0
+      : t.kind ? counts[t.kind] || 0 : board.runs.length;
     if (t.kind && t.kind !== 'scalar' && !n && state.tab !== t.id) continue;
     const b = el('button', { class: 'tab' + (state.tab === t.id ? ' on' : ''), dataset: { tab: t.id },
       onclick: () => set({ tab: t.id }) }, t.label, el('span', { class: 'count', text: fmtInt(n) }));
@@ -348,7 +360,7 @@ async function refreshRunMarks() {
     board.runsById = new Map(runs.map(r => [r.id, r]));
     for (const c of board.scalarCards.values()) c.ctx.runsById = board.runsById;
     renderRunList();
-    if (state.tab === 'runs') renderView();
+    if (state.tab === 'runs' || state.tab === 'hparams') renderView();
   } catch { /* the next event or poll tries again */ }
 }
 

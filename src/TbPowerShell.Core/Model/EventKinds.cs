@@ -25,6 +25,9 @@ public enum EventKinds
     /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
     Tensor = 32,
 
+    /// <summary>Hyperparameters (the hparams plugin: experiment, session start and session end).</summary>
+    Hyperparameters = 128,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters,
 }

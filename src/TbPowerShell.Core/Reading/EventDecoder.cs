@@ -223,7 +223,16 @@ internal sealed class EventDecoder
         }
         if (field == ValueCase.None)
         {
-            // A value with metadata only (hparams writes these): a tensor with no elements.
+            // The hparams plugin's values are metadata only, each its own (not the tag's first).
+            if (hasMetadata && RunState.PluginOf(tagText) == PluginNames.HParams)
+            {
+                if ((_kinds & EventKinds.Hyperparameters) != 0)
+                {
+                    AddHParams(tagText, step, wallTime, metadata);
+                }
+                return;
+            }
+            // A value with metadata only (of another plugin): a tensor with no elements.
             if (hasMetadata && (_kinds & EventKinds.Tensor) != 0)
             {
                 Add(new TensorRecord(tagText, step, wallTime, RunState.PluginOf(tagText) ?? string.Empty, "DT_INVALID",
@@ -321,6 +330,22 @@ internal sealed class EventDecoder
 
     private void Add(ValueRecord record) => _batch.Add(new PendingValue(default, record));
 
+    private void AddHParams(string tag, long step, double wallTime, ReadOnlySpan<byte> metadata)
+    {
+        int mark = _batch.Count;
+        try
+        {
+            if (HParamsDecoder.FromMetadata(tag, step, wallTime, metadata) is { } record)
+            {
+                Add(record);
+            }
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            Reject(mark, tag, EventReadErrorKind.MalformedValue, "has hparams plugin data that does not parse (" + e.Message.TrimEnd('.', ' ') + ")");
+        }
+    }
+
     /// <summary>Queues a counted header when the value is of a counted kind; true when it did.</summary>
     private bool Count(ValueCase field, string tag, long step, double wallTime, ReadOnlySpan<byte> payload)
     {
@@ -331,7 +356,7 @@ internal sealed class EventDecoder
             ValueCase.Image => (EventKinds.Image, known ?? PluginNames.Images),
             ValueCase.Audio => (EventKinds.Audio, known ?? PluginNames.Audio),
             ValueCase.Histogram => (EventKinds.Histogram, known ?? PluginNames.Histograms),
-            ValueCase.None => (EventKinds.Tensor, known ?? string.Empty),
+            ValueCase.None => (known == PluginNames.HParams ? EventKinds.Hyperparameters : EventKinds.Tensor, known ?? string.Empty),
             _ => (ValueDecoder.KindOfTensor(known), known ?? string.Empty),
         };
         if (kind == EventKinds.Scalar && field == ValueCase.Tensor && !ScalarTensor.TryDecode(payload, out _))

@@ -20,6 +20,7 @@ internal static class ValueDecoder
         PluginNames.Audio => EventKinds.Audio,
         PluginNames.Text => EventKinds.Text,
         PluginNames.Histograms => EventKinds.Histogram,
+        PluginNames.HParams => EventKinds.Hyperparameters,
         _ => EventKinds.Tensor,
     };
 
@@ -83,6 +84,11 @@ internal static class ValueDecoder
                 return new[] { new TextRecord(tag, step, wallTime, TensorValues.Text(TensorValues.Strings(tensor)), shape) };
             case EventKinds.Histogram when shape.Length == 2 && shape[1] == 3 && TensorValues.Numbers(tensor) is { } numbers:
                 return new[] { Histogram(tag, step, wallTime, numbers) };
+            case EventKinds.Hyperparameters:
+                // A tensor beside the plugin data (some writers add an empty one): the data is in the tag's metadata.
+                return HParamsDecoder.FromContent(tag, step, wallTime, pluginContent) is { } hparams
+                    ? new ValueRecord[] { hparams }
+                    : Array.Empty<ValueRecord>();
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }

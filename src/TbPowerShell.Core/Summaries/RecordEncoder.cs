@@ -118,6 +118,11 @@ public static class RecordEncoder
             TextRecord text => Text(text),
             HistogramRecord histogram => Histogram(histogram),
             TensorRecord tensor => Tensor(tensor),
+            HParamsRecord hparams => new Summary.Types.Value
+            {
+                Tag = hparams.Tag,
+                Metadata = SummaryValues.PluginMetadata(PluginNames.HParams, ByteString.CopyFrom(hparams.Content)),
+            },
             _ => throw new ArgumentException($"A {record.GetType().Name} cannot be encoded.", nameof(record)),
         };
     }

@@ -23,4 +23,7 @@ public static class PluginNames
 
     /// <summary>Custom scalars (<c>add_custom_scalars</c>; a run's chart layout).</summary>
     public const string CustomScalars = "custom_scalars";
+
+    /// <summary>Hyperparameters (<c>add_hparams</c>; values that are only metadata: experiment, session start and end).</summary>
+    public const string HParams = "hparams";
 }

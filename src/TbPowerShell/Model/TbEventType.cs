@@ -18,8 +18,11 @@ public enum TbEventType
     /// <summary>Histograms (<see cref="TbHistogramEvent"/>).</summary>
     Histogram,
 
-    /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, hparams, meshes, layouts, ...</summary>
+    /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, meshes, layouts, ...</summary>
     Tensor,
+
+    /// <summary>Hyperparameters (<see cref="TbHyperparameterEvent"/>): experiments, session starts and ends of the hparams plugin.</summary>
+    Hyperparameter,
 
     /// <summary>Every kind above.</summary>
     All,

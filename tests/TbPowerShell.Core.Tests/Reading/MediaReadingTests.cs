@@ -49,7 +49,8 @@ public class MediaReadingTests
         Assert.Equal(2, actual.Count(a => a.Record is AudioRecord));
         Assert.Equal(5, actual.Count(a => a.Record is TextRecord));
         Assert.Equal(9, actual.Count(a => a.Record is HistogramRecord));
-        Assert.Equal(3 + 3 + 1 + 6, actual.Count(a => a.Record is TensorRecord));
+        Assert.Equal(3 + 3 + 1, actual.Count(a => a.Record is TensorRecord));
+        Assert.Equal(6, actual.Count(a => a.Record is HParamsRecord));
     }
 
     private static void AssertSame(ExpectedLine e, ReadItem item)
@@ -141,15 +142,10 @@ public class MediaReadingTests
             }
             case "hparams":
             {
-                // Metadata-only values: a tensor with no elements, the data in the plugin content.
-                var t = Assert.IsType<TensorRecord>(record);
-                Assert.Equal("hparams", t.Plugin);
-                Assert.Equal("DT_INVALID", t.DType);
-                Assert.Empty(t.Shape);
-                Assert.True(t.Values.Length == 0, where + ": values");
-                Assert.Null(t.Bytes);
-                Assert.Equal(Convert.FromBase64String(e.Meta!.Value.GetProperty("plugin_content_b64").GetString()!), t.PluginContent);
-                AssertHParams(v, HP.HParamsPluginData.Parser.ParseFrom(t.PluginContent), where);
+                // Metadata-only values: the data is each value's own plugin content.
+                var t = Assert.IsType<HParamsRecord>(record);
+                Assert.Equal(Convert.FromBase64String(e.Meta!.Value.GetProperty("plugin_content_b64").GetString()!), t.Content);
+                AssertHParams(v, HP.HParamsPluginData.Parser.ParseFrom(t.Content), where);
                 break;
             }
             default:
@@ -316,6 +312,7 @@ public class MediaReadingTests
         var onlyScalars = ReadValues.File(hparams, EventKinds.Scalar);
         Assert.Equal(2, onlyScalars.Count);
         Assert.All(onlyScalars, r => Assert.IsType<ScalarRecord>(r));
-        Assert.Equal(3, ReadValues.File(hparams, EventKinds.Tensor).Count);
+        Assert.Empty(ReadValues.File(hparams, EventKinds.Tensor));
+        Assert.Equal(3, ReadValues.File(hparams, EventKinds.Hyperparameters).Count);
     }
 }

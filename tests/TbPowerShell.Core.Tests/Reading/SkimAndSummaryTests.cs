@@ -170,6 +170,7 @@ public sealed class SkimAndSummaryTests : IDisposable
         AudioRecord => EventKinds.Audio,
         TextRecord => EventKinds.Text,
         HistogramRecord => EventKinds.Histogram,
+        HParamsRecord => EventKinds.Hyperparameters,
         _ => EventKinds.Tensor,
     };
 

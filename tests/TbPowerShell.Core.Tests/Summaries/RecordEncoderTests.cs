@@ -51,7 +51,7 @@ public sealed class RecordEncoderTests
         Assert.Contains(all, i => i is AudioRecord);
         Assert.Contains(all, i => i is TextRecord);
         Assert.Contains(all, i => i is HistogramRecord);
-        Assert.Contains(all, i => i is TensorRecord { DType: "DT_INVALID" });
+        Assert.Contains(all, i => i is HParamsRecord);
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_FLOAT" });
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_STRING" });
     }
@@ -176,10 +176,15 @@ public sealed class RecordEncoderTests
     {
         var items = new object[]
         {
-            new TensorRecord("_hparams_/session_start_info", 0, 1700000000.5, "hparams", "DT_INVALID", Array.Empty<long>(), Array.Empty<double>(), null, new byte[] { 8, 1 }),
-            new TensorRecord("_hparams_/session_start_info", 0, 1700000001.5, "hparams", "DT_INVALID", Array.Empty<long>(), Array.Empty<double>(), null, new byte[] { 8, 1 }),
+            HParamsDecoder.FromContent(HParamsSummary.SessionStartTag, 0, 1700000000.5, StartContent("adam"))!,
+            HParamsDecoder.FromContent(HParamsSummary.SessionStartTag, 0, 1700000001.5, StartContent("sgd"))!,
         };
-        Assert.Equal(2, RoundTrip(items).Count);
+        var copy = RoundTrip(items);
+        Assert.Equal(2, copy.Count);
+        Assert.Equal("sgd", ((HParamsRecord)copy[1]).HParams[0].Value);
+
+        static byte[] StartContent(string optimizer) => HParamsSummary.SessionStart(
+            new[] { new KeyValuePair<string, object>("optimizer", optimizer) }).Metadata.PluginData.Content.ToByteArray();
     }
 
     [Fact]
