@@ -25,6 +25,9 @@ public enum EventKinds
     /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
     Tensor = 32,
 
+    /// <summary>Graphs: <c>Event.graph_def</c>, <c>meta_graph_def</c> and <c>tagged_run_metadata</c> (<see cref="GraphRecord"/>).</summary>
+    Graph = 512,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | Graph,
 }

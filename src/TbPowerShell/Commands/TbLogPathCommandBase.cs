@@ -133,6 +133,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Text => EventKinds.Text,
                 TbEventType.Histogram => EventKinds.Histogram,
                 TbEventType.Tensor => EventKinds.Tensor,
+                TbEventType.Graph => EventKinds.Graph,
                 _ => EventKinds.All,
             };
         }

@@ -19,6 +19,7 @@ internal static class EventRecords
         {
             RawTensor = e.RawTensor,
         },
+        TbGraphEvent e => e.Record with { Tag = tag, Step = step, WallTime = wallTime },
         _ => null,
     };
 
@@ -43,6 +44,7 @@ internal static class EventRecords
         TextRecord text => new TbTextEvent(run, file, text),
         HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
         TensorRecord tensor => new TbTensorEvent(run, file, tensor),
+        GraphRecord graph => new TbGraphEvent(run, file, graph),
         _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
     };
 }

@@ -21,6 +21,9 @@ public enum TbEventType
     /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, hparams, meshes, layouts, ...</summary>
     Tensor,
 
+    /// <summary>Graphs (<see cref="TbGraphEvent"/>): a run's GraphDef (tag <c>__run_graph__</c>) and tagged run metadata.</summary>
+    Graph,
+
     /// <summary>Every kind above.</summary>
     All,
 }
