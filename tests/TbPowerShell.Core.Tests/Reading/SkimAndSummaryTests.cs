@@ -170,6 +170,7 @@ public sealed class SkimAndSummaryTests : IDisposable
         AudioRecord => EventKinds.Audio,
         TextRecord => EventKinds.Text,
         HistogramRecord => EventKinds.Histogram,
+        GraphRecord => EventKinds.Graph,
         _ => EventKinds.Tensor,
     };
 
