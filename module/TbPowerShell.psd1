@@ -39,6 +39,7 @@
         'Get-TbBoard'
         'Stop-TbBoard'
         'Export-TbReport'
+        'Add-TbGraph'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

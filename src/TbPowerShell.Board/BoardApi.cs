@@ -93,6 +93,7 @@ internal static class BoardApi
         EventKinds.Audio => "audio",
         EventKinds.Text => "text",
         EventKinds.Histogram => "histogram",
+        EventKinds.Graph => "graph",
         _ => "tensor",
     };
 
@@ -212,7 +213,7 @@ internal static class BoardApi
         return true;
     }
 
-    /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>
+    /// <summary>The values of one run and tag: images, audio, text, histograms or graphs (by the tag's kind).</summary>
     public static void Values(Utf8JsonWriter w, BoardStore store, BoardRun run, BoardTag tag, Func<BoardRun, BoardTag, int, ValueRecord, string> media,
         Func<ValueRecord, bool>? keep = null, Func<ValueRecord, ValueRecord>? map = null)
     {
@@ -272,6 +273,9 @@ internal static class BoardApi
                                 w.WriteEndArray();
                             }
                             w.WriteEndArray();
+                            break;
+                        case GraphRecord graph:
+                            BoardGraph.Write(w, graph);
                             break;
                         case TensorRecord tensor:
                             w.WriteString("plugin", tensor.Plugin);

@@ -191,4 +191,10 @@ public static class ErrorIds
 
     /// <summary>A script block given to -Tag, -Step, -WallTime or -Run failed for an input (PowerShell's own id).</summary>
     public const string ScriptBlockArgumentInvocationFailed = "ScriptBlockArgumentInvocationFailed";
+
+    /// <summary>Add-TbGraph: -Input was not a TorchSharp tensor, or the model cannot be called with that many tensors.</summary>
+    public const string GraphInputInvalid = "GraphInputInvalid";
+
+    /// <summary>Add-TbGraph: the traced forward call failed (the error names the module it failed in).</summary>
+    public const string GraphForwardFailed = "GraphForwardFailed";
 }
