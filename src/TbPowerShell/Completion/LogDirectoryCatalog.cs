@@ -161,6 +161,7 @@ internal static class LogDirectoryCatalog
         EventKinds.Text => nameof(TbEventType.Text),
         EventKinds.Histogram => nameof(TbEventType.Histogram),
         EventKinds.Scalar => nameof(TbEventType.Scalar),
+        EventKinds.Graph => nameof(TbEventType.Graph),
         _ => nameof(TbEventType.Tensor),
     };
 
