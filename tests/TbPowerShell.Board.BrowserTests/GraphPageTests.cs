@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TbPowerShell.Board.BrowserTests;
@@ -19,8 +20,8 @@ public sealed class GraphPageTests : IDisposable
         _dir.Dispose();
     }
 
-    [Fact]
-    public async Task TheGraphTabShowsTheModuleTreeThatCollapses()
+    /// <summary>A log directory with PyTorch's graph fixture as the run "pytorch".</summary>
+    private string CopyFixture()
     {
         string run = _dir.Sub("runs", "pytorch");
         Directory.CreateDirectory(run);
@@ -28,6 +29,35 @@ public sealed class GraphPageTests : IDisposable
         {
             File.Copy(file, Path.Combine(run, Path.GetFileName(file)));
         }
+        return _dir.Sub("runs");
+    }
+
+    [Fact]
+    public async Task TheReportShowsTheGraphOfflineToo()
+    {
+        string report = _dir.Sub("report.html");
+        using (var output = File.Create(report))
+        {
+            BoardReport.Write(output, new BoardOptions { LogDirs = [CopyFixture()] }, new ReportOptions { Title = "graph" });
+        }
+        var page = await _browser.NewPageAsync();
+        await page.Context.RouteAsync(new Regex("^(https?|wss?)://"), route => route.AbortAsync());
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add(message);
+        await page.GotoAsync(new Uri(report).AbsoluteUri + "#tab=graphs");
+        await page.WaitForFunctionAsync("() => window.tbDebug && window.tbDebug.ready === true");
+
+        var relu = page.GetByTestId("graph-node-Net/input");
+        await relu.WaitForAsync();
+        Assert.Contains("aten::relu", await relu.TextContentAsync());
+        Assert.Empty(errors);
+        await PageSupport.ScreenshotAsync(page, nameof(TheReportShowsTheGraphOfflineToo));
+    }
+
+    [Fact]
+    public async Task TheGraphTabShowsTheModuleTreeThatCollapses()
+    {
+        CopyFixture();
         var server = BoardServer.Start(new BoardOptions { LogDirs = [_dir.Sub("runs")] });
         _servers.Add(server);
         var page = await _browser.NewPageAsync();
