@@ -46,7 +46,11 @@ public sealed class TbGraphEvent : TbEvent
     /// <summary>The names of the nodes in stored order; "/" separates name scopes (<c>Net/Linear[fc1]/weight/weight</c>).</summary>
     public string[] NodeNames { get; }
 
-    /// <summary>Each node: Name, Op, Inputs (the nodes it takes input from), Device, Attributes (readable text) and OutputShapes.</summary>
+    /// <summary>
+    /// Each node: Name, Op, Inputs (the nodes it takes input from), Device, Attributes (readable text) and OutputShapes.
+    /// Hidden from the CSV columns (a list of objects has no cell); <c>Select-Object -ExpandProperty Nodes</c> lists them.
+    /// </summary>
+    [Hidden]
     public GraphNode[] Nodes { get; }
 
     /// <summary>The graph's producer version (PyTorch writes 22; 0 when not stored).</summary>
