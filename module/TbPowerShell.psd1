@@ -42,6 +42,7 @@
         'Export-TbReport'
         'Add-TbHyperparameter'
         'Get-TbHyperparameter'
+        'Add-TbGraph'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

@@ -94,6 +94,7 @@ internal static class BoardApi
         EventKinds.Text => "text",
         EventKinds.Histogram => "histogram",
         EventKinds.Hyperparameters => "hparams",
+        EventKinds.Graph => "graph",
         _ => "tensor",
     };
 
@@ -213,7 +214,7 @@ internal static class BoardApi
         return true;
     }
 
-    /// <summary>The values of one run and tag: images, audio, text or histograms (by the tag's kind).</summary>
+    /// <summary>The values of one run and tag: images, audio, text, histograms or graphs (by the tag's kind).</summary>
     public static void Values(Utf8JsonWriter w, BoardStore store, BoardRun run, BoardTag tag, Func<BoardRun, BoardTag, int, ValueRecord, string> media,
         Func<ValueRecord, bool>? keep = null, Func<ValueRecord, ValueRecord>? map = null)
     {
@@ -273,6 +274,9 @@ internal static class BoardApi
                                 w.WriteEndArray();
                             }
                             w.WriteEndArray();
+                            break;
+                        case GraphRecord graph:
+                            BoardGraph.Write(w, graph);
                             break;
                         case TensorRecord tensor:
                             w.WriteString("plugin", tensor.Plugin);

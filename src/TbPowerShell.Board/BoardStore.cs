@@ -478,6 +478,7 @@ internal sealed class BoardStore : IDisposable
             TextRecord => EventKinds.Text,
             HistogramRecord => EventKinds.Histogram,
             HParamsRecord => EventKinds.Hyperparameters,
+            GraphRecord => EventKinds.Graph,
             _ => EventKinds.Tensor,
         };
         var tag = TagOf(value.Tag, kind, out var added);

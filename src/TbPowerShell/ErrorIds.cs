@@ -203,4 +203,10 @@ public static class ErrorIds
 
     /// <summary>A run given other hyperparameters than it already has (a run holds one set).</summary>
     public const string HyperparameterConflict = "HyperparameterConflict";
+
+    /// <summary>Add-TbGraph: -Input was not a TorchSharp tensor, or the model cannot be called with that many tensors.</summary>
+    public const string GraphInputInvalid = "GraphInputInvalid";
+
+    /// <summary>Add-TbGraph: the traced forward call failed (the error names the module it failed in).</summary>
+    public const string GraphForwardFailed = "GraphForwardFailed";
 }

@@ -66,6 +66,14 @@ BeforeDiscovery {
             Columns = 'Tag Step WallTime Plugin DType Shape'
             Text    = '. pr @0: pr_curves DT_FLOAT[6,127]'
         }
+        @{
+            Type    = 'TbGraphEvent'; Folder = 'graph'
+            Csv     = '"Run","Tag","Step","WallTime","Content","NodeCount","NodeNames","Producer","Devices","Length"'
+            Json    = 'Run,Tag,Step,WallTime,Content,NodeCount,NodeNames,Nodes,Producer,Devices,Length,Bytes,File'
+            Hidden  = 'Bytes,File,Nodes'
+            Columns = 'Tag Step Content NodeCount NodeNames'
+            Text    = '. __run_graph__ @0: GraphDef (9 nodes)'
+        }
     )
 }
 

@@ -3,7 +3,7 @@
 // The report JSON has the API's shapes under these keys:
 //   info: {...}, runs: [...], tags: [...],
 //   scalars: { "<tagId>": { tag, series: [...] } }            (full resolution, all runs)
-//   images | audio | text | histograms: { "<runId>:<tagId>": [...] }   (media as data: URLs)
+//   images | audio | text | histograms | graphs: { "<runId>:<tagId>": [...] }   (media as data: URLs)
 
 const reportEl = document.getElementById('tb-report');
 const report = reportEl ? JSON.parse(reportEl.textContent) : null;
@@ -100,6 +100,8 @@ export const audio = (runId, tagId) => perRun('audio', runId, tagId);
 export const text = (runId, tagId) => perRun('text', runId, tagId);
 /** [{ step, wall, min, max, count, buckets: [[left, right, count]] }] */
 export const histograms = (runId, tagId) => perRun('histograms', runId, tagId);
+/** [{ step, wall, content, nodeCount, bytes, devices, tree: { name, path, count, scopes: [...], nodes: [{ name, path, op, inputs, shapes, attrs }] } }] */
+export const graphs = (runId, tagId) => perRun('graphs', runId, tagId);
 
 /** The URL of a media item: a server-issued id, or a data: URL in a report. */
 export function mediaUrl(media) {

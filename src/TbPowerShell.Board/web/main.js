@@ -9,6 +9,7 @@ import { ImageCard } from 'tb/images.js';
 import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
+import { GraphCard } from 'tb/graph.js';
 import { RunsView } from 'tb/runs.js';
 import { HParamsView } from 'tb/hparams.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
@@ -35,6 +36,7 @@ const tabs = [
   { id: 'text', label: 'Text', kind: 'text' },
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
   { id: 'hparams', label: 'HParams', kind: 'hparams' },
+  { id: 'graphs', label: 'Graph', kind: 'graph' },
   { id: 'runs', label: 'Runs', kind: null },
 ];
 
@@ -146,7 +148,7 @@ function renderScalars(view) {
   }
 }
 
-const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard };
+const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard, graph: GraphCard };
 
 function renderStepCards(view, kind) {
   const tags = board.tags.filter(t => t.kind === kind && tagShown(t)).sort((a, b) => a.name.localeCompare(b.name));

@@ -28,6 +28,9 @@ public enum EventKinds
     /// <summary>Hyperparameters (the hparams plugin: experiment, session start and session end).</summary>
     Hyperparameters = 128,
 
+    /// <summary>Graphs: <c>Event.graph_def</c>, <c>meta_graph_def</c> and <c>tagged_run_metadata</c> (<see cref="GraphRecord"/>).</summary>
+    Graph = 512,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters | Graph,
 }

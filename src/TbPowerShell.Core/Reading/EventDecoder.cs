@@ -96,6 +96,8 @@ internal sealed class EventDecoder
         long step = 0;
         ReadOnlySpan<byte> summary = default;
         bool hasSummary = false;
+        ReadOnlySpan<byte> graph = default;
+        int graphField = 0;
 
         var reader = new ProtoReader(payload);
         while (reader.TryReadTag(out int field, out WireType wire))
@@ -118,10 +120,18 @@ internal sealed class EventDecoder
                     summary = reader.ReadBytes();
                     hasSummary = true;
                     break;
+                case EventField.GraphDef or EventField.TaggedRunMetadata or EventField.MetaGraphDef when wire == WireType.LengthDelimited:
+                    graph = reader.ReadBytes();
+                    graphField = field;
+                    break;
                 default:
                     reader.Skip(wire);
                     break;
             }
+        }
+        if (graphField != 0)
+        {
+            DecodeGraph(graphField, graph, step, wallTime);
         }
         if (!hasSummary)
         {
@@ -139,6 +149,42 @@ internal sealed class EventDecoder
             {
                 values.Skip(wire);
             }
+        }
+    }
+
+    /// <summary>
+    /// A graph field of an event (graph_def, tagged_run_metadata or meta_graph_def) as a <see cref="GraphRecord"/>
+    /// when graphs are asked for (or its header when counted); a graph that does not parse costs itself only.
+    /// </summary>
+    private void DecodeGraph(int field, ReadOnlySpan<byte> bytes, long step, double wallTime)
+    {
+        if (((_kinds | _counted) & EventKinds.Graph) == 0)
+        {
+            return;
+        }
+        string tag = field == EventField.TaggedRunMetadata ? GraphDecoder.TagOf(bytes, Strings) : GraphRecord.RunGraphTag;
+        if (!Wanted(tag))
+        {
+            return;
+        }
+        if ((_kinds & EventKinds.Graph) == 0)
+        {
+            QueueCounted(new ValueHeader(tag, step, wallTime, EventKinds.Graph, GraphDecoder.PluginOf(field)));
+            return;
+        }
+        try
+        {
+            Add(field switch
+            {
+                EventField.GraphDef => GraphDecoder.FromGraphDef(step, wallTime, bytes),
+                EventField.MetaGraphDef => GraphDecoder.FromMetaGraphDef(step, wallTime, bytes),
+                _ => GraphDecoder.FromTaggedRunMetadata(step, wallTime, bytes),
+            });
+        }
+        catch (Exception e) when (e is MalformedPayloadException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            _batch.Add(new PendingValue(default, null, Problem: new ValueProblem(tag, EventReadErrorKind.MalformedValue,
+                "is a graph that does not parse (" + e.Message.TrimEnd('.', ' ') + ")")));
         }
     }
 

@@ -290,9 +290,29 @@ public sealed class EventFileReader : IDisposable
                     case EventField.Summary when wire == WireType.LengthDelimited:
                         summaryEnd = reader.ReadLengthEnd();
                         break;
-                    case EventField.GraphDef or EventField.TaggedRunMetadata or EventField.MetaGraphDef when wire == WireType.LengthDelimited:
-                        // A graph, run metadata or meta graph: never a value; pass it over when it closes the record.
-                        return reader.ReadLengthEnd() == recordLength;
+                    case EventField.GraphDef or EventField.MetaGraphDef when wire == WireType.LengthDelimited:
+                        // A graph or meta graph: pass it over when it closes the record and graphs are neither read nor
+                        // counted (or its tag is not wanted).
+                        if (reader.ReadLengthEnd() != recordLength)
+                        {
+                            return false;
+                        }
+                        if (!_decoder.Wanted(GraphRecord.RunGraphTag))
+                        {
+                            return true;
+                        }
+                        if ((_decoder.Kinds & EventKinds.Graph) != 0)
+                        {
+                            return false;
+                        }
+                        if ((_decoder.Counted & EventKinds.Graph) != 0)
+                        {
+                            _decoder.QueueCounted(new ValueHeader(GraphRecord.RunGraphTag, step, wallTime, EventKinds.Graph, GraphDecoder.PluginOf(field)));
+                        }
+                        return true;
+                    case EventField.TaggedRunMetadata when wire == WireType.LengthDelimited:
+                        // Run metadata: its tag is inside; read it whole when graphs are read or counted.
+                        return reader.ReadLengthEnd() == recordLength && ((_decoder.Kinds | _decoder.Counted) & EventKinds.Graph) == 0;
                     case EventField.FileVersion:
                         return false;
                     default:

@@ -47,6 +47,7 @@ public sealed partial class RunReader
                 AudioRecord audio => audio.Encoded.Length,
                 TensorRecord tensor => tensor.Bytes?.Sum(b => (long)b.Length) ?? tensor.Values.Length * 8L,
                 HistogramRecord histogram => histogram.Buckets.Length * 24L,
+                GraphRecord graph => graph.Bytes.Length,
                 _ => 0,
             },
             options.MaxBatchBytes, options.MaxBufferedBytesPerRun);

@@ -9,7 +9,7 @@ namespace TbPowerShell.Commands;
 /// <para type="synopsis">Writes the event objects of Get-TbEvent (every type) back to a run, so that runs can be filtered, renamed, downsampled or merged in a pipeline.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "TbEvent", DefaultParameterSetName = WriterSet)]
-[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent))]
+[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent), typeof(TbGraphEvent))]
 public sealed class AddTbEventCommand : TbRowWriterCommandBase
 {
     // The samples (images, audio clips) of one source event wait here until an input that is not
@@ -269,6 +269,13 @@ public sealed class AddTbEventCommand : TbRowWriterCommandBase
         IReadOnlyList<Core.Proto.Summary.Types.Value>? values = null;
         bool written = TryWrite(writer, w =>
         {
+            if (first is GraphRecord graph)
+            {
+                // A graph is an event of its own (graph_def, tagged_run_metadata or meta_graph_def), not a summary value.
+                w.AddEvent(GraphSummaries.Encode(graph));
+                values = Array.Empty<Core.Proto.Summary.Types.Value>();
+                return;
+            }
             values = RecordEncoder.Encode(records);
             foreach (var value in values)
             {

@@ -134,6 +134,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Histogram => EventKinds.Histogram,
                 TbEventType.Tensor => EventKinds.Tensor,
                 TbEventType.Hyperparameter => EventKinds.Hyperparameters,
+                TbEventType.Graph => EventKinds.Graph,
                 _ => EventKinds.All,
             };
         }

@@ -123,6 +123,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         EventKinds.Text => TbEventType.Text,
         EventKinds.Histogram => TbEventType.Histogram,
         EventKinds.Hyperparameters => TbEventType.Hyperparameter,
+        EventKinds.Graph => TbEventType.Graph,
         _ => TbEventType.Tensor,
     };
 

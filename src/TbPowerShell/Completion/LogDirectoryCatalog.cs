@@ -162,6 +162,7 @@ internal static class LogDirectoryCatalog
         EventKinds.Histogram => nameof(TbEventType.Histogram),
         EventKinds.Scalar => nameof(TbEventType.Scalar),
         EventKinds.Hyperparameters => nameof(TbEventType.Hyperparameter),
+        EventKinds.Graph => nameof(TbEventType.Graph),
         _ => nameof(TbEventType.Tensor),
     };
 

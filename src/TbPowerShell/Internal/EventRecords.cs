@@ -20,6 +20,7 @@ internal static class EventRecords
         {
             RawTensor = e.RawTensor,
         },
+        TbGraphEvent e => e.Record with { Tag = tag, Step = step, WallTime = wallTime },
         _ => null,
     };
 
@@ -45,6 +46,7 @@ internal static class EventRecords
         HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
         TensorRecord tensor => new TbTensorEvent(run, file, tensor),
         HParamsRecord hparams => new TbHyperparameterEvent(run, file, hparams),
+        GraphRecord graph => new TbGraphEvent(run, file, graph),
         _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
     };
 }

@@ -82,6 +82,17 @@ internal static class TorchBridge
         }
     }
 
+    /// <summary>The graph of a module (<see cref="TbPowerShell.Torch.Graph.ModuleGraph"/>): traced with the example tensors, or in containment order without.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Core.Proto.GraphDef BuildGraph(object module, IReadOnlyList<object>? inputs) =>
+        TbPowerShell.Torch.Graph.ModuleGraph.Build((TorchSharp.torch.nn.Module)ValueParsing.Unwrap(module)!,
+            inputs?.Select(i => (TorchSharp.torch.Tensor)ValueParsing.Unwrap(i)!).ToArray());
+
+    /// <summary>True when the module has parameters (its own or its sub-modules').</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HasParameters(object module) =>
+        TbPowerShell.Torch.Graph.ModuleGraph.HasParameters((TorchSharp.torch.nn.Module)ValueParsing.Unwrap(module)!);
+
     /// <summary>What libtorch said when it failed to load, for a clear error.</summary>
     public static string Describe(Exception e)
     {

@@ -24,6 +24,9 @@ public enum TbEventType
     /// <summary>Hyperparameters (<see cref="TbHyperparameterEvent"/>): experiments, session starts and ends of the hparams plugin.</summary>
     Hyperparameter,
 
+    /// <summary>Graphs (<see cref="TbGraphEvent"/>): a run's GraphDef (tag <c>__run_graph__</c>) and tagged run metadata.</summary>
+    Graph,
+
     /// <summary>Every kind above.</summary>
     All,
 }

@@ -579,6 +579,7 @@ public sealed class DamagedFileFuzzTests
             TensorRecord r => $"X|{head}|{r.Plugin}|{r.DType}|{string.Join(",", r.Shape)}|" +
                               string.Join(";", r.Values.Cast<object>().Select(o => o is double d ? Bits(d) : o?.ToString())) + "|" +
                               string.Join(";", (r.Bytes ?? []).Select(Convert.ToBase64String)) + "|" + Convert.ToBase64String(r.PluginContent),
+            GraphRecord g => $"G|{head}|{g.Content}|{g.Producer}|{string.Join(";", g.Devices)}|{Convert.ToBase64String(g.Bytes)}",
             _ => throw new InvalidOperationException($"unknown value record {v.GetType().Name}"),
         };
     }

@@ -171,6 +171,7 @@ public sealed class SkimAndSummaryTests : IDisposable
         TextRecord => EventKinds.Text,
         HistogramRecord => EventKinds.Histogram,
         HParamsRecord => EventKinds.Hyperparameters,
+        GraphRecord => EventKinds.Graph,
         _ => EventKinds.Tensor,
     };
 

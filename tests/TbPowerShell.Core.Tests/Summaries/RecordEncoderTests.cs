@@ -54,6 +54,8 @@ public sealed class RecordEncoderTests
         Assert.Contains(all, i => i is HParamsRecord);
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_FLOAT" });
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_STRING" });
+        Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.GraphDef });
+        Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.RunMetadata });
     }
 
     [Fact]
@@ -250,6 +252,10 @@ public sealed class RecordEncoderTests
             {
                 case ScalarRecord s:
                     writer.AddValue(RecordEncoder.Scalar(s.Tag, s.Value), s.Step, new TbTimestamp(s.WallTime));
+                    break;
+                case GraphRecord g:
+                    // A graph is an event of its own, as Add-TbEvent writes it back.
+                    writer.AddEvent(GraphSummaries.Encode(g));
                     break;
                 case ValueRecord v when RecordEncoder.IsSample(v):
                     group.Add(v);
