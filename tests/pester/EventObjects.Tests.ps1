@@ -70,7 +70,7 @@ BeforeDiscovery {
             Type    = 'TbGraphEvent'; Folder = 'graph'
             Csv     = '"Run","Tag","Step","WallTime","Content","NodeCount","NodeNames","Producer","Devices","Length"'
             Json    = 'Run,Tag,Step,WallTime,Content,NodeCount,NodeNames,Nodes,Producer,Devices,Length,Bytes,File'
-            Hidden  = 'Bytes,File,Nodes'
+            Hidden  = 'Bytes,File,Nodes,Timestamp'
             Columns = 'Tag Step Content NodeCount NodeNames'
             Text    = '. __run_graph__ @0: GraphDef (9 nodes)'
         }
