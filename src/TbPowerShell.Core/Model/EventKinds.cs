@@ -25,6 +25,9 @@ public enum EventKinds
     /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
     Tensor = 32,
 
+    /// <summary>Meshes (DT_FLOAT tensors of the mesh plugin, the components of one event grouped: <see cref="MeshRecord"/>).</summary>
+    Mesh = 256,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | Mesh,
 }

@@ -3,6 +3,7 @@ using TbPowerShell.Core.Audio;
 using TbPowerShell.Core.Imaging;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Reading;
@@ -20,6 +21,7 @@ internal static class ValueDecoder
         PluginNames.Audio => EventKinds.Audio,
         PluginNames.Text => EventKinds.Text,
         PluginNames.Histograms => EventKinds.Histogram,
+        MeshSummaries.PluginName => EventKinds.Mesh,
         _ => EventKinds.Tensor,
     };
 
@@ -83,6 +85,8 @@ internal static class ValueDecoder
                 return new[] { new TextRecord(tag, step, wallTime, TensorValues.Text(TensorValues.Strings(tensor)), shape) };
             case EventKinds.Histogram when shape.Length == 2 && shape[1] == 3 && TensorValues.Numbers(tensor) is { } numbers:
                 return new[] { Histogram(tag, step, wallTime, numbers) };
+            case EventKinds.Mesh when tensor.Dtype != DataType.DtString && TensorValues.Numbers(tensor) is { } meshValues:
+                return new[] { MeshSummaries.Component(tag, step, wallTime, pluginContent, shape, meshValues, TensorValues.DTypeName(tensor)) };
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }

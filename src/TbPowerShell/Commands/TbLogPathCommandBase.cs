@@ -133,6 +133,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Text => EventKinds.Text,
                 TbEventType.Histogram => EventKinds.Histogram,
                 TbEventType.Tensor => EventKinds.Tensor,
+                TbEventType.Mesh => EventKinds.Mesh,
                 _ => EventKinds.All,
             };
         }

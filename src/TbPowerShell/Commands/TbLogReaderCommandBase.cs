@@ -122,6 +122,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         EventKinds.Audio => TbEventType.Audio,
         EventKinds.Text => TbEventType.Text,
         EventKinds.Histogram => TbEventType.Histogram,
+        EventKinds.Mesh => TbEventType.Mesh,
         _ => TbEventType.Tensor,
     };
 

@@ -21,6 +21,9 @@ public enum TbEventType
     /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, hparams, meshes, layouts, ...</summary>
     Tensor,
 
+    /// <summary>Meshes (<see cref="TbMeshEvent"/>): the vertices, faces and colours of one mesh and step as one object.</summary>
+    Mesh,
+
     /// <summary>Every kind above.</summary>
     All,
 }

@@ -13,10 +13,11 @@ namespace TbPowerShell.Core.Tests.Reading;
 /// </summary>
 public class MediaReadingTests
 {
-    private static readonly string[] ValueKinds = ["image", "audio", "text", "histogram", "pr_curve", "mesh", "custom_scalars", "hparams"];
+    // Meshes are read as one record per event (three stored values): MeshTests compares them.
+    private static readonly string[] ValueKinds = ["image", "audio", "text", "histogram", "pr_curve", "custom_scalars", "hparams"];
 
     private static List<ReadItem> ReadFixtureValues() =>
-        ReadValues.Tree(Fixtures.Path("pytorch")).Where(i => i.Record is ValueRecord).ToList();
+        ReadValues.Tree(Fixtures.Path("pytorch")).Where(i => i.Record is ValueRecord and not MeshRecord).ToList();
 
     [Fact]
     public void EveryValueOfTheFixturesEqualsTensorBoardsRawReading()
@@ -49,7 +50,7 @@ public class MediaReadingTests
         Assert.Equal(2, actual.Count(a => a.Record is AudioRecord));
         Assert.Equal(5, actual.Count(a => a.Record is TextRecord));
         Assert.Equal(9, actual.Count(a => a.Record is HistogramRecord));
-        Assert.Equal(3 + 3 + 1 + 6, actual.Count(a => a.Record is TensorRecord));
+        Assert.Equal(3 + 1 + 6, actual.Count(a => a.Record is TensorRecord));
     }
 
     private static void AssertSame(ExpectedLine e, ReadItem item)
@@ -111,7 +112,6 @@ public class MediaReadingTests
                 break;
             }
             case "pr_curve":
-            case "mesh":
             {
                 var t = Assert.IsType<TensorRecord>(record);
                 Assert.Equal(e.Plugin, t.Plugin);
