@@ -93,6 +93,7 @@ internal static class BoardApi
         EventKinds.Audio => "audio",
         EventKinds.Text => "text",
         EventKinds.Histogram => "histogram",
+        EventKinds.Mesh => "mesh",
         _ => "tensor",
     };
 
@@ -243,6 +244,7 @@ internal static class BoardApi
                             w.WriteNumber("width", image.Width);
                             w.WriteNumber("height", image.Height);
                             w.WriteString("format", image.Format);
+                            if (image.Format == "gif") w.WriteNumber("frames", TbPowerShell.Core.Imaging.GifVideo.FrameCount(image.Encoded));
                             w.WriteString("media", media(run, tag, index, image));
                             break;
                         case AudioRecord audio:

@@ -477,6 +477,7 @@ internal sealed class BoardStore : IDisposable
             AudioRecord => EventKinds.Audio,
             TextRecord => EventKinds.Text,
             HistogramRecord => EventKinds.Histogram,
+            MeshRecord => EventKinds.Mesh,
             _ => EventKinds.Tensor,
         };
         var tag = TagOf(value.Tag, kind, out var added);
