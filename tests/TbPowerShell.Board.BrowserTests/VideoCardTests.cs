@@ -50,13 +50,16 @@ public sealed class VideoCardTests : IDisposable
         return logDir;
     }
 
-    private static async Task<(int Frame, string Pixels)> ShownAsync(IPage page) =>
-        await page.EvaluateAsync<(int, string)>(@"() => {
+    private static async Task<(int Frame, string Pixels)> ShownAsync(IPage page)
+    {
+        string shown = await page.EvaluateAsync<string>(@"() => {
             const c = document.querySelector('[data-testid=""" + TestId + @"""]');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             let sum = 0; for (let i = 0; i < d.length; i += 7) sum = (sum * 31 + d[i]) % 1000000007;
-            return [Number(c.dataset.frame), String(sum)];
+            return c.dataset.frame + '|' + sum;
         }");
+        return (int.Parse(shown.Split('|')[0], System.Globalization.CultureInfo.InvariantCulture), shown.Split('|')[1]);
+    }
 
     private static async Task<int> WaitForFrameOtherThanAsync(IPage page, int frame) =>
         await (await page.WaitForFunctionAsync(
