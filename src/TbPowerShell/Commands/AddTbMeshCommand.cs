@@ -33,6 +33,8 @@ public sealed class AddTbMeshCommand : TbWriterCommandBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public IDictionary? Config { get; set; }
 
+    private static MeshTensor Stored(MeshTensor t) => t with { Values = Array.ConvertAll(t.Values, v => (double)(float)v) };
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -50,7 +52,8 @@ public sealed class AddTbMeshCommand : TbWriterCommandBase
             string json = MeshConfigJson.Serialize(MeshInput.Plain(Config));
             values = MeshSummaries.Mesh(Tag, vertices, faces, colors, json);
             int components = (1 << 1) | (faces is null ? 0 : 1 << 2) | (colors is null ? 0 : 1 << 3);
-            mesh = new MeshRecord(Tag, 0, 0, json, components, vertices, faces, colors);
+            // As read back: the values stored as float32.
+            mesh = new MeshRecord(Tag, 0, 0, json, components, Stored(vertices), faces is null ? null : Stored(faces), colors is null ? null : Stored(colors));
         }
         catch (MeshFormatException e)
         {

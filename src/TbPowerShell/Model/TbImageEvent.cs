@@ -49,11 +49,11 @@ public sealed class TbImageEvent : TbEvent
     /// <summary>The encoding: "png", "jpeg", "gif", ...</summary>
     public string Format { get; }
 
-    /// <summary>How many frames the image has: above 1 for an animated GIF (a video of Add-TbVideo or PyTorch's add_video), else 1.</summary>
-    public int Frames { get; }
-
     /// <summary>Size of the encoded image in bytes.</summary>
     public int Size { get; }
+
+    /// <summary>How many frames the image has: above 1 for an animated GIF (a video of Add-TbVideo or PyTorch's add_video), else 1.</summary>
+    public int Frames { get; }
 
     /// <summary>The encoded image (a PNG, JPEG or GIF file as stored), for <c>Save-TbMedia</c> or <see cref="Decode"/>.</summary>
     [Hidden]
