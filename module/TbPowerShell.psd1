@@ -43,6 +43,8 @@
         'Add-TbHyperparameter'
         'Get-TbHyperparameter'
         'Add-TbGraph'
+        'Add-TbVideo'
+        'Add-TbMesh'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

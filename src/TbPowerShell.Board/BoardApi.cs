@@ -95,6 +95,7 @@ internal static class BoardApi
         EventKinds.Histogram => "histogram",
         EventKinds.Hyperparameters => "hparams",
         EventKinds.Graph => "graph",
+        EventKinds.Mesh => "mesh",
         _ => "tensor",
     };
 
@@ -245,6 +246,7 @@ internal static class BoardApi
                             w.WriteNumber("width", image.Width);
                             w.WriteNumber("height", image.Height);
                             w.WriteString("format", image.Format);
+                            if (image.Format == "gif") w.WriteNumber("frames", TbPowerShell.Core.Imaging.GifVideo.FrameCount(image.Encoded));
                             w.WriteString("media", media(run, tag, index, image));
                             break;
                         case AudioRecord audio:

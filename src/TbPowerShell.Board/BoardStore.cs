@@ -479,6 +479,7 @@ internal sealed class BoardStore : IDisposable
             HistogramRecord => EventKinds.Histogram,
             HParamsRecord => EventKinds.Hyperparameters,
             GraphRecord => EventKinds.Graph,
+            MeshRecord => EventKinds.Mesh,
             _ => EventKinds.Tensor,
         };
         var tag = TagOf(value.Tag, kind, out var added);

@@ -209,4 +209,28 @@ public static class ErrorIds
 
     /// <summary>Add-TbGraph: the traced forward call failed (the error names the module it failed in).</summary>
     public const string GraphForwardFailed = "GraphForwardFailed";
+
+    /// <summary>A video's shape is not N, T, C, H, W or T, C, H, W with sizes of at least 1 (Add-TbVideo).</summary>
+    public const string InvalidVideoShape = "InvalidVideoShape";
+
+    /// <summary>A video's frames are wider or taller than 8192 pixels, or have more pixels in all than a video may (Add-TbVideo).</summary>
+    public const string VideoTooLarge = "VideoTooLarge";
+
+    /// <summary>Frames per second were not a positive number (Add-TbVideo).</summary>
+    public const string InvalidFrameRate = "InvalidFrameRate";
+
+    /// <summary>A mesh tensor is not B × N × 3 (vertices, faces, colours), or its values are not numbers (Add-TbMesh).</summary>
+    public const string InvalidMeshShape = "InvalidMeshShape";
+
+    /// <summary>The faces or colours of a mesh do not match its vertices: another batch size, or colours for another number of vertices (Add-TbMesh).</summary>
+    public const string MeshShapeMismatch = "MeshShapeMismatch";
+
+    /// <summary>A face of a mesh names a vertex that does not exist, or an index that is not a whole number (Add-TbMesh).</summary>
+    public const string FaceIndexOutOfRange = "FaceIndexOutOfRange";
+
+    /// <summary>A colour of a mesh lies outside 0 to 255 (Add-TbMesh).</summary>
+    public const string ColorOutOfRange = "ColorOutOfRange";
+
+    /// <summary>A mesh's -Config holds a value JSON cannot express (Add-TbMesh).</summary>
+    public const string InvalidMeshConfig = "InvalidMeshConfig";
 }

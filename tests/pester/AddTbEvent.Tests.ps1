@@ -56,10 +56,23 @@ BeforeAll {
             return
         }
         if ($Expected -is [array]) {
+            if ($Expected.Rank -gt 1) {
+                # A mesh's B × N × 3 arrays: same dimensions, then element by element.
+                if ("$(0..($Expected.Rank - 1) | ForEach-Object { $Expected.GetLength($_) })" -ne "$(0..($Actual.Rank - 1) | ForEach-Object { $Actual.GetLength($_) })") {
+                    "${Where}: dimensions differ"; return
+                }
+                $Expected = @($Expected | ForEach-Object { $_ }); $Actual = @($Actual | ForEach-Object { $_ })
+            }
             if ($Expected.Length -ne $Actual.Length) { "${Where}: length $($Expected.Length) vs $($Actual.Length)"; return }
             for ($i = 0; $i -lt $Expected.Length; $i++) {
                 Get-ValueDifference $Expected[$i] $Actual[$i] "$Where[$i]"
             }
+            return
+        }
+        if ($Expected -is [System.Collections.IDictionary]) {
+            # A mesh's Config: the same keys with the same values.
+            if ("$(@($Expected.Keys) | Sort-Object)" -ne "$(@($Actual.Keys) | Sort-Object)") { "${Where}: keys differ"; return }
+            foreach ($key in $Expected.Keys) { Get-ValueDifference $Expected[$key] $Actual[$key] "$Where[$key]" }
             return
         }
         foreach ($p in $Expected.GetType().GetProperties()) {
@@ -117,7 +130,7 @@ Describe 'Add-TbEvent round trips' {
         $r = $Whole.Copy
         $r.Before.Count | Should -BeGreaterThan 250
         $kinds = @($r.Before | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique)
-        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbScalarEvent', 'TbTensorEvent', 'TbTextEvent')
+        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbMeshEvent', 'TbScalarEvent', 'TbTensorEvent', 'TbTextEvent')
         Get-EventDifference $r.Before $r.After | Should -BeNullOrEmpty
         @($r.After.Run | Sort-Object -Unique) | Should -Be @($r.Before.Run | Sort-Object -Unique)
         # One new event file per run.

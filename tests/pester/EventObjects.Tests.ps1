@@ -27,9 +27,9 @@ BeforeDiscovery {
         }
         @{
             Type    = 'TbImageEvent'; Folder = 'image'
-            Csv     = '"Run","Tag","Step","WallTime","Width","Height","Channels","Format","Size"'
+            Csv     = '"Run","Tag","Step","WallTime","Width","Height","Channels","Format","Size","Frames"'
             # The bytes go to JSON once, as base64 (BytesBase64); Bytes stays the byte array everywhere else.
-            Json    = 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,BytesBase64,Sample,File'
+            Json    = 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,Frames,BytesBase64,Sample,File'
             Hidden  = 'Bytes,BytesBase64,File,Sample,Timestamp'
             Columns = 'Tag Step WallTime Width Height Channels Format Size'
             Text    = '. gray_hw @0: 24x16 png'

@@ -24,8 +24,8 @@ Describe 'Get-TbEvent -Type <Type> on tests/fixtures/pytorch' -ForEach @(
     @{ Type = 'Audio'; Kinds = @('audio'); Class = 'TbAudioEvent'; Runs = @('audio=2') }
     @{ Type = 'Text'; Kinds = @('text'); Class = 'TbTextEvent'; Runs = @('text=5') }
     @{ Type = 'Histogram'; Kinds = @('histogram'); Class = 'TbHistogramEvent'; Runs = @('histogram=9') }
-    @{ Type = 'Tensor'; Kinds = @('pr_curve', 'mesh', 'custom_scalars'); Class = 'TbTensorEvent'
-        Runs = @('custom_scalars=1', 'mesh=3', 'pr_curve=3') }
+    @{ Type = 'Tensor'; Kinds = @('pr_curve', 'custom_scalars'); Class = 'TbTensorEvent'
+        Runs = @('custom_scalars=1', 'pr_curve=3') }
     @{ Type = 'Hyperparameter'; Kinds = @('hparams'); Class = 'TbHyperparameterEvent'; Runs = @('hparams/trial0=3', 'hparams/trial1=3') }
 ) {
     BeforeAll {
@@ -104,7 +104,7 @@ Describe 'Get-TbEvent media values equal what TensorBoard read' {
     It 'tensors: the plugin of each value' {
         $tensors = @(Get-TbEvent -Type Tensor $PyTorchFixtures)
         $mine = @($tensors | ForEach-Object { '{0}|{1}|{2}' -f $_.Run, $_.Tag, $_.Plugin } | Sort-Object)
-        $theirs = @($Expected | Where-Object Kind -In 'pr_curve', 'mesh', 'custom_scalars' |
+        $theirs = @($Expected | Where-Object Kind -In 'pr_curve', 'custom_scalars' |
                 ForEach-Object { '{0}|{1}|{2}' -f $_.Run, $_.Tag, $_.Plugin } | Sort-Object)
         $mine | Should -Be $theirs
     }
@@ -121,7 +121,9 @@ Describe 'Get-TbEvent -Type with several types' {
 
     It '-Type All adds every scalar to the media values' {
         $scalars = @(Read-ExpectedScalar)
-        $All.Count | Should -Be ($scalars.Count + $Expected.Count)
+        # The three mesh values of the mesh run's one event are one TbMeshEvent.
+        $All.Count | Should -Be ($scalars.Count + $Expected.Count - 2)
+        @($All | Where-Object { $_ -is [TbPowerShell.TbMeshEvent] }).Count | Should -Be 1
         @($All | Where-Object { $_ -is [TbPowerShell.TbScalarEvent] }).Count | Should -Be $scalars.Count
     }
 
@@ -136,11 +138,11 @@ Describe 'Get-TbEvent -Type with several types' {
 }
 
 Describe 'Get-TbEvent media | Export-Csv' {
-    It 'image events give the columns Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size (no Bytes)' {
+    It 'image events give the columns Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,Frames (no Bytes)' {
         $csv = Join-Path $TestDrive 'images.csv'
         Get-TbEvent -Type Image $PyTorchFixtures | Export-Csv -LiteralPath $csv -UseQuotes AsNeeded
         $lines = @(Get-Content -LiteralPath $csv)
-        $lines[0] | Should -BeExactly 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size'
+        $lines[0] | Should -BeExactly 'Run,Tag,Step,WallTime,Width,Height,Channels,Format,Size,Frames'
         $lines.Count | Should -Be 7
         $rows = @(Import-Csv -LiteralPath $csv)
         $rows[0].Run | Should -BeExactly 'image'

@@ -31,6 +31,9 @@ public enum EventKinds
     /// <summary>Graphs: <c>Event.graph_def</c>, <c>meta_graph_def</c> and <c>tagged_run_metadata</c> (<see cref="GraphRecord"/>).</summary>
     Graph = 512,
 
+    /// <summary>Meshes (DT_FLOAT tensors of the mesh plugin, the components of one event grouped: <see cref="MeshRecord"/>).</summary>
+    Mesh = 256,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters | Graph,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters | Graph | Mesh,
 }

@@ -374,7 +374,16 @@ internal sealed class EventDecoder
         }
     }
 
-    private void Add(ValueRecord record) => _batch.Add(new PendingValue(default, record));
+    private void Add(ValueRecord record)
+    {
+        // The components of a mesh (<name>_VERTEX, _FACE, _COLOR) come as values of one event: one record.
+        if (record is MeshRecord mesh && _batch.Count > 0 && _batch[^1].Value is MeshRecord last && MeshRecord.Merge(last, mesh) is { } merged)
+        {
+            _batch[^1] = new PendingValue(default, merged);
+            return;
+        }
+        _batch.Add(new PendingValue(default, record));
+    }
 
     private void AddHParams(string tag, long step, double wallTime, ReadOnlySpan<byte> metadata)
     {

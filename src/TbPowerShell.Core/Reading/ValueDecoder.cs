@@ -3,6 +3,7 @@ using TbPowerShell.Core.Audio;
 using TbPowerShell.Core.Imaging;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
+using TbPowerShell.Core.Summaries;
 using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Reading;
@@ -21,6 +22,7 @@ internal static class ValueDecoder
         PluginNames.Text => EventKinds.Text,
         PluginNames.Histograms => EventKinds.Histogram,
         PluginNames.HParams => EventKinds.Hyperparameters,
+        MeshSummaries.PluginName => EventKinds.Mesh,
         _ => EventKinds.Tensor,
     };
 
@@ -89,6 +91,8 @@ internal static class ValueDecoder
                 return HParamsDecoder.FromContent(tag, step, wallTime, pluginContent) is { } hparams
                     ? new ValueRecord[] { hparams }
                     : Array.Empty<ValueRecord>();
+            case EventKinds.Mesh when tensor.Dtype != DataType.DtString && TensorValues.Numbers(tensor) is { } meshValues:
+                return new[] { MeshSummaries.Component(tag, step, wallTime, pluginContent, shape, meshValues, TensorValues.DTypeName(tensor)) };
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }

@@ -91,6 +91,10 @@ public static class RecordEncoder
     public static IReadOnlyList<Summary.Types.Value> Encode(IReadOnlyList<ValueRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 1 && records[0] is MeshRecord mesh)
+        {
+            return MeshSummaries.Encode(mesh);
+        }
         if (records.Count == 1)
         {
             return new[] { Encode(records[0]) };
@@ -123,6 +127,7 @@ public static class RecordEncoder
                 Tag = hparams.Tag,
                 Metadata = SummaryValues.PluginMetadata(PluginNames.HParams, ByteString.CopyFrom(hparams.Content)),
             },
+            MeshRecord => throw new ArgumentException("A mesh is written as up to three values: encode it as a list of one record.", nameof(record)),
             _ => throw new ArgumentException($"A {record.GetType().Name} cannot be encoded.", nameof(record)),
         };
     }

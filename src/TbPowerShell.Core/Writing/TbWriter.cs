@@ -171,6 +171,36 @@ public sealed class TbWriter : IDisposable
     }
 
     /// <summary>
+    /// Logs several summary values as one event (one <c>Summary</c>), as PyTorch writes the tensors of a mesh;
+    /// plugin metadata as for <see cref="AddValue"/>.
+    /// </summary>
+    public void AddValues(IReadOnlyList<Summary.Types.Value> values, long? step = null, TbTimestamp? wallTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var value in values)
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(values));
+            CheckTag(value.Tag, nameof(values));
+        }
+        double seconds = CheckWallTime(wallTime);
+        var e = new Event { WallTime = seconds, Step = step ?? GlobalStep, Summary = new Summary() };
+        lock (_gate)
+        {
+            foreach (var value in values)
+            {
+                var kept = value;
+                if (value.Metadata is not null && !_tagsWithMetadata.Add(value.Tag) && value.ValueCase != Summary.Types.Value.ValueOneofCase.None)
+                {
+                    kept = value.Clone();
+                    kept.Metadata = null;
+                }
+                e.Summary.Value.Add(kept);
+            }
+        }
+        AddEvent(e);
+    }
+
+    /// <summary>
     /// Several named series at one step. By default as PyTorch's <c>add_scalars</c>: each series
     /// in its own sub-run <c>&lt;LogDir&gt;/&lt;mainTag with '/' as '_'&gt;_&lt;name&gt;</c> under the tag
     /// <paramref name="mainTag"/>. With <paramref name="oneRun"/>: every series in this run as

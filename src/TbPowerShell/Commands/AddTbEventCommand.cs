@@ -277,6 +277,12 @@ public sealed class AddTbEventCommand : TbRowWriterCommandBase
                 return;
             }
             values = RecordEncoder.Encode(records);
+            if (first is MeshRecord)
+            {
+                // A mesh's tensors share one event, as PyTorch writes them: they read back as one record.
+                w.AddValues(values, first.Step, wallTime);
+                return;
+            }
             foreach (var value in values)
             {
                 w.AddValue(value, first.Step, wallTime);

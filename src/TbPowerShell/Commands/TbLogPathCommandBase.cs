@@ -135,6 +135,7 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Tensor => EventKinds.Tensor,
                 TbEventType.Hyperparameter => EventKinds.Hyperparameters,
                 TbEventType.Graph => EventKinds.Graph,
+                TbEventType.Mesh => EventKinds.Mesh,
                 _ => EventKinds.All,
             };
         }

@@ -124,6 +124,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         EventKinds.Histogram => TbEventType.Histogram,
         EventKinds.Hyperparameters => TbEventType.Hyperparameter,
         EventKinds.Graph => TbEventType.Graph,
+        EventKinds.Mesh => TbEventType.Mesh,
         _ => TbEventType.Tensor,
     };
 

@@ -160,6 +160,7 @@ internal static class LogDirectoryCatalog
         EventKinds.Audio => nameof(TbEventType.Audio),
         EventKinds.Text => nameof(TbEventType.Text),
         EventKinds.Histogram => nameof(TbEventType.Histogram),
+        EventKinds.Mesh => nameof(TbEventType.Mesh),
         EventKinds.Scalar => nameof(TbEventType.Scalar),
         EventKinds.Hyperparameters => nameof(TbEventType.Hyperparameter),
         EventKinds.Graph => nameof(TbEventType.Graph),

@@ -16,6 +16,7 @@ internal static class EventRecords
         TbTextEvent e => new TextRecord(tag, step, wallTime, e.Strings, e.Shape),
         TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.CountValue, e.Sum, e.SumSquares, Array.ConvertAll(e.Buckets, b => new HistogramBucket(b.Left, b.Right, b.CountValue))),
         TbHyperparameterEvent e => e.ToRecord(tag, step, wallTime),
+        TbMeshEvent e => e.Record with { Tag = tag, Step = step, WallTime = wallTime },
         TbTensorEvent e => new TensorRecord(tag, step, wallTime, e.Plugin, e.DType, e.Dimensions, e.Values, e.StringBytes, e.PluginContent)
         {
             RawTensor = e.RawTensor,
@@ -47,6 +48,7 @@ internal static class EventRecords
         TensorRecord tensor => new TbTensorEvent(run, file, tensor),
         HParamsRecord hparams => new TbHyperparameterEvent(run, file, hparams),
         GraphRecord graph => new TbGraphEvent(run, file, graph),
+        MeshRecord mesh => new TbMeshEvent(run, file, mesh),
         _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
     };
 }

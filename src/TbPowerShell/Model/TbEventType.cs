@@ -27,6 +27,9 @@ public enum TbEventType
     /// <summary>Graphs (<see cref="TbGraphEvent"/>): a run's GraphDef (tag <c>__run_graph__</c>) and tagged run metadata.</summary>
     Graph,
 
+    /// <summary>Meshes (<see cref="TbMeshEvent"/>): the vertices, faces and colours of one mesh and step as one object.</summary>
+    Mesh,
+
     /// <summary>Every kind above.</summary>
     All,
 }

@@ -20,6 +20,7 @@ public sealed class TbImageEvent : TbEvent
         Size = r.Encoded.Length;
         Bytes = r.Encoded;
         Sample = r.Sample;
+        Frames = r.Format == "gif" ? GifVideo.FrameCount(r.Encoded) : 1;
     }
 
     // Run, Tag, Step, WallTime and File are declared again, where PowerShell has always listed them (see TbEvent).
@@ -50,6 +51,9 @@ public sealed class TbImageEvent : TbEvent
 
     /// <summary>Size of the encoded image in bytes.</summary>
     public int Size { get; }
+
+    /// <summary>How many frames the image has: above 1 for an animated GIF (a video of Add-TbVideo or PyTorch's add_video), else 1.</summary>
+    public int Frames { get; }
 
     /// <summary>The encoded image (a PNG, JPEG or GIF file as stored), for <c>Save-TbMedia</c> or <see cref="Decode"/>.</summary>
     [Hidden]

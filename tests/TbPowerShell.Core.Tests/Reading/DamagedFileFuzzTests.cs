@@ -580,6 +580,8 @@ public sealed class DamagedFileFuzzTests
                               string.Join(";", r.Values.Cast<object>().Select(o => o is double d ? Bits(d) : o?.ToString())) + "|" +
                               string.Join(";", (r.Bytes ?? []).Select(Convert.ToBase64String)) + "|" + Convert.ToBase64String(r.PluginContent),
             GraphRecord g => $"G|{head}|{g.Content}|{g.Producer}|{string.Join(";", g.Devices)}|{Convert.ToBase64String(g.Bytes)}",
+            MeshRecord m => $"M|{head}|{m.JsonConfig}|{m.Components}|" + string.Join("|", new[] { m.Vertices, m.Faces, m.Colors }.Select(t => t is null
+                ? "-" : $"{t.DType}:{string.Join(",", t.Shape)}:{string.Join(";", t.Values.Select(Bits))}")),
             _ => throw new InvalidOperationException($"unknown value record {v.GetType().Name}"),
         };
     }

@@ -56,6 +56,7 @@ public sealed class RecordEncoderTests
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_STRING" });
         Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.GraphDef });
         Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.RunMetadata });
+        Assert.Contains(all, i => i is MeshRecord { Vertices: not null, Faces: not null, Colors: not null });
     }
 
     [Fact]
@@ -259,6 +260,9 @@ public sealed class RecordEncoderTests
                     break;
                 case ValueRecord v when RecordEncoder.IsSample(v):
                     group.Add(v);
+                    break;
+                case MeshRecord m:
+                    writer.AddValues(RecordEncoder.Encode(new ValueRecord[] { m }), m.Step, new TbTimestamp(m.WallTime));
                     break;
                 case ValueRecord v:
                     writer.AddValue(RecordEncoder.Encode(v), v.Step, new TbTimestamp(v.WallTime));
