@@ -39,6 +39,8 @@
         'Get-TbBoard'
         'Stop-TbBoard'
         'Export-TbReport'
+        'Add-TbEmbedding'
+        'Get-TbEmbedding'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -77,6 +77,8 @@ public static partial class BoardReport
             }
             w.WriteEndObject();
         }
+        w.WritePropertyName("embeddings");
+        BoardEmbeddings.Report(w, store, runIds);
         w.WriteEndObject();
     }
 

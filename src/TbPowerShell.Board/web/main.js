@@ -10,6 +10,7 @@ import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
 import { RunsView } from 'tb/runs.js';
+import { EmbeddingCard } from 'tb/embeddings.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
 import 'tb/stepcard.js';
@@ -25,6 +26,8 @@ const board = {
   runsById: new Map(),
   scalarCards: new Map(),   // tag id -> ScalarCard
   stepCards: new Map(),     // kind:run:tag -> StepCard
+  embeddings: [],           // the projector's embeddings of the runs (api.embeddings)
+  embeddingCards: new Map(), // embedding id -> EmbeddingCard
 };
 
 const tabs = [
@@ -33,6 +36,7 @@ const tabs = [
   { id: 'audio', label: 'Audio', kind: 'audio' },
   { id: 'text', label: 'Text', kind: 'text' },
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
+  { id: 'embeddings', label: 'Embeddings', kind: 'embedding' },
   { id: 'runs', label: 'Runs', kind: null },
 ];
 
@@ -175,6 +179,34 @@ function renderStepCards(view, kind) {
   for (const [p, cards] of orderedGroups(groups)) view.append(section(p, cards.length, cards, kind + ':' + p));
 }
 
+function renderEmbeddings(view) {
+  const items = board.embeddings.filter(e => runShown(e.run) && tagShown({ name: e.tag }))
+    .sort((a, b) => a.tag.localeCompare(b.tag) || a.runName.localeCompare(b.runName) || a.step - b.step);
+  view.textContent = '';
+  if (!items.length) {
+    view.append(el('div', { class: 'empty big', text: board.embeddings.length ? 'No embedding matches the run and tag filters.' : 'No embeddings yet.' }));
+    return;
+  }
+  const groups = new Map();
+  for (const item of items) {
+    const key = `${item.id}:${item.tag}:${item.step}:${item.count}`;
+    let card = board.embeddingCards.get(key);
+    if (!card) { card = new EmbeddingCard(item, board.runsById.get(item.run) || { id: item.run, name: item.runName, colorIndex: item.run }); board.embeddingCards.set(key, card); observe(card); }
+    const p = prefixOf(item.tag);
+    if (!groups.has(p)) groups.set(p, []);
+    groups.get(p).push(card);
+  }
+  for (const [p, cards] of orderedGroups(groups)) view.append(section(p, cards.length, cards, 'embedding:' + p));
+}
+
+async function loadEmbeddings() {
+  try {
+    board.embeddings = await api.embeddings();
+    renderTabs();
+    if (state.tab === 'embeddings') renderView();
+  } catch (e) { showError(e); }
+}
+
 let runsView = null;
 
 function renderView() {
@@ -191,7 +223,8 @@ function renderView() {
     view.textContent = '';
     view.append(runsView.el);
     runsView.render();
-  } else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
+  } else if (state.tab === 'embeddings') renderEmbeddings(view);
+  else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
   loadVisibleNow();
 }
 
@@ -207,6 +240,7 @@ function loadVisibleNow() {
 function renderTabs() {
   const counts = {};
   for (const t of board.tags) counts[t.kind] = (counts[t.kind] || 0) + 1;
+  counts.embedding = board.embeddings.length;
   const nav = $('tabs');
   nav.textContent = '';
   for (const t of tabs) {
@@ -332,6 +366,7 @@ const refreshRuns = debounce(async () => {
   try {
     await loadRunsAndTags();
     for (const c of board.stepCards.values()) c.invalidate();
+    loadEmbeddings();
   } catch (e) { showError(e); }
 }, 250);
 
@@ -403,6 +438,7 @@ async function start() {
     if (api.offline) { $('live').classList.add('report'); $('live').lastChild.textContent = 'offline report'; }
     else if (board.info.live === false) { $('live').classList.add('report'); $('live').lastChild.textContent = 'given values'; }
     await loadRunsAndTags(listsP);
+    loadEmbeddings();
     if (!api.offline && board.info.live !== false) {
       api.subscribe(refreshRuns, onScalars, setLive);
       // The still-writing marks age without an event: look at the run list now and then.
