@@ -41,8 +41,8 @@ public sealed class BoardEmbeddingsTests : IDisposable
         Assert.Equal(25, x.Length);
         for (int i = 0; i < 25; i++)
         {
-            Assert.Equal(pca.Coordinates[i][0], x[i], 5);
-            Assert.Equal(pca.Coordinates[i][1], y[i], 5);
+            Assert.Equal(pca.Coordinates[i][0], x[i], 1e-6);
+            Assert.Equal(pca.Coordinates[i][1], y[i], 1e-6);
         }
         var variance = Numbers(p.GetProperty("variance"));
         Assert.True(variance[0] >= variance[1] && variance[1] > 0);
