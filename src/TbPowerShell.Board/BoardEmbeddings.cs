@@ -20,8 +20,7 @@ internal static class BoardEmbeddings
         foreach (var run in store.Runs())
         {
             if (run.Directory is null || (runIds is not null && !runIds.Contains(run.Id))) continue;
-            var list = ProjectorReader.ReadRun(run.Name, run.Directory, readPoints, onError: null);
-            for (int i = 0; i < list.Count; i++) yield return (run, i, list[i]);
+            foreach (var e in ProjectorReader.ReadRun(run.Name, run.Directory, readPoints, onError: null)) yield return (run, e.Index, e);
         }
     }
 
@@ -53,9 +52,10 @@ internal static class BoardEmbeddings
     public static bool Projection(Utf8JsonWriter w, BoardStore store, int runId, int index)
     {
         if (store.Run(runId) is not { Directory: { } dir } run) return false;
-        var list = ProjectorReader.ReadRun(run.Name, dir, readPoints: true, onError: null);
-        if (index < 0 || index >= list.Count) return false;
-        WriteProjection(w, run, index, list[index]);
+        // Only that entry's files are read (a broken one before it would shift the positions otherwise).
+        var list = ProjectorReader.ReadRun(run.Name, dir, readPoints: true, onError: null, (i, _) => i == index);
+        if (list.Count != 1) return false;
+        WriteProjection(w, run, index, list[0]);
         return true;
     }
 

@@ -76,4 +76,29 @@ public sealed class EmbeddingsPageTests : IDisposable
         Assert.True(Gap(0, 1) > 2 * Math.Max(Spread(0), Spread(1)), "cat and dog clusters apart");
         await PageSupport.ScreenshotAsync(page, nameof(TheEmbeddingsTabDrawsAPcaScatterWithLabelsInTheTooltipColouredByAColumn));
     }
+
+    [Fact]
+    public async Task TheOfflineReportDrawsTheEmbeddingsWithTheNetworkBlocked()
+    {
+        string logDir = WriteClusters();
+        string report = _dir.Sub("report.html");
+        using (var output = File.Create(report))
+        {
+            BoardReport.Write(output, new BoardOptions { LogDirs = [logDir] }, new ReportOptions { Title = "offline" });
+        }
+        var page = await _browser.NewPageAsync();
+        var requested = new List<string>();
+        await page.Context.RouteAsync(new System.Text.RegularExpressions.Regex("^(https?|wss?)://"), async route =>
+        {
+            requested.Add(route.Request.Url);
+            await route.AbortAsync();
+        });
+        await page.GotoAsync(new Uri(report).AbsoluteUri + "#tab=embeddings");
+        await page.WaitForFunctionAsync("() => window.tbDebug && window.tbDebug.ready === true");
+        var card = page.GetByTestId("embedding-clusters-features");
+        await card.Locator("circle.emb-point").Nth(59).WaitForAsync();
+        Assert.Equal(60, await card.Locator("circle.emb-point").CountAsync());
+        Assert.Empty(requested);
+        await PageSupport.ScreenshotAsync(page, nameof(TheOfflineReportDrawsTheEmbeddingsWithTheNetworkBlocked));
+    }
 }

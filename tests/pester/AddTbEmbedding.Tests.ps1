@@ -207,3 +207,32 @@ Describe 'Add-TbEmbedding errors' {
         Test-Path (Join-Path $dir '00000') | Should -BeFalse
     }
 }
+
+Describe 'Add-TbEmbedding takes TorchSharp tensors' {
+    BeforeAll {
+        # The demo model's seed loads TorchSharp and libtorch (PowerShell cannot name [TorchSharp.torch] before).
+        [TbPowerShell.Torch.Demo.Determinism]::Seed(1)
+    }
+
+    It 'writes a float tensor of rank 2 as rows, and packs float and uint8 image tensors as the arrays' {
+        $dir = New-TestDir
+        $points = [TorchSharp.torch]::tensor([float[]](0.5, 1, 2, 3, 4, 1e-5)).reshape([long[]](3, 2))
+        $grey = [TorchSharp.torch]::tensor([float[]](0, 0.5, 1)).reshape([long[]](3, 1, 1, 1))
+        $bytes = [TorchSharp.torch]::tensor([byte[]](0, 128, 255)).reshape([long[]](3, 1, 1, 1))
+        try {
+            Add-TbEmbedding -LogDir $dir -Data $points -LabelImage $grey -Tag f
+            Add-TbEmbedding -LogDir $dir -Data $points -LabelImage $bytes -Tag b
+        }
+        finally { $points.Dispose(); $grey.Dispose(); $bytes.Dispose() }
+        [IO.File]::ReadAllText((Join-Path $dir '00000/f/tensors.tsv')) | Should -BeExactly "0.5`t1.0`n2.0`t3.0`n4.0`t9.999999747378752e-06`n"
+        (Read-Pixels (Join-Path $dir '00000/f/sprite.png')).Pixels[0..8] | Should -Be @(0, 0, 0, 127, 127, 127, 255, 255, 255)
+        (Read-Pixels (Join-Path $dir '00000/b/sprite.png')).Pixels[0..8] | Should -Be @(0, 0, 0, 128, 128, 128, 255, 255, 255)
+    }
+
+    It 'refuses a tensor that is not a matrix: RaggedEmbedding' {
+        $flat = [TorchSharp.torch]::tensor([float[]](1, 2, 3))
+        try { $errs = Get-AddError { Add-TbEmbedding -LogDir (New-TestDir) -Data $flat } }
+        finally { $flat.Dispose() }
+        $errs[0].FullyQualifiedErrorId | Should -BeExactly "RaggedEmbedding,$AddId"
+    }
+}

@@ -13,6 +13,9 @@ public sealed class ProjectorEmbedding
     /// <summary>The run directory (full path), where projector_config.pbtxt is.</summary>
     public required string RunDirectory { get; init; }
 
+    /// <summary>The entry's position among the embeddings of projector_config.pbtxt (from 0).</summary>
+    public int Index { get; init; }
+
     /// <summary>The entry's <c>tensor_name</c> (<c>tag:00005</c> when PyTorch or TbPowerShell wrote it).</summary>
     public required string TensorName { get; init; }
 
@@ -102,7 +105,9 @@ public static class ProjectorReader
     /// <param name="directory">The run directory.</param>
     /// <param name="readPoints">False to read only the configuration and labels (Count and Dimension stay 0).</param>
     /// <param name="onError">Told of each file that could not be read.</param>
-    public static IReadOnlyList<ProjectorEmbedding> ReadRun(string run, string directory, bool readPoints, Action<string, Exception>? onError)
+    /// <param name="select">Which entries to read, by their position in the file and tensor name; null for all.</param>
+    public static IReadOnlyList<ProjectorEmbedding> ReadRun(string run, string directory, bool readPoints, Action<string, Exception>? onError,
+        Func<int, string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         string dir = Path.GetFullPath(directory);
@@ -122,9 +127,15 @@ public static class ProjectorReader
             onError?.Invoke(configPath, e);
             return result;
         }
+        int index = -1;
         foreach (var entry in config.Embeddings)
         {
-            var embedding = ReadEntry(run, dir, entry, readPoints, onError);
+            index++;
+            if (select is not null && !select(index, entry.Field("tensor_name")?.StringValue ?? ""))
+            {
+                continue;
+            }
+            var embedding = ReadEntry(run, dir, entry, index, readPoints, onError);
             if (embedding is not null)
             {
                 result.Add(embedding);
@@ -133,7 +144,7 @@ public static class ProjectorReader
         return result;
     }
 
-    private static ProjectorEmbedding? ReadEntry(string run, string dir, TextField entry, bool readPoints, Action<string, Exception>? onError)
+    private static ProjectorEmbedding? ReadEntry(string run, string dir, TextField entry, int index, bool readPoints, Action<string, Exception>? onError)
     {
         string name = entry.Field("tensor_name")?.StringValue ?? "";
         ProjectorTsv.TrySplitTensorName(name, out string tag, out long step);
@@ -174,6 +185,7 @@ public static class ProjectorReader
         {
             Run = run,
             RunDirectory = dir,
+            Index = index,
             TensorName = name,
             Tag = tag,
             Step = step,

@@ -166,8 +166,8 @@ public sealed class AddTbEmbeddingCommand : TbWriterCommandBase
         if (PassThru)
         {
             string run = EffectiveRun;
-            var read = ProjectorReader.ReadRun(run, writer.LogDir, readPoints: true, null)
-                .FirstOrDefault(e => e.TensorName == ProjectorTsv.TensorName(data.Tag, data.Step));
+            string name = ProjectorTsv.TensorName(data.Tag, data.Step);
+            var read = ProjectorReader.ReadRun(run, writer.LogDir, readPoints: true, null, (_, n) => n == name).FirstOrDefault();
             if (read is not null)
             {
                 WriteObject(new TbEmbedding(read));

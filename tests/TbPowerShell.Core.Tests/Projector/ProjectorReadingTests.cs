@@ -99,13 +99,19 @@ public sealed class ProjectorReadingTests
     public void ABrokenTensorFileSkipsItsEmbeddingAndSaysWhich()
     {
         using var dir = new TempDir();
-        ProjectorWriter.Write(dir.Path, new ProjectorData("good", 0, new double[] { 1, 2 }, 1, 2));
         var bad = ProjectorWriter.Write(dir.Path, new ProjectorData("bad", 0, new double[] { 1, 2 }, 1, 2));
+        ProjectorWriter.Write(dir.Path, new ProjectorData("good", 0, new double[] { 1, 2 }, 1, 2));
         File.WriteAllText(Path.Combine(bad.Folder, "tensors.tsv"), "1\tnot-a-number\n");
         var errors = new List<string>();
         var read = ProjectorReader.ReadRun(".", dir.Path, true, (p, e) => errors.Add(p));
-        Assert.Equal("good", Assert.Single(read).Tag);
+        var good = Assert.Single(read);
+        // Its position in the configuration stays 1: the board names embeddings by it.
+        Assert.Equal(("good", 1), (good.Tag, good.Index));
         Assert.Equal(Path.Combine(bad.Folder, "tensors.tsv"), Assert.Single(errors));
+        // Reading only the entry asked for does not touch the broken one.
+        errors.Clear();
+        Assert.Equal("good", Assert.Single(ProjectorReader.ReadRun(".", dir.Path, true, (p, e) => errors.Add(p), (i, name) => name == "good:00000")).Tag);
+        Assert.Empty(errors);
     }
 
     [Fact]
