@@ -51,13 +51,21 @@ public sealed class EmbeddingsPageTests : IDisposable
         Assert.Equal(60, await card.Locator("circle.emb-point").CountAsync());
         Assert.Contains("60 points × 5", await card.Locator(".card-foot").TextContentAsync());
 
-        // Coloured by the first column (60 distinct names: 20 colours and grey); by class: three colours.
-        await page.GetByTestId("embedding-color-clusters-features").SelectOptionAsync("1");
-        var fills = await card.Locator("circle.emb-point").EvaluateAllAsync<string[]>("cs => cs.map(c => c.getAttribute('fill'))");
+        // Coloured at first by the first column that reads as categories: class (name has 60 distinct values), three colours.
+        var select = page.GetByTestId("embedding-color-clusters-features");
+        Assert.Equal("1", await select.InputValueAsync());
+        const string Fills = "cs => cs.map(c => c.getAttribute('fill'))";
+        var fills = await card.Locator("circle.emb-point").EvaluateAllAsync<string[]>(Fills);
         Assert.Equal(3, fills.Distinct().Count());
         Assert.Equal(fills[0], fills[3]);
         Assert.NotEqual(fills[0], fills[1]);
         Assert.Equal(3, await card.Locator(".emb-key").CountAsync());
+        // By name: 20 colours and grey for the rest; by the run's colour: one.
+        await select.SelectOptionAsync("0");
+        Assert.Equal(21, (await card.Locator("circle.emb-point").EvaluateAllAsync<string[]>(Fills)).Distinct().Count());
+        await select.SelectOptionAsync("-1");
+        Assert.Single((await card.Locator("circle.emb-point").EvaluateAllAsync<string[]>(Fills)).Distinct());
+        await select.SelectOptionAsync("1");
 
         // The tooltip names the point under the mouse (a neighbour drawn on top may be the one hovered) with every column.
         await card.Locator("circle.emb-point").Nth(4).HoverAsync();

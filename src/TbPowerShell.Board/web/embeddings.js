@@ -28,9 +28,11 @@ export class EmbeddingCard extends LazyCard {
     this.item = item;
     this.run = run;
     this.data = null;
-    this.colorBy = item.header.length ? 0 : -1;
+    this.colorBy = -1;
+    this.colorChosen = false;
     this.select = el('select', { class: 'input emb-color', 'aria-label': `colour ${item.tag} by`, onchange: () => {
       this.colorBy = Number(this.select.value);
+      this.colorChosen = true;
       this.draw();
     } });
     this.select.setAttribute('data-testid', `embedding-color-${run.name}-${item.tag}`);
@@ -65,7 +67,22 @@ export class EmbeddingCard extends LazyCard {
     } finally {
       this.el.classList.remove('loading');
     }
+    if (!this.colorChosen) {
+      this.colorBy = this.categoryColumn();
+      this.select.value = String(this.colorBy);
+    }
     this.draw();
+  }
+
+  /** The first metadata column that reads as categories (2 to 20 distinct values), else -1 (the run's colour). */
+  categoryColumn() {
+    const d = this.data;
+    if (!d || !d.labels.length) return -1;
+    for (let c = 0; c < d.header.length; c++) {
+      const distinct = new Set(d.labels.map(cells => cells[c]));
+      if (distinct.size >= 2 && distinct.size <= CATEGORY_COLORS.length) return c;
+    }
+    return -1;
   }
 
   /** The colour of each point and the legend's entries, from the chosen metadata column. */
