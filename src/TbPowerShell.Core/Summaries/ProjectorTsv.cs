@@ -75,7 +75,15 @@ public static class ProjectorTsv
         {
             return double.IsNegative(value) ? "-0.0" : "0.0";
         }
-        // "E16" is not shortest; "R" is, in either layout: take its digits and decimal exponent.
+        // "R" gives the shortest round-trip digits, as Python's repr. Between 1e-4 and 1e16, where Python writes them
+        // positionally, a positional "R" is Python's text but for whole numbers (Python adds ".0").
+        double magnitude = Math.Abs(value);
+        Span<char> buffer = stackalloc char[32];
+        if (magnitude >= 1e-4 && magnitude < 1e16
+            && value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture) && buffer[..written].IndexOfAny('E', 'e') < 0)
+        {
+            return buffer[..written].Contains('.') ? new string(buffer[..written]) : string.Concat(buffer[..written], ".0");
+        }
         string r = value.ToString("R", CultureInfo.InvariantCulture);
         bool negative = r[0] == '-';
         if (negative)
@@ -161,41 +169,59 @@ public static class ProjectorTsv
     {
         ArgumentNullException.ThrowIfNull(text);
         var rows = new List<double[]>();
+        var row = new List<double>();
         columns = 0;
         int line = 0;
-        foreach (var raw in text.Split('\n'))
+        ReadOnlySpan<char> rest = text;
+        while (rest.Length > 0)
         {
             line++;
-            string row = raw.TrimEnd('\r');
-            if (row.Trim().Length == 0)
+            int end = rest.IndexOf('\n');
+            var current = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[(end + 1)..];
+            current = current.TrimEnd('\r').TrimEnd('\t');
+            if (current.Trim().IsEmpty)
             {
                 continue;
             }
-            string[] cells = row.TrimEnd('\t').Split('\t');
-            var values = new double[cells.Length];
-            for (int i = 0; i < cells.Length; i++)
+            row.Clear();
+            int column = 0;
+            while (true)
             {
-                if (!TryParseNumber(cells[i].Trim(), out values[i]))
+                column++;
+                int tab = current.IndexOf('\t');
+                var cell = (tab < 0 ? current : current[..tab]).Trim();
+                if (!TryParseNumber(cell, out double value))
                 {
-                    throw new FormatException($"Line {line}, column {i + 1}: '{cells[i]}' is not a number.");
+                    throw new FormatException($"Line {line}, column {column}: '{cell.ToString()}' is not a number.");
                 }
+                row.Add(value);
+                if (tab < 0)
+                {
+                    break;
+                }
+                current = current[(tab + 1)..];
             }
             if (rows.Count == 0)
             {
-                columns = values.Length;
+                columns = row.Count;
             }
-            else if (values.Length != columns)
+            else if (row.Count != columns)
             {
-                throw new FormatException($"Line {line} has {values.Length} numbers where the first row has {columns}.");
+                throw new FormatException($"Line {line} has {row.Count} numbers where the first row has {columns}.");
             }
-            rows.Add(values);
+            rows.Add(row.ToArray());
         }
         return rows.ToArray();
     }
 
-    private static bool TryParseNumber(string cell, out double value)
+    private static bool TryParseNumber(ReadOnlySpan<char> cell, out double value)
     {
-        switch (cell.ToLowerInvariant())
+        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+        switch (cell.ToString().ToLowerInvariant())
         {
             case "nan":
             case "-nan":
@@ -211,7 +237,7 @@ public static class ProjectorTsv
                 value = double.NegativeInfinity;
                 return true;
         }
-        return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return false;
     }
 
     /// <summary>

@@ -29,6 +29,26 @@ internal static class EmbeddingInput
             columns = shape[1];
             return rows * columns == 0 ? Array.Empty<double>() : TorchBridge.ToDoubles(item);
         }
+        if (item is double[,] doubles)
+        {
+            rows = doubles.GetLength(0);
+            columns = doubles.GetLength(1);
+            var copy = new double[doubles.Length];
+            Buffer.BlockCopy(doubles, 0, copy, 0, doubles.Length * sizeof(double));
+            return copy;
+        }
+        if (item is float[,] floats)
+        {
+            rows = floats.GetLength(0);
+            columns = floats.GetLength(1);
+            var copy = new double[floats.Length];
+            int k = 0;
+            foreach (float f in floats)
+            {
+                copy[k++] = f;
+            }
+            return copy;
+        }
         if (item is Array { Rank: 2 } grid)
         {
             rows = grid.GetLength(0);
@@ -59,7 +79,14 @@ internal static class EmbeddingInput
                     $"Row {rows} of -Data is not a row of numbers: give a 2-D array, an array of rows (@(@(1, 2), @(3, 4)); one point: @(, @(1, 2))) or a tensor of rank 2.", row);
             }
             int before = result.Count;
-            ArrayInput.Flatten(r, result.Add);
+            if (r is double[] or float[] || TorchBridge.IsTensor(r))
+            {
+                result.AddRange(ArrayInput.ToDoubles(r));
+            }
+            else
+            {
+                ArrayInput.Flatten(r, result.Add);
+            }
             int length = result.Count - before;
             if (columns < 0)
             {
