@@ -28,8 +28,10 @@ internal static class BoardEmbeddings
     public static void List(Utf8JsonWriter w, BoardStore store, ISet<int>? runIds = null)
     {
         w.WriteStartArray();
-        foreach (var (run, index, e) in All(store, readPoints: true, runIds))
+        // The list only counts: points are read (and projected) when a card asks for them.
+        foreach (var (run, index, e) in All(store, readPoints: false, runIds))
         {
+            var (count, dimension) = Shape(e.TensorPath);
             w.WriteStartObject();
             w.WriteString("id", run.Id + "-" + index);
             w.WriteNumber("run", run.Id);
@@ -37,8 +39,8 @@ internal static class BoardEmbeddings
             w.WriteString("runName", run.Name);
             w.WriteString("tag", e.Tag);
             w.WriteNumber("step", e.Step);
-            w.WriteNumber("count", e.Points.Length);
-            w.WriteNumber("dimension", e.Dimension);
+            w.WriteNumber("count", count);
+            w.WriteNumber("dimension", dimension);
             w.WriteStartArray("header");
             foreach (var h in Header(e)) w.WriteStringValue(h);
             w.WriteEndArray();
@@ -103,6 +105,26 @@ internal static class BoardEmbeddings
         w.WriteEndArray();
         w.WriteNumber("total", pca.TotalVariance);
         w.WriteEndObject();
+    }
+
+    /// <summary>The rows (non-empty lines) of tensors.tsv and the numbers of its first row, counted without parsing them; zeros when it cannot be read.</summary>
+    private static (int Count, int Dimension) Shape(string? tensorPath)
+    {
+        if (tensorPath is null) return (0, 0);
+        try
+        {
+            int count = 0, dimension = 0;
+            foreach (var line in File.ReadLines(tensorPath))
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                if (count++ == 0) dimension = line.TrimEnd('\t', '\r').Split('\t').Length;
+            }
+            return (count, dimension);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (0, 0);
+        }
     }
 
     /// <summary>The column names: the header, or "label" for single-column metadata, none without metadata.</summary>

@@ -50,18 +50,25 @@ public static class Pca
             mean[d] = used == 0 ? 0 : mean[d] / used;
         }
         var cov = new double[dim, dim];
+        var centred = new double[dim];
         for (int i = 0; i < points.Count; i++)
         {
             if (!finite[i])
             {
                 continue;
             }
+            // Centred once per row, then the upper triangle of the outer product.
+            var row = points[i];
+            for (int d = 0; d < dim; d++)
+            {
+                centred[d] = row[d] - mean[d];
+            }
             for (int a = 0; a < dim; a++)
             {
-                double da = points[i][a] - mean[a];
+                double da = centred[a];
                 for (int b = a; b < dim; b++)
                 {
-                    cov[a, b] += da * (points[i][b] - mean[b]);
+                    cov[a, b] += da * centred[b];
                 }
             }
         }
