@@ -45,6 +45,8 @@
         'Add-TbGraph'
         'Add-TbVideo'
         'Add-TbMesh'
+        'Add-TbEmbedding'
+        'Get-TbEmbedding'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

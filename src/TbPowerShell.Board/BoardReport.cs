@@ -79,6 +79,8 @@ public static partial class BoardReport
         }
         w.WritePropertyName("hparams");
         BoardHParams.Write(w, store, r => runIds.Contains(r.Id));
+        w.WritePropertyName("embeddings");
+        BoardEmbeddings.Report(w, store, runIds);
         w.WriteEndObject();
     }
 

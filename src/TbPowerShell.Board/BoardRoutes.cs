@@ -56,6 +56,8 @@ internal sealed partial class BoardRoutes
             "/api/graphs" => Values(request),
             "/api/events" => Events(),
             "/api/hparams" => Json(w => BoardHParams.Write(w, _store)),
+            "/api/embeddings" => Json(w => BoardEmbeddings.List(w, _store)),
+            "/api/embedding" => Embedding(request),
             _ => HttpResponse.NotFound(),
         };
     }
@@ -123,6 +125,17 @@ internal sealed partial class BoardRoutes
         if (!TryInt(request.QueryValue("run"), out var runId) || _store.Run(runId) is not { } run) return HttpResponse.Error(404, "No such run.");
         if (!TryInt(request.QueryValue("tag"), out var tagId) || _store.Tag(tagId) is not { } tag) return HttpResponse.Error(404, "No such tag.");
         return Json(w => BoardApi.Values(w, _store, run, tag, (r, t, index, _) => $"{r.Id}-{t.Id}-{index}"));
+    }
+
+    private HttpResponse Embedding(HttpRequest request)
+    {
+        if (!TryInt(request.QueryValue("run"), out var runId) || !TryInt(request.QueryValue("index"), out var index)) return HttpResponse.Error(400, "run and index are numbers.");
+        var body = BoardApi.Json(w =>
+        {
+            if (!BoardEmbeddings.Projection(w, _store, runId, index)) w.WriteNullValue();
+        });
+        if (body is [(byte)'n', (byte)'u', (byte)'l', (byte)'l']) return HttpResponse.Error(404, "No such embedding.");
+        return new HttpResponse { ContentType = "application/json; charset=utf-8", Body = body };
     }
 
     [GeneratedRegex("^([0-9]{1,9})-([0-9]{1,9})-([0-9]{1,9})$")]

@@ -233,4 +233,34 @@ public static class ErrorIds
 
     /// <summary>A mesh's -Config holds a value JSON cannot express (Add-TbMesh).</summary>
     public const string InvalidMeshConfig = "InvalidMeshConfig";
+
+    /// <summary>Add-TbEmbedding: the matrix has no points or no columns.</summary>
+    public const string EmptyEmbedding = "EmptyEmbedding";
+
+    /// <summary>Add-TbEmbedding: the rows have different lengths, or the data is not a matrix (rank 2).</summary>
+    public const string RaggedEmbedding = "RaggedEmbedding";
+
+    /// <summary>Add-TbEmbedding: a coordinate is NaN or infinite (the projector cannot place the point).</summary>
+    public const string EmbeddingValueNotFinite = "EmbeddingValueNotFinite";
+
+    /// <summary>Add-TbEmbedding: the number of metadata rows differs from the number of points.</summary>
+    public const string MetadataCountMismatch = "MetadataCountMismatch";
+
+    /// <summary>Add-TbEmbedding: metadata rows of different lengths, or a header of another length than the rows.</summary>
+    public const string MetadataShapeMismatch = "MetadataShapeMismatch";
+
+    /// <summary>Add-TbEmbedding: a header for single-column metadata, or several columns without a header.</summary>
+    public const string MetadataHeaderMismatch = "MetadataHeaderMismatch";
+
+    /// <summary>Add-TbEmbedding: a label or column name holds a tab or a line break.</summary>
+    public const string InvalidMetadataLabel = "InvalidMetadataLabel";
+
+    /// <summary>Add-TbEmbedding: the number of label images differs from the number of points.</summary>
+    public const string LabelImageCountMismatch = "LabelImageCountMismatch";
+
+    /// <summary>Add-TbEmbedding: the run's projector_config.pbtxt does not parse (it is left alone; nothing is written).</summary>
+    public const string ProjectorConfigUnreadable = "ProjectorConfigUnreadable";
+
+    /// <summary>Get-TbEmbedding: a tensors.tsv or metadata.tsv named by projector_config.pbtxt could not be read (that embedding is skipped, or its labels left empty).</summary>
+    public const string EmbeddingFileUnreadable = "EmbeddingFileUnreadable";
 }

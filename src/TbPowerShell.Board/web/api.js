@@ -124,3 +124,16 @@ export function subscribe(onRuns, onScalars, onStatus) {
   es.onerror = () => onStatus && onStatus(false);
   return () => es.close();
 }
+
+// ---- embeddings (the projector's files of each run; a report keeps them under "embeddings") ----------
+
+/** [{ id, run, index, runName, tag, step, count, dimension, header, sprite }] */
+export function embeddings() {
+  return report ? Promise.resolve(report.embeddings?.list || []) : get('embeddings');
+}
+
+/** { id, runName, tag, step, count, shown, dimension, header, labels: [[cells]], x, y, variance, total } */
+export function embedding(runId, index) {
+  if (report) return Promise.resolve(report.embeddings?.projections?.[runId + '-' + index] || null);
+  return get('embedding', { run: runId, index });
+}

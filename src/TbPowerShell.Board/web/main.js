@@ -12,6 +12,7 @@ import { HistogramCard } from 'tb/histograms.js';
 import { GraphCard } from 'tb/graph.js';
 import { RunsView } from 'tb/runs.js';
 import { HParamsView } from 'tb/hparams.js';
+import { EmbeddingCard } from 'tb/embeddings.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
 import 'tb/stepcard.js';
@@ -27,6 +28,8 @@ const board = {
   runsById: new Map(),
   scalarCards: new Map(),   // tag id -> ScalarCard
   stepCards: new Map(),     // kind:run:tag -> StepCard
+  embeddings: [],           // the projector's embeddings of the runs (api.embeddings)
+  embeddingCards: new Map(), // embedding id -> EmbeddingCard
 };
 
 const tabs = [
@@ -37,6 +40,7 @@ const tabs = [
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
   { id: 'hparams', label: 'HParams', kind: 'hparams' },
   { id: 'graphs', label: 'Graph', kind: 'graph' },
+  { id: 'embeddings', label: 'Embeddings', kind: 'embedding' },
   { id: 'runs', label: 'Runs', kind: null },
 ];
 
@@ -179,6 +183,34 @@ function renderStepCards(view, kind) {
   for (const [p, cards] of orderedGroups(groups)) view.append(section(p, cards.length, cards, kind + ':' + p));
 }
 
+function renderEmbeddings(view) {
+  const items = board.embeddings.filter(e => runShown(e.run) && tagShown({ name: e.tag }))
+    .sort((a, b) => a.tag.localeCompare(b.tag) || a.runName.localeCompare(b.runName) || a.step - b.step);
+  view.textContent = '';
+  if (!items.length) {
+    view.append(el('div', { class: 'empty big', text: board.embeddings.length ? 'No embedding matches the run and tag filters.' : 'No embeddings yet.' }));
+    return;
+  }
+  const groups = new Map();
+  for (const item of items) {
+    const key = `${item.id}:${item.tag}:${item.step}:${item.count}`;
+    let card = board.embeddingCards.get(key);
+    if (!card) { card = new EmbeddingCard(item, board.runsById.get(item.run) || { id: item.run, name: item.runName, colorIndex: item.run }); board.embeddingCards.set(key, card); observe(card); }
+    const p = prefixOf(item.tag);
+    if (!groups.has(p)) groups.set(p, []);
+    groups.get(p).push(card);
+  }
+  for (const [p, cards] of orderedGroups(groups)) view.append(section(p, cards.length, cards, 'embedding:' + p));
+}
+
+async function loadEmbeddings() {
+  try {
+    board.embeddings = await api.embeddings();
+    renderTabs();
+    if (state.tab === 'embeddings') renderView();
+  } catch (e) { showError(e); }
+}
+
 let runsView = null;
 let hparamsView = null;
 
@@ -203,7 +235,8 @@ function renderView() {
     view.textContent = '';
     view.append(hparamsView.el);
     hparamsView.render();
-  } else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
+  } else if (state.tab === 'embeddings') renderEmbeddings(view);
+  else renderStepCards(view, tabs.find(t => t.id === state.tab).kind);
   loadVisibleNow();
 }
 
@@ -219,6 +252,7 @@ function loadVisibleNow() {
 function renderTabs() {
   const counts = {};
   for (const t of board.tags) counts[t.kind] = (counts[t.kind] || 0) + 1;
+  counts.embedding = board.embeddings.length;
   const nav = $('tabs');
   nav.textContent = '';
   for (const t of tabs) {
@@ -346,6 +380,7 @@ const refreshRuns = debounce(async () => {
   try {
     await loadRunsAndTags();
     for (const c of board.stepCards.values()) c.invalidate();
+    loadEmbeddings();
   } catch (e) { showError(e); }
 }, 250);
 
@@ -417,6 +452,7 @@ async function start() {
     if (api.offline) { $('live').classList.add('report'); $('live').lastChild.textContent = 'offline report'; }
     else if (board.info.live === false) { $('live').classList.add('report'); $('live').lastChild.textContent = 'given values'; }
     await loadRunsAndTags(listsP);
+    loadEmbeddings();
     if (!api.offline && board.info.live !== false) {
       api.subscribe(refreshRuns, onScalars, setLive);
       // The still-writing marks age without an event: look at the run list now and then.
