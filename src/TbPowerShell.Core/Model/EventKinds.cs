@@ -25,6 +25,14 @@ public enum EventKinds
     /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
     Tensor = 32,
 
+    /// <summary>Precision-recall curves (<c>[6, N]</c> float tensors of the pr_curves plugin).</summary>
+    PrCurve = 64,
+
+    /// <summary>Custom-scalars layouts (the custom_scalars plugin's <c>Layout</c> proto).</summary>
+    Layout = 1024,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor
+        | PrCurve
+        | Layout,
 }

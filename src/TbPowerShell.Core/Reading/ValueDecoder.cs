@@ -20,6 +20,8 @@ internal static class ValueDecoder
         PluginNames.Audio => EventKinds.Audio,
         PluginNames.Text => EventKinds.Text,
         PluginNames.Histograms => EventKinds.Histogram,
+        PluginNames.PrCurves => EventKinds.PrCurve,
+        PluginNames.CustomScalars => EventKinds.Layout,
         _ => EventKinds.Tensor,
     };
 
@@ -83,6 +85,10 @@ internal static class ValueDecoder
                 return new[] { new TextRecord(tag, step, wallTime, TensorValues.Text(TensorValues.Strings(tensor)), shape) };
             case EventKinds.Histogram when shape.Length == 2 && shape[1] == 3 && TensorValues.Numbers(tensor) is { } numbers:
                 return new[] { Histogram(tag, step, wallTime, numbers) };
+            case EventKinds.PrCurve when PrCurveDecoding.TryDecode(tag, step, wallTime, pluginContent, tensor, shape) is { } curve:
+                return new[] { curve };
+            case EventKinds.Layout when LayoutDecoding.TryDecode(tag, step, wallTime, tensor) is { } layout:
+                return new[] { layout };
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }

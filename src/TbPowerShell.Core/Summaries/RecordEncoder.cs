@@ -118,6 +118,8 @@ public static class RecordEncoder
             TextRecord text => Text(text),
             HistogramRecord histogram => Histogram(histogram),
             TensorRecord tensor => Tensor(tensor),
+            PrCurveRecord curve => PrCurves.Value(curve.Tag, Array.ConvertAll(curve.Flatten(), v => (float)v), curve.NumThresholds),
+            LayoutRecord layout => WithTag(SummaryValues.CustomScalarsLayout(CustomScalarLayouts.ToProto(layout.Categories)), layout.Tag),
             _ => throw new ArgumentException($"A {record.GetType().Name} cannot be encoded.", nameof(record)),
         };
     }
@@ -424,4 +426,10 @@ public static class RecordEncoder
     }
 
     private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
+
+    private static Summary.Types.Value WithTag(Summary.Types.Value value, string tag)
+    {
+        value.Tag = tag;
+        return value;
+    }
 }

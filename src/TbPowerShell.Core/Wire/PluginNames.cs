@@ -23,4 +23,7 @@ public static class PluginNames
 
     /// <summary>Custom scalars (<c>add_custom_scalars</c>; a run's chart layout).</summary>
     public const string CustomScalars = "custom_scalars";
+
+    /// <summary>PR curves (<c>add_pr_curve</c>; a <c>[6, N]</c> float tensor of TP, FP, TN, FN, precision and recall).</summary>
+    public const string PrCurves = "pr_curves";
 }

@@ -579,6 +579,8 @@ public sealed class DamagedFileFuzzTests
             TensorRecord r => $"X|{head}|{r.Plugin}|{r.DType}|{string.Join(",", r.Shape)}|" +
                               string.Join(";", r.Values.Cast<object>().Select(o => o is double d ? Bits(d) : o?.ToString())) + "|" +
                               string.Join(";", (r.Bytes ?? []).Select(Convert.ToBase64String)) + "|" + Convert.ToBase64String(r.PluginContent),
+            PrCurveRecord c => $"P|{head}|{c.NumThresholds}|" + string.Join(";", c.Flatten().Select(Bits)),
+            LayoutRecord l => $"L|{head}|" + Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(TbPowerShell.Core.Summaries.CustomScalarLayouts.ToProto(l.Categories))),
             _ => throw new InvalidOperationException($"unknown value record {v.GetType().Name}"),
         };
     }

@@ -53,7 +53,8 @@ public sealed class RecordEncoderTests
         Assert.Contains(all, i => i is HistogramRecord);
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_INVALID" });
         Assert.Contains(all, i => i is TensorRecord { DType: "DT_FLOAT" });
-        Assert.Contains(all, i => i is TensorRecord { DType: "DT_STRING" });
+        Assert.Contains(all, i => i is PrCurveRecord);
+        Assert.Contains(all, i => i is LayoutRecord);
     }
 
     [Fact]
