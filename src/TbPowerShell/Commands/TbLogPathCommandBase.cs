@@ -133,6 +133,8 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Text => EventKinds.Text,
                 TbEventType.Histogram => EventKinds.Histogram,
                 TbEventType.Tensor => EventKinds.Tensor,
+                TbEventType.PrCurve => EventKinds.PrCurve,
+                TbEventType.Layout => EventKinds.Layout,
                 _ => EventKinds.All,
             };
         }

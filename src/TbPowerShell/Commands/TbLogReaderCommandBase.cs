@@ -122,6 +122,8 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         EventKinds.Audio => TbEventType.Audio,
         EventKinds.Text => TbEventType.Text,
         EventKinds.Histogram => TbEventType.Histogram,
+        EventKinds.PrCurve => TbEventType.PrCurve,
+        EventKinds.Layout => TbEventType.Layout,
         _ => TbEventType.Tensor,
     };
 

@@ -161,6 +161,8 @@ internal static class LogDirectoryCatalog
         EventKinds.Text => nameof(TbEventType.Text),
         EventKinds.Histogram => nameof(TbEventType.Histogram),
         EventKinds.Scalar => nameof(TbEventType.Scalar),
+        EventKinds.PrCurve => nameof(TbEventType.PrCurve),
+        EventKinds.Layout => nameof(TbEventType.Layout),
         _ => nameof(TbEventType.Tensor),
     };
 

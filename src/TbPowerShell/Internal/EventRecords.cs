@@ -15,6 +15,8 @@ internal static class EventRecords
         TbAudioEvent e => new AudioRecord(tag, step, wallTime, e.SampleRate, e.Channels, e.Frames, e.ContentType, e.Bytes, e.Sample, e.Label),
         TbTextEvent e => new TextRecord(tag, step, wallTime, e.Strings, e.Shape),
         TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.Count, e.Sum, e.SumSquares, e.Buckets),
+        TbPrCurveEvent e => e.ToRecord(tag, step, wallTime),
+        TbLayoutEvent e => e.ToRecord(tag, step, wallTime),
         TbTensorEvent e => new TensorRecord(tag, step, wallTime, e.Plugin, e.DType, e.Dimensions, e.Values, e.StringBytes, e.PluginContent)
         {
             RawTensor = e.RawTensor,
@@ -43,6 +45,8 @@ internal static class EventRecords
         TextRecord text => new TbTextEvent(run, file, text),
         HistogramRecord histogram => new TbHistogramEvent(run, file, histogram),
         TensorRecord tensor => new TbTensorEvent(run, file, tensor),
+        PrCurveRecord curve => new TbPrCurveEvent(run, file, curve),
+        LayoutRecord layout => new TbLayoutEvent(run, file, layout),
         _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
     };
 }

@@ -21,6 +21,12 @@ public enum TbEventType
     /// <summary>Every other tensor value (<see cref="TbTensorEvent"/>): pr curves, hparams, meshes, layouts, ...</summary>
     Tensor,
 
+    /// <summary>Precision-recall curves (<see cref="TbPrCurveEvent"/>).</summary>
+    PrCurve,
+
+    /// <summary>Custom-scalars layouts (<see cref="TbLayoutEvent"/>).</summary>
+    Layout,
+
     /// <summary>Every kind above.</summary>
     All,
 }

@@ -68,4 +68,33 @@ public class CustomScalarLayoutTests
         Assert.True(proto.Category[0].Closed);
         Assert.True(CustomScalarLayouts.Categories(proto)[0].Closed);
     }
+
+    [Fact]
+    public void TheWritersLayoutEqualsPyTorchsAndKeepsGroupedScalarsChartsAfterIt()
+    {
+        using var temp = new TempDir();
+        using (var writer = new TbWriter(temp.Path))
+        {
+            writer.AddCustomScalarLayout(FixtureLayout(), wallTime: new TbTimestamp(1_700_000_000));
+            writer.AddScalars("loss", [new("train", 1.0), new("val", 2.0)], 0, new TbTimestamp(1_700_000_000), oneRun: true);
+        }
+        using (var writer = new TbWriter(temp.Path))
+        {
+            // A later writer on the run: a new grouped chart keeps the user's categories and the earlier chart.
+            writer.AddScalars("acc", [new("train", 0.5)], 1, new TbTimestamp(1_700_000_001), oneRun: true);
+            // ... and a new user layout keeps the grouped charts.
+            writer.AddCustomScalarLayout([new LayoutCategory("Mine", [new LayoutChart("t", LayoutChartKind.Multiline, ["loss/.*"], [])])]);
+        }
+        var items = ReadValues.Tree(temp.Path).Select(i => i.Record).OfType<LayoutRecord>().ToList();
+        Assert.Equal(4, items.Count);
+        Assert.All(items, l => Assert.Equal(0, l.Step));
+        // The first: PyTorch's bytes exactly.
+        Assert.Equal(Summary.Types.Value.Parser.ParseFrom(FixtureValue().Bytes).Tensor.StringVal[0].ToByteArray(),
+                     Google.Protobuf.MessageExtensions.ToByteArray(CustomScalarLayouts.ToProto(items[0].Categories)));
+        Assert.Equal(["Taiwan", "USA", CustomScalarLayouts.GroupedCategory], items[1].Categories.Select(c => c.Title));
+        Assert.Equal(["Taiwan", "USA", CustomScalarLayouts.GroupedCategory], items[2].Categories.Select(c => c.Title));
+        Assert.Equal(["loss", "acc"], items[2].Categories[2].Charts.Select(c => c.Title));
+        Assert.Equal(["Mine", CustomScalarLayouts.GroupedCategory], items[3].Categories.Select(c => c.Title));
+        Assert.Equal(["loss", "acc"], items[3].Categories[1].Charts.Select(c => c.Title));
+    }
 }
