@@ -39,6 +39,8 @@
         'Get-TbBoard'
         'Stop-TbBoard'
         'Export-TbReport'
+        'Add-TbPrCurve'
+        'Add-TbCustomScalarLayout'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
