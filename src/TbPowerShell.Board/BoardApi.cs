@@ -93,6 +93,8 @@ internal static class BoardApi
         EventKinds.Audio => "audio",
         EventKinds.Text => "text",
         EventKinds.Histogram => "histogram",
+        EventKinds.PrCurve => "prcurve",
+        EventKinds.Layout => "layout",
         _ => "tensor",
     };
 
@@ -256,7 +258,10 @@ internal static class BoardApi
                         case TextRecord text:
                             var markdown = TextRendering.MarkdownOf(text);
                             w.WriteString("markdown", markdown);
-                            w.WriteString("html", TextRendering.ToHtml(markdown));
+                            w.WriteString("html", TextRendering.HtmlOf(text, markdown));
+                            w.WriteStartArray("shape");
+                            foreach (var d in text.Shape) w.WriteNumberValue(d);
+                            w.WriteEndArray();
                             break;
                         case HistogramRecord histogram:
                             WriteDouble(w, "min", histogram.Min);
@@ -272,6 +277,9 @@ internal static class BoardApi
                                 w.WriteEndArray();
                             }
                             w.WriteEndArray();
+                            break;
+                        case PrCurveRecord curve:
+                            BoardPrCurves.Write(w, curve);
                             break;
                         case TensorRecord tensor:
                             w.WriteString("plugin", tensor.Plugin);

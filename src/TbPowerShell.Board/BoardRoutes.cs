@@ -53,6 +53,7 @@ internal sealed partial class BoardRoutes
             "/api/tags" => Json(w => BoardApi.Tags(w, _store)),
             "/api/scalars" => Scalars(request),
             "/api/images" or "/api/audio" or "/api/text" or "/api/histograms" => Values(request),
+            "/api/prcurves" => Values(request),
             "/api/events" => Events(),
             _ => HttpResponse.NotFound(),
         };

@@ -477,6 +477,8 @@ internal sealed class BoardStore : IDisposable
             AudioRecord => EventKinds.Audio,
             TextRecord => EventKinds.Text,
             HistogramRecord => EventKinds.Histogram,
+            PrCurveRecord => EventKinds.PrCurve,
+            LayoutRecord => EventKinds.Layout,
             _ => EventKinds.Tensor,
         };
         var tag = TagOf(value.Tag, kind, out var added);

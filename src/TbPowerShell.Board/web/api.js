@@ -101,6 +101,9 @@ export const text = (runId, tagId) => perRun('text', runId, tagId);
 /** [{ step, wall, min, max, count, buckets: [[left, right, count]] }] */
 export const histograms = (runId, tagId) => perRun('histograms', runId, tagId);
 
+/** The PR curves of one run and tag, per step (the report's "prcurves" section). */
+export const prcurves = (runId, tagId) => perRun('prcurves', runId, tagId);
+
 /** The URL of a media item: a server-issued id, or a data: URL in a report. */
 export function mediaUrl(media) {
   if (typeof media === 'string' && media.startsWith('data:')) return media;

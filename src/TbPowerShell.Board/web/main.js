@@ -9,6 +9,7 @@ import { ImageCard } from 'tb/images.js';
 import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
+import { PrCurveCard } from 'tb/prcurves.js';
 import { RunsView } from 'tb/runs.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
@@ -33,6 +34,7 @@ const tabs = [
   { id: 'audio', label: 'Audio', kind: 'audio' },
   { id: 'text', label: 'Text', kind: 'text' },
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
+  { id: 'prcurves', label: 'PR curves', kind: 'prcurve' },
   { id: 'runs', label: 'Runs', kind: null },
 ];
 
@@ -144,7 +146,7 @@ function renderScalars(view) {
   }
 }
 
-const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard };
+const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard, prcurve: PrCurveCard };
 
 function renderStepCards(view, kind) {
   const tags = board.tags.filter(t => t.kind === kind && tagShown(t)).sort((a, b) => a.name.localeCompare(b.name));
