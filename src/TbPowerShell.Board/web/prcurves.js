@@ -42,7 +42,7 @@ export class PrCurveCard extends StepCard {
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, cssW, cssH);
     g.font = '11px system-ui, sans-serif';
-    const area = { l: 40, r: cssW - 12, t: 10, b: cssH - 30 };
+    const area = { l: 50, r: cssW - 12, t: 10, b: cssH - 30 };
     this.area = area;
     const xOf = r => area.l + r * (area.r - area.l), yOf = p => area.b - p * (area.b - area.t);
     // grid and axes: recall 0..1 (x), precision 0..1 (y)
