@@ -29,6 +29,8 @@ Describe 'Parameter sets' {
         @{ Command = 'Add-TbAudio'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Add-TbText'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Add-TbHistogram'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbPrCurve'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbCustomScalarLayout'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Save-TbMedia'; Sets = @('__AllParameterSets'); Default = $null }
         @{ Command = 'Export-TbImageGrid'; Sets = @('__AllParameterSets'); Default = $null }
     ) {
@@ -139,6 +141,8 @@ Describe 'Common parameters of the media cmdlets' {
         @{ Command = 'Add-TbAudio' }
         @{ Command = 'Add-TbText' }
         @{ Command = 'Add-TbHistogram' }
+        @{ Command = 'Add-TbPrCurve' }
+        @{ Command = 'Add-TbCustomScalarLayout' }
     ) {
         $parameters = (Get-Command $Command).Parameters
         $parameters['Writer'].ParameterSets.Keys | Should -Be @('Writer')
