@@ -170,6 +170,8 @@ public sealed class SkimAndSummaryTests : IDisposable
         AudioRecord => EventKinds.Audio,
         TextRecord => EventKinds.Text,
         HistogramRecord => EventKinds.Histogram,
+        PrCurveRecord => EventKinds.PrCurve,
+        LayoutRecord => EventKinds.Layout,
         _ => EventKinds.Tensor,
     };
 
