@@ -188,6 +188,14 @@ public sealed class AddTbPrCurveCommand : TbWriterCommandBase
         {
             return TorchBridge.ToDoubles(data!);
         }
+        switch (ValueParsing.Unwrap(data))
+        {
+            case bool[] bools:
+                return Array.ConvertAll(bools, b => b ? 1.0 : 0.0);
+            case Array array when array.GetType().GetElementType() is { IsPrimitive: true }:
+                // A typed array of numbers: converted whole, not element by element.
+                return ArrayInput.ToDoubles(data);
+        }
         var list = new List<double>();
         AddLabels(data, list);
         return list.ToArray();
