@@ -47,6 +47,8 @@
         'Add-TbMesh'
         'Add-TbEmbedding'
         'Get-TbEmbedding'
+        'Add-TbPrCurve'
+        'Add-TbCustomScalarLayout'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

@@ -96,6 +96,8 @@ internal static class BoardApi
         EventKinds.Hyperparameters => "hparams",
         EventKinds.Graph => "graph",
         EventKinds.Mesh => "mesh",
+        EventKinds.PrCurve => "prcurve",
+        EventKinds.Layout => "layout",
         _ => "tensor",
     };
 
@@ -260,7 +262,10 @@ internal static class BoardApi
                         case TextRecord text:
                             var markdown = TextRendering.MarkdownOf(text);
                             w.WriteString("markdown", markdown);
-                            w.WriteString("html", TextRendering.ToHtml(markdown));
+                            w.WriteString("html", TextRendering.HtmlOf(text, markdown));
+                            w.WriteStartArray("shape");
+                            foreach (var d in text.Shape) w.WriteNumberValue(d);
+                            w.WriteEndArray();
                             break;
                         case HistogramRecord histogram:
                             WriteDouble(w, "min", histogram.Min);
@@ -279,6 +284,9 @@ internal static class BoardApi
                             break;
                         case GraphRecord graph:
                             BoardGraph.Write(w, graph);
+                            break;
+                        case PrCurveRecord curve:
+                            BoardPrCurves.Write(w, curve);
                             break;
                         case TensorRecord tensor:
                             w.WriteString("plugin", tensor.Plugin);

@@ -54,7 +54,8 @@ public static partial class BoardReport
             BoardApi.Scalars(w, store, tag, runs, null, null, null);
         }
         w.WriteEndObject();
-        foreach (var (section, kind) in new[] { ("images", EventKinds.Image), ("audio", EventKinds.Audio), ("text", EventKinds.Text), ("histograms", EventKinds.Histogram), ("graphs", EventKinds.Graph) })
+        foreach (var (section, kind) in new[] { ("images", EventKinds.Image), ("audio", EventKinds.Audio), ("text", EventKinds.Text), ("histograms", EventKinds.Histogram),
+                     ("graphs", EventKinds.Graph), ("prcurves", EventKinds.PrCurve) })
         {
             w.WriteStartObject(section);
             foreach (var tag in tags.Where(t => t.Kind == kind))

@@ -54,6 +54,7 @@ internal sealed partial class BoardRoutes
             "/api/scalars" => Scalars(request),
             "/api/images" or "/api/audio" or "/api/text" or "/api/histograms" => Values(request),
             "/api/graphs" => Values(request),
+            "/api/prcurves" => Values(request),
             "/api/events" => Events(),
             "/api/hparams" => Json(w => BoardHParams.Write(w, _store)),
             "/api/embeddings" => Json(w => BoardEmbeddings.List(w, _store)),

@@ -480,6 +480,8 @@ internal sealed class BoardStore : IDisposable
             HParamsRecord => EventKinds.Hyperparameters,
             GraphRecord => EventKinds.Graph,
             MeshRecord => EventKinds.Mesh,
+            PrCurveRecord => EventKinds.PrCurve,
+            LayoutRecord => EventKinds.Layout,
             _ => EventKinds.Tensor,
         };
         var tag = TagOf(value.Tag, kind, out var added);

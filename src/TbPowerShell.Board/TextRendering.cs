@@ -37,6 +37,36 @@ internal static class TextRendering
     /// <summary>The allowlist pass alone (what any HTML that got past markdown would meet).</summary>
     internal static string Sanitize(string html) => Sanitizers.Value!.Sanitize(html);
 
+    /// <summary>
+    /// The sanitized HTML of a text value: a rank-2 text tensor is a table (as TensorBoard's text plugin draws it), each
+    /// cell's markdown rendered and sanitized; any other is <paramref name="markdown"/> rendered.
+    /// </summary>
+    public static string HtmlOf(TbPowerShell.Core.Model.TextRecord text, string markdown)
+    {
+        if (text.Shape is not [var rows, var columns] || columns <= 0 || rows * columns != text.Strings.Length)
+        {
+            return ToHtml(markdown);
+        }
+        var html = new System.Text.StringBuilder("<table><tbody>");
+        for (long r = 0; r < rows; r++)
+        {
+            html.Append("<tr>");
+            for (long c = 0; c < columns; c++)
+            {
+                // A cell's markdown as inline content: one paragraph loses its <p>.
+                var cell = Markdown.ToHtml(text.Strings[r * columns + c], Pipeline).Trim();
+                if (cell.StartsWith("<p>", StringComparison.Ordinal) && cell.EndsWith("</p>", StringComparison.Ordinal) && cell.IndexOf("<p>", 3, StringComparison.Ordinal) < 0)
+                {
+                    cell = cell[3..^4];
+                }
+                html.Append("<td>").Append(cell).Append("</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table>");
+        return Sanitize(html.ToString());
+    }
+
     /// <summary>The markdown of a text value: its strings, one paragraph each (a table's cells in row order).</summary>
     public static string MarkdownOf(TbPowerShell.Core.Model.TextRecord text) => string.Join("\n\n", text.Strings);
 }

@@ -263,4 +263,25 @@ public static class ErrorIds
 
     /// <summary>Get-TbEmbedding: a tensors.tsv or metadata.tsv named by projector_config.pbtxt could not be read (that embedding is skipped, or its labels left empty).</summary>
     public const string EmbeddingFileUnreadable = "EmbeddingFileUnreadable";
+
+    /// <summary>Add-TbPrCurve: -Label, -Prediction and -Weight differ in length (a single weight applies to all).</summary>
+    public const string PrCurveLengthMismatch = "PrCurveLengthMismatch";
+
+    /// <summary>Add-TbPrCurve: a label is neither 0 nor 1 (nor a boolean).</summary>
+    public const string InvalidLabel = "InvalidLabel";
+
+    /// <summary>Add-TbPrCurve: a prediction is NaN or outside [0, 1].</summary>
+    public const string InvalidPrediction = "InvalidPrediction";
+
+    /// <summary>Add-TbPrCurve: -NumThresholds is below 2, or a raw curve has fewer than 2 columns.</summary>
+    public const string InvalidThresholdCount = "InvalidThresholdCount";
+
+    /// <summary>Add-TbPrCurve: the raw form is incomplete, mixed with -Label/-Prediction, or its rows differ in length.</summary>
+    public const string InvalidPrCurve = "InvalidPrCurve";
+
+    /// <summary>Add-TbCustomScalarLayout: the layout is not categories of Multiline or Margin charts (the message says where).</summary>
+    public const string InvalidLayout = "InvalidLayout";
+
+    /// <summary>Add-TbText: the rows of a table differ in length, or the table has no cells.</summary>
+    public const string InvalidTable = "InvalidTable";
 }

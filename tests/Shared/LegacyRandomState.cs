@@ -129,6 +129,43 @@ internal sealed class LegacyRandomState
         return result;
     }
 
+    /// <summary>
+    /// <c>randint(low, high, size)</c> for the default int64 dtype: numpy's masked rejection sampling on 32-bit draws
+    /// when <c>high - low - 1</c> fits in 32 bits (the only case implemented): each draw is a 32-bit output masked to
+    /// the smallest all-ones mask covering the range, redrawn while above it.
+    /// </summary>
+    public long[] RandInt(long low, long high, int size)
+    {
+        ulong range = (ulong)(high - low - 1);
+        if (high <= low || range > uint.MaxValue)
+        {
+            throw new NotSupportedException("Only ranges of 1 to 2^32 values are implemented.");
+        }
+        ulong mask = range;
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        var result = new long[size];
+        for (int i = 0; i < size; i++)
+        {
+            ulong v;
+            if (range == 0)
+            {
+                v = 0;
+            }
+            else
+            {
+                while ((v = NextUInt32() & mask) > range)
+                {
+                }
+            }
+            result[i] = low + (long)v;
+        }
+        return result;
+    }
+
     private void InitGenrand(uint seed)
     {
         _mt[0] = seed;

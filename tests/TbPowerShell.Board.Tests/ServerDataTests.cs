@@ -391,6 +391,7 @@ public sealed class ServerDataTests : IDisposable
     {
         "image" => "images",
         "histogram" => "histograms",
+        "prcurve" => "prcurves",
         "tensor" => "text",
         _ => kind,
     };

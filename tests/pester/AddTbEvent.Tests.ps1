@@ -130,7 +130,7 @@ Describe 'Add-TbEvent round trips' {
         $r = $Whole.Copy
         $r.Before.Count | Should -BeGreaterThan 250
         $kinds = @($r.Before | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique)
-        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbMeshEvent', 'TbScalarEvent', 'TbTensorEvent', 'TbTextEvent')
+        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbLayoutEvent', 'TbMeshEvent', 'TbPrCurveEvent', 'TbScalarEvent', 'TbTensorEvent', 'TbTextEvent')
         Get-EventDifference $r.Before $r.After | Should -BeNullOrEmpty
         @($r.After.Run | Sort-Object -Unique) | Should -Be @($r.Before.Run | Sort-Object -Unique)
         # One new event file per run.
@@ -236,7 +236,7 @@ Describe 'Add-TbEvent round trips' {
 
         $dest = New-TestDir
         $r = Copy-Run $src $dest
-        @($r.Before | Where-Object { $_ -is [TbPowerShell.TbTensorEvent] -and $_.Plugin -eq 'custom_scalars' }).Count | Should -Be 1
+        @($r.Before | Where-Object { $_ -is [TbPowerShell.TbLayoutEvent] }).Count | Should -Be 1
         @($r.Before | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique).Count | Should -Be 6
         Get-EventDifference $r.Before $r.After | Should -BeNullOrEmpty
     }
@@ -486,7 +486,7 @@ Describe 'Add-TbEvent errors' {
     It 'lists Add-TbEvent among the exported cmdlets, with every output type' {
         (Get-Module TbPowerShell).ExportedCmdlets.Keys | Should -Contain 'Add-TbEvent'
         $types = (Get-Command Add-TbEvent).OutputType.Type.Name
-        foreach ($t in 'TbScalarEvent', 'TbImageEvent', 'TbAudioEvent', 'TbTextEvent', 'TbHistogramEvent', 'TbTensorEvent') {
+        foreach ($t in 'TbScalarEvent', 'TbImageEvent', 'TbAudioEvent', 'TbTextEvent', 'TbHistogramEvent', 'TbTensorEvent', 'TbPrCurveEvent', 'TbLayoutEvent') {
             $types | Should -Contain $t
         }
     }

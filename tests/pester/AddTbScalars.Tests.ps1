@@ -21,27 +21,6 @@ BeforeAll {
                 '{0}|{1}|{2}|{3}|{4}' -f $_.Run, $_.Tag, $_.Step, $_.WallTime.UnixSeconds.ToString('R'), (Get-DoubleBits $_.Value)
             } | Sort-Object)
     }
-
-    function Read-GroupedLayout([object] $TensorEvent) {
-        # The custom-scalars Layout of a config value: category title, then each chart's title and
-        # multiline tag patterns. Layout.category (2) -> Category.title (1), .chart (2) ->
-        # Chart.title (1), .multiline (2) -> MultilineChartContent.tag (1).
-        $utf8 = [System.Text.Encoding]::UTF8
-        foreach ($category in @(ConvertFrom-ProtoField $TensorEvent.StringBytes[0]) | Where-Object Field -EQ 2) {
-            $fields = @(ConvertFrom-ProtoField $category.Value)
-            [pscustomobject]@{
-                Title  = $utf8.GetString((Get-ProtoFieldValue $fields 1))
-                Charts = @(foreach ($chart in $fields | Where-Object Field -EQ 2) {
-                        $c = @(ConvertFrom-ProtoField $chart.Value)
-                        $multiline = @(ConvertFrom-ProtoField (Get-ProtoFieldValue $c 2))
-                        [pscustomobject]@{
-                            Title = $utf8.GetString((Get-ProtoFieldValue $c 1))
-                            Tags  = @($multiline | Where-Object Field -EQ 1 | ForEach-Object { $utf8.GetString($_.Value) })
-                        }
-                    })
-            }
-        }
-    }
 }
 
 AfterAll {
@@ -152,14 +131,12 @@ Describe 'Add-TbScalars -SingleRun' {
         $w = New-TbWriter -LogDir $dir
         foreach ($s in 0..2) { Add-TbScalars -Writer $w -Tag 'multi' -Value @{ a = $s; b = -$s } -Step $s -SingleRun }
         Close-TbWriter $w
-        $t = @(Get-TbEvent -Type Tensor $dir)
+        $t = @(Get-TbEvent -Type Layout $dir)
         $t.Count | Should -Be 1
-        $t[0] | Should -BeOfType ([TbPowerShell.TbTensorEvent])
+        $t[0] | Should -BeOfType ([TbPowerShell.TbLayoutEvent])
         $t[0].Tag | Should -BeExactly 'custom_scalars__config__'
-        $t[0].Plugin | Should -BeExactly 'custom_scalars'
-        $t[0].DType | Should -BeExactly 'DT_STRING'
         $t[0].Step | Should -Be 0
-        $layout = @(Read-GroupedLayout $t[0])
+        $layout = @($t[0].Categories)
         $layout.Count | Should -Be 1
         $layout[0].Title | Should -BeExactly 'Grouped scalars'
         $layout[0].Charts.Count | Should -Be 1
@@ -174,9 +151,9 @@ Describe 'Add-TbScalars -SingleRun' {
         Add-TbScalars -Writer $w -Tag 'lr.x' -Value @{ a = 1 } -Step 0 -SingleRun
         Add-TbScalars -Writer $w -Tag 'loss' -Value @{ a = 2 } -Step 1 -SingleRun
         Close-TbWriter $w
-        $t = @(Get-TbEvent -Type Tensor $dir)
+        $t = @(Get-TbEvent -Type Layout $dir)
         $t.Count | Should -Be 2
-        $last = @(Read-GroupedLayout $t[1])
+        $last = @($t[1].Categories)
         $last[0].Charts.Title | Should -Be @('loss', 'lr.x')
         $last[0].Charts[1].Tags | Should -Be @('lr\.x/[^/]*$')
     }
@@ -184,7 +161,7 @@ Describe 'Add-TbScalars -SingleRun' {
     It 'the PyTorch layout (no -SingleRun) writes no layout' {
         $dir = New-TestDir
         Add-TbScalars -LogDir $dir -Tag 'multi' -Value @{ a = 1 }
-        @(Get-TbEvent -Type Tensor $dir).Count | Should -Be 0
+        @(Get-TbEvent -Type Layout $dir).Count | Should -Be 0
     }
 }
 

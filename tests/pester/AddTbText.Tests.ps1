@@ -172,3 +172,70 @@ Describe 'Add-TbText' {
         (Get-TbEvent -Type Text $dir).Text | Should -BeExactly 'kept'
     }
 }
+
+Describe 'Add-TbText tables (a rank-2 text tensor, drawn as a table by TensorBoard)' {
+    It 'writes a [string[,]] as a [rows, columns] tensor and reads it back with its shape' {
+        $dir = New-TestDir
+        $cells = [string[,]]::new(3, 2)
+        $cells[0, 0] = 'epoch'; $cells[0, 1] = 'loss'
+        $cells[1, 0] = '1'; $cells[1, 1] = '**0.5**'
+        $cells[2, 0] = '2'; $cells[2, 1] = '0.25'
+        Add-TbText -LogDir $dir -Tag results -Text $cells -Step 3
+        $e = Get-TbEvent -Type Text $dir
+        $e.Tag | Should -BeExactly 'results/text_summary'
+        @($e.Shape) | Should -Be @(3, 2)
+        @($e.Strings) | Should -Be @('epoch', 'loss', '1', '**0.5**', '2', '0.25')
+        $e.Text | Should -BeExactly "epoch`tloss`n1`t**0.5**`n2`t0.25"
+        ($e.Text | ConvertFrom-Csv -Delimiter "`t")[1].loss | Should -BeExactly '0.25'
+    }
+
+    It 'writes an array of equal-length rows as a table' {
+        $dir = New-TestDir
+        Add-TbText -LogDir $dir -Tag t -Text @(@('a', 'b'), @('c', 'd'), @(1, 2.5)) -PassThru | ForEach-Object { @($_.Shape) | Should -Be @(3, 2) }
+        $e = Get-TbEvent -Type Text $dir
+        @($e.Shape) | Should -Be @(3, 2)
+        @($e.Strings) | Should -Be @('a', 'b', 'c', 'd', '1', '2.5')
+    }
+
+    It 'keeps a 1-D array as lines joined into one text' {
+        $dir = New-TestDir
+        Add-TbText -LogDir $dir -Tag t -Text 'a', 'b'
+        $e = Get-TbEvent -Type Text $dir
+        @($e.Shape) | Should -Be @(1)
+        $e.Text | Should -BeExactly "a`nb"
+    }
+
+    It 'a table piped between texts is a value of its own; the texts around it keep their order' {
+        $dir = New-TestDir
+        $w = New-TbWriter -LogDir $dir
+        try {
+            'x', 'y' | Add-TbText -Writer $w -Tag t -Step 0
+            Add-TbText -Writer $w -Tag tab -Text (, @('p', 'q')) -Step 0
+        }
+        finally { $w | Close-TbWriter }
+        $e = @(Get-TbEvent -Type Text $dir)
+        $e.Count | Should -Be 2
+        $e[0].Text | Should -BeExactly "x`ny"
+        @($e[1].Shape) | Should -Be @(1, 2)
+    }
+
+    It 'copies a table with Get-TbEvent | Add-TbEvent, shape kept' {
+        $dir = New-TestDir
+        $copy = New-TestDir
+        Add-TbText -LogDir $dir -Tag t -Text @(@('a', 'b'), @('c', 'd'))
+        Get-TbEvent -Type Text $dir | Add-TbEvent -LogDir $copy
+        @((Get-TbEvent -Type Text $copy).Shape) | Should -Be @(2, 2)
+    }
+
+    It 'InvalidTable for rows of different lengths or an empty 2-D array: InvalidData, nothing written' -ForEach @(
+        @{ Text = @(@('a', 'b'), @('c')) }
+        @{ Text = [string[,]]::new(0, 2) }
+    ) {
+        $dir = New-TestDir
+        Add-TbText -LogDir $dir -Tag t -Text $Text -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeExactly "InvalidTable,$AddId"
+        $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        @(Get-TbEvent -Type Text $dir).Count | Should -Be 0
+    }
+}

@@ -59,12 +59,29 @@ BeforeDiscovery {
             Text    = '. normal @0: 1000 values in [-3.5635166606247353, 2.7638440798495663]'
         }
         @{
-            Type    = 'TbTensorEvent'; Folder = 'pr_curve'
+            # PR curves are TbPrCurveEvent now: the mesh fixture's first tensor stands for every other tensor.
+            Type    = 'TbTensorEvent'; Folder = 'mesh'
             Csv     = '"Run","Tag","Step","WallTime","Plugin","DType","Shape"'
             Json    = 'Run,Tag,Step,WallTime,Plugin,DType,Shape,Dimensions,Values,StringBytes,PluginContent,RawTensor,File'
             Hidden  = 'Dimensions,File,PluginContent,RawTensor,StringBytes,Timestamp,Values'
             Columns = 'Tag Step WallTime Plugin DType Shape'
-            Text    = '. pr @0: pr_curves DT_FLOAT[6,127]'
+            Text    = '. tetra_VERTEX @0: mesh DT_FLOAT[1,4,3]'
+        }
+        @{
+            Type    = 'TbPrCurveEvent'; Folder = 'pr_curve'
+            Csv     = '"Run","Tag","Step","WallTime","NumThresholds","Rows"'
+            Json    = 'Run,Tag,Step,WallTime,NumThresholds,Rows,TruePositive,FalsePositive,TrueNegative,FalseNegative,Precision,Recall,File'
+            Hidden  = 'FalseNegative,FalsePositive,File,Precision,Recall,TrueNegative,TruePositive'
+            Columns = 'Tag Step WallTime Thresholds Positives Negatives P@0.5 R@0.5'
+            Text    = '. pr @0: PR curve of 127 thresholds'
+        }
+        @{
+            Type    = 'TbLayoutEvent'; Folder = 'custom_scalars'
+            Csv     = '"Run","Tag","Step","WallTime","Categories","Charts"'
+            Json    = 'Run,Tag,Step,WallTime,Categories,Charts,File'
+            Hidden  = 'File'
+            Columns = 'Step WallTime Categories Charts'
+            Text    = '. custom_scalars__config__ @0: 2 categories, 3 charts'
         }
         @{
             Type    = 'TbGraphEvent'; Folder = 'graph'

@@ -29,6 +29,8 @@ Describe 'Parameter sets' {
         @{ Command = 'Add-TbAudio'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Add-TbText'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Add-TbHistogram'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbPrCurve'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
+        @{ Command = 'Add-TbCustomScalarLayout'; Sets = @('LogDir', 'Writer'); Default = 'Writer' }
         @{ Command = 'Save-TbMedia'; Sets = @('__AllParameterSets'); Default = $null }
         @{ Command = 'Export-TbImageGrid'; Sets = @('__AllParameterSets'); Default = $null }
     ) {
@@ -86,7 +88,7 @@ Describe 'Parameter <Command> -<Parameter> in set <Set>' -ForEach @(
     @{ Command = 'Add-TbAudio'; Parameter = 'SampleRate'; Set = '__AllParameterSets'; Type = [int]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
     @{ Command = 'Add-TbAudio'; Parameter = 'Channels'; Set = '__AllParameterSets'; Type = [int]; Mandatory = $false; Position = $Named; ByValue = $false; ByName = $true }
     # Add-TbText: strings by value (Get-Content | Add-TbText) and by property name.
-    @{ Command = 'Add-TbText'; Parameter = 'Text'; Set = '__AllParameterSets'; Type = [string[]]; Mandatory = $true; Position = 1; ByValue = $true; ByName = $true }
+    @{ Command = 'Add-TbText'; Parameter = 'Text'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $true; Position = 1; ByValue = $true; ByName = $true }
     # Add-TbHistogram: numbers by value ($weights | Add-TbHistogram).
     @{ Command = 'Add-TbHistogram'; Parameter = 'Data'; Set = '__AllParameterSets'; Type = [object]; Mandatory = $false; Position = 1; ByValue = $true; ByName = $true }
     # Save-TbMedia: events by value (Get-TbEvent -Type Image | Save-TbMedia .\out).
@@ -139,6 +141,8 @@ Describe 'Common parameters of the media cmdlets' {
         @{ Command = 'Add-TbAudio' }
         @{ Command = 'Add-TbText' }
         @{ Command = 'Add-TbHistogram' }
+        @{ Command = 'Add-TbPrCurve' }
+        @{ Command = 'Add-TbCustomScalarLayout' }
     ) {
         $parameters = (Get-Command $Command).Parameters
         $parameters['Writer'].ParameterSets.Keys | Should -Be @('Writer')

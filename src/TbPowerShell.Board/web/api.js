@@ -103,6 +103,9 @@ export const histograms = (runId, tagId) => perRun('histograms', runId, tagId);
 /** [{ step, wall, content, nodeCount, bytes, devices, tree: { name, path, count, scopes: [...], nodes: [{ name, path, op, inputs, shapes, attrs }] } }] */
 export const graphs = (runId, tagId) => perRun('graphs', runId, tagId);
 
+/** The PR curves of one run and tag, per step (the report's "prcurves" section). */
+export const prcurves = (runId, tagId) => perRun('prcurves', runId, tagId);
+
 /** The URL of a media item: a server-issued id, or a data: URL in a report. */
 export function mediaUrl(media) {
   if (typeof media === 'string' && media.startsWith('data:')) return media;

@@ -10,6 +10,7 @@ import { AudioCard } from 'tb/audio.js';
 import { TextCard } from 'tb/text.js';
 import { HistogramCard } from 'tb/histograms.js';
 import { GraphCard } from 'tb/graph.js';
+import { PrCurveCard } from 'tb/prcurves.js';
 import { RunsView } from 'tb/runs.js';
 import { HParamsView } from 'tb/hparams.js';
 import { EmbeddingCard } from 'tb/embeddings.js';
@@ -38,6 +39,7 @@ const tabs = [
   { id: 'audio', label: 'Audio', kind: 'audio' },
   { id: 'text', label: 'Text', kind: 'text' },
   { id: 'histograms', label: 'Histograms', kind: 'histogram' },
+  { id: 'prcurves', label: 'PR curves', kind: 'prcurve' },
   { id: 'hparams', label: 'HParams', kind: 'hparams' },
   { id: 'graphs', label: 'Graph', kind: 'graph' },
   { id: 'embeddings', label: 'Embeddings', kind: 'embedding' },
@@ -152,7 +154,7 @@ function renderScalars(view) {
   }
 }
 
-const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard, graph: GraphCard };
+const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard, graph: GraphCard, prcurve: PrCurveCard };
 
 function renderStepCards(view, kind) {
   const tags = board.tags.filter(t => t.kind === kind && tagShown(t)).sort((a, b) => a.name.localeCompare(b.name));

@@ -25,6 +25,9 @@ public enum EventKinds
     /// <summary>Any other tensor value (pr curves, hparams, mesh, custom-scalar layouts, ...).</summary>
     Tensor = 32,
 
+    /// <summary>Precision-recall curves (<c>[6, N]</c> float tensors of the pr_curves plugin).</summary>
+    PrCurve = 64,
+
     /// <summary>Hyperparameters (the hparams plugin: experiment, session start and session end).</summary>
     Hyperparameters = 128,
 
@@ -34,6 +37,9 @@ public enum EventKinds
     /// <summary>Meshes (DT_FLOAT tensors of the mesh plugin, the components of one event grouped: <see cref="MeshRecord"/>).</summary>
     Mesh = 256,
 
+    /// <summary>Custom-scalars layouts (the custom_scalars plugin's <c>Layout</c> proto).</summary>
+    Layout = 1024,
+
     /// <summary>Every kind.</summary>
-    All = Scalar | Image | Audio | Text | Histogram | Tensor | Hyperparameters | Graph | Mesh,
+    All = Scalar | Image | Audio | Text | Histogram | Tensor | PrCurve | Hyperparameters | Mesh | Graph | Layout,
 }

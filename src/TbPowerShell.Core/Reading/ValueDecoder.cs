@@ -23,6 +23,8 @@ internal static class ValueDecoder
         PluginNames.Histograms => EventKinds.Histogram,
         PluginNames.HParams => EventKinds.Hyperparameters,
         MeshSummaries.PluginName => EventKinds.Mesh,
+        PluginNames.PrCurves => EventKinds.PrCurve,
+        PluginNames.CustomScalars => EventKinds.Layout,
         _ => EventKinds.Tensor,
     };
 
@@ -93,6 +95,10 @@ internal static class ValueDecoder
                     : Array.Empty<ValueRecord>();
             case EventKinds.Mesh when tensor.Dtype != DataType.DtString && TensorValues.Numbers(tensor) is { } meshValues:
                 return new[] { MeshSummaries.Component(tag, step, wallTime, pluginContent, shape, meshValues, TensorValues.DTypeName(tensor)) };
+            case EventKinds.PrCurve when PrCurveDecoding.TryDecode(tag, step, wallTime, pluginContent, tensor, shape) is { } curve:
+                return new[] { curve };
+            case EventKinds.Layout when LayoutDecoding.TryDecode(tag, step, wallTime, tensor) is { } layout:
+                return new[] { layout };
             default:
                 return new[] { Tensor(tag, step, wallTime, plugin, pluginContent, tensor, shape, payload) };
         }

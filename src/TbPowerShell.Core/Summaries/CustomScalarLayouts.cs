@@ -1,4 +1,5 @@
 using System.Text;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 
 namespace TbPowerShell.Core.Summaries;
@@ -35,5 +36,63 @@ public static class CustomScalarLayouts
             sb.Append(ch);
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The layout proto of <paramref name="categories"/>, as <c>add_custom_scalars</c> builds it: a multiline chart
+    /// carries its tag patterns, a margin chart its series; titles as given; version 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">A margin chart has no series, or a series lacks one of its three tags.</exception>
+    public static Layout ToProto(IEnumerable<LayoutCategory> categories)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        var layout = new Layout();
+        foreach (var c in categories)
+        {
+            var category = new Category { Title = c.Title ?? string.Empty, Closed = c.Closed };
+            foreach (var ch in c.Charts)
+            {
+                var chart = new Chart { Title = ch.Title ?? string.Empty };
+                if (ch.Kind == LayoutChartKind.Margin)
+                {
+                    if (ch.Margins.Count == 0)
+                    {
+                        throw new ArgumentException($"The margin chart '{ch.Title}' has no series.", nameof(categories));
+                    }
+                    var margin = new MarginChartContent();
+                    foreach (var m in ch.Margins)
+                    {
+                        if (string.IsNullOrEmpty(m.Value) || string.IsNullOrEmpty(m.Lower) || string.IsNullOrEmpty(m.Upper))
+                        {
+                            throw new ArgumentException($"A series of the margin chart '{ch.Title}' needs three tags: value, lower and upper.", nameof(categories));
+                        }
+                        margin.Series.Add(new MarginChartContent.Types.Series { Value = m.Value, Lower = m.Lower, Upper = m.Upper });
+                    }
+                    chart.Margin = margin;
+                }
+                else
+                {
+                    var multiline = new MultilineChartContent();
+                    multiline.Tag.Add(ch.Tags);
+                    chart.Multiline = multiline;
+                }
+                category.Chart.Add(chart);
+            }
+            layout.Category.Add(category);
+        }
+        return layout;
+    }
+
+    /// <summary>The categories of a layout proto (the inverse of <see cref="ToProto"/>).</summary>
+    public static IReadOnlyList<LayoutCategory> Categories(Layout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return layout.Category.Select(c => new LayoutCategory(c.Title,
+            c.Chart.Select(ch => ch.ContentCase == Chart.ContentOneofCase.Margin
+                ? new LayoutChart(ch.Title, LayoutChartKind.Margin, Array.Empty<string>(),
+                    ch.Margin.Series.Select(m => new MarginSeries(m.Value, m.Lower, m.Upper)).ToArray())
+                : new LayoutChart(ch.Title, LayoutChartKind.Multiline, ch.Multiline?.Tag.ToArray() ?? Array.Empty<string>(),
+                    Array.Empty<MarginSeries>())).ToArray(),
+            c.Closed)).ToArray();
     }
 }

@@ -128,6 +128,8 @@ public static class RecordEncoder
                 Metadata = SummaryValues.PluginMetadata(PluginNames.HParams, ByteString.CopyFrom(hparams.Content)),
             },
             MeshRecord => throw new ArgumentException("A mesh is written as up to three values: encode it as a list of one record.", nameof(record)),
+            PrCurveRecord curve => PrCurves.Value(curve.Tag, Array.ConvertAll(curve.Flatten(), v => (float)v), curve.NumThresholds),
+            LayoutRecord layout => WithTag(SummaryValues.CustomScalarsLayout(CustomScalarLayouts.ToProto(layout.Categories)), layout.Tag),
             _ => throw new ArgumentException($"A {record.GetType().Name} cannot be encoded.", nameof(record)),
         };
     }
@@ -434,4 +436,10 @@ public static class RecordEncoder
     }
 
     private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
+
+    private static Summary.Types.Value WithTag(Summary.Types.Value value, string tag)
+    {
+        value.Tag = tag;
+        return value;
+    }
 }

@@ -26,4 +26,7 @@ public static class PluginNames
 
     /// <summary>Hyperparameters (<c>add_hparams</c>; values that are only metadata: experiment, session start and end).</summary>
     public const string HParams = "hparams";
+
+    /// <summary>PR curves (<c>add_pr_curve</c>; a <c>[6, N]</c> float tensor of TP, FP, TN, FN, precision and recall).</summary>
+    public const string PrCurves = "pr_curves";
 }

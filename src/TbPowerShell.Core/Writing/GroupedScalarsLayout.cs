@@ -5,14 +5,16 @@ using TbPowerShell.Core.Summaries;
 namespace TbPowerShell.Core.Writing;
 
 /// <summary>
-/// The custom-scalars layout of one run's grouped series (<c>Add-TbScalars -SingleRun</c>): one
-/// multiline chart per main tag. TensorBoard draws a run's last layout only, so each new main tag
-/// rewrites the whole layout, including the charts an earlier writer on the run drew. Thread-safe.
+/// The custom-scalars layout of one run: the categories given with <c>Add-TbCustomScalarLayout</c>
+/// (<see cref="TbWriter.AddCustomScalarLayout"/>), followed by the grouped series of <c>Add-TbScalars -SingleRun</c>,
+/// one multiline chart per main tag. TensorBoard draws a run's last layout only, so each change rewrites the whole
+/// layout, keeping what an earlier writer on the run drew (both parts). Thread-safe.
 /// </summary>
 internal sealed class GroupedScalarsLayout
 {
     private readonly object _gate = new();
     private readonly List<string> _mainTags = new();
+    private readonly List<Category> _custom = new();
     private readonly string _runDirectory;
     private readonly Func<string> _ownFile;
     private bool _loaded;
@@ -27,21 +29,7 @@ internal sealed class GroupedScalarsLayout
     /// <summary>The whole layout to write when <paramref name="mainTag"/> is a new chart; null when it is drawn already.</summary>
     public Layout? Add(string mainTag)
     {
-        if (!Volatile.Read(ref _loaded))
-        {
-            var existing = ReadLastLayoutTags(_runDirectory, _ownFile());
-            lock (_gate)
-            {
-                foreach (string tag in existing)
-                {
-                    if (!_mainTags.Contains(tag))
-                    {
-                        _mainTags.Add(tag);
-                    }
-                }
-                _loaded = true;
-            }
-        }
+        Load();
         lock (_gate)
         {
             if (_mainTags.Contains(mainTag))
@@ -49,20 +37,81 @@ internal sealed class GroupedScalarsLayout
                 return null;
             }
             _mainTags.Add(mainTag);
-            return CustomScalarLayouts.ForGroupedScalars(_mainTags);
+            return Compose();
         }
     }
 
     /// <summary>
-    /// The main tags of the grouped-scalars charts in the last layout already written to the event files of
-    /// <paramref name="runDirectory"/> (other than <paramref name="exceptFile"/>). Reads the records
-    /// directly: a writer needs no event reader, only the one tag's tensor.
+    /// The whole layout to write for the categories a user gave: they replace the ones given before (as
+    /// <c>add_custom_scalars</c> replaces the layout); the grouped-scalars category, if any, stays last.
     /// </summary>
-    internal static IReadOnlyList<string> ReadLastLayoutTags(string runDirectory, string? exceptFile)
+    public Layout SetCustom(Layout custom)
+    {
+        ArgumentNullException.ThrowIfNull(custom);
+        Load();
+        lock (_gate)
+        {
+            _custom.Clear();
+            _custom.AddRange(custom.Category.Select(c => c.Clone()));
+            return Compose();
+        }
+    }
+
+    private Layout Compose()
+    {
+        var layout = new Layout();
+        layout.Category.Add(_custom.Select(c => c.Clone()));
+        if (_mainTags.Count > 0)
+        {
+            layout.Category.Add(CustomScalarLayouts.ForGroupedScalars(_mainTags).Category);
+        }
+        return layout;
+    }
+
+    private void Load()
+    {
+        if (Volatile.Read(ref _loaded))
+        {
+            return;
+        }
+        var existing = ReadLastLayout(_runDirectory, _ownFile());
+        lock (_gate)
+        {
+            if (_loaded)
+            {
+                return;
+            }
+            foreach (var category in existing?.Category ?? Enumerable.Empty<Category>())
+            {
+                if (category.Title == CustomScalarLayouts.GroupedCategory)
+                {
+                    foreach (string tag in category.Chart.Select(c => c.Title))
+                    {
+                        if (!_mainTags.Contains(tag))
+                        {
+                            _mainTags.Add(tag);
+                        }
+                    }
+                }
+                else
+                {
+                    _custom.Add(category);
+                }
+            }
+            _loaded = true;
+        }
+    }
+
+    /// <summary>
+    /// The last layout already written to the event files of <paramref name="runDirectory"/> (other than
+    /// <paramref name="exceptFile"/>), or null. Reads the records directly: a writer needs no event reader,
+    /// only the one tag's tensor.
+    /// </summary>
+    internal static Layout? ReadLastLayout(string runDirectory, string? exceptFile)
     {
         if (!Directory.Exists(runDirectory))
         {
-            return Array.Empty<string>();
+            return null;
         }
         Layout? last = null;
         var files = Directory.EnumerateFiles(runDirectory)
@@ -86,8 +135,7 @@ internal sealed class GroupedScalarsLayout
                 // an unreadable file contributes no layout
             }
         }
-        return last?.Category.Where(c => c.Title == CustomScalarLayouts.GroupedCategory).SelectMany(c => c.Chart).Select(c => c.Title).ToList()
-            ?? (IReadOnlyList<string>)Array.Empty<string>();
+        return last;
     }
 
     /// <summary>The layout the record holds, if any; an unparsable record holds none.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;
 using TbPowerShell.Core.Summaries;
@@ -233,6 +234,17 @@ public sealed class TbWriter : IDisposable
             // TensorBoard reads the run's last layout: write all charts so far, at step 0.
             AddValue(SummaryValues.CustomScalarsLayout(layout), 0, time);
         }
+    }
+
+    /// <summary>
+    /// A custom-scalars layout (<c>add_custom_scalars</c>): <paramref name="categories"/> replace the categories given
+    /// before; the charts of <see cref="AddScalars"/> with one run are kept after them. Written at step 0 unless given.
+    /// </summary>
+    /// <exception cref="ArgumentException">A margin chart lacks a series or one of its three tags.</exception>
+    public void AddCustomScalarLayout(IEnumerable<LayoutCategory> categories, long? step = null, TbTimestamp? wallTime = null)
+    {
+        var custom = CustomScalarLayouts.ToProto(categories);
+        AddValue(SummaryValues.CustomScalarsLayout(_groupedScalars.SetCustom(custom)), step ?? 0, wallTime ?? TbTimestamp.Now);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace TbPowerShell.Commands;
 /// <para type="synopsis">Writes the event objects of Get-TbEvent (every type) back to a run, so that runs can be filtered, renamed, downsampled or merged in a pipeline.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "TbEvent", DefaultParameterSetName = WriterSet)]
-[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent), typeof(TbGraphEvent))]
+[OutputType(typeof(TbScalarEvent), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent), typeof(TbGraphEvent), typeof(TbPrCurveEvent), typeof(TbLayoutEvent))]
 public sealed class AddTbEventCommand : TbRowWriterCommandBase
 {
     // The samples (images, audio clips) of one source event wait here until an input that is not

@@ -12,7 +12,7 @@ namespace TbPowerShell.Commands;
 /// <para type="synopsis">Reads the values of event files or whole log directories (many runs) as objects.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TbEvent", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(TbScalarEvent), typeof(TbSmoothedScalarEvent), typeof(TbPivotRow), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent), typeof(TbHyperparameterEvent), typeof(TbGraphEvent), typeof(TbMeshEvent))]
+[OutputType(typeof(TbScalarEvent), typeof(TbSmoothedScalarEvent), typeof(TbPivotRow), typeof(TbImageEvent), typeof(TbAudioEvent), typeof(TbTextEvent), typeof(TbHistogramEvent), typeof(TbTensorEvent), typeof(TbHyperparameterEvent), typeof(TbGraphEvent), typeof(TbMeshEvent), typeof(TbPrCurveEvent), typeof(TbLayoutEvent))]
 public sealed class GetTbEventCommand : TbLogPathCommandBase
 {
 

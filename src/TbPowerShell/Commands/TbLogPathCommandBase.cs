@@ -136,6 +136,8 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 TbEventType.Hyperparameter => EventKinds.Hyperparameters,
                 TbEventType.Graph => EventKinds.Graph,
                 TbEventType.Mesh => EventKinds.Mesh,
+                TbEventType.PrCurve => EventKinds.PrCurve,
+                TbEventType.Layout => EventKinds.Layout,
                 _ => EventKinds.All,
             };
         }

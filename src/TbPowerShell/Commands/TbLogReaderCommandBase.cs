@@ -125,6 +125,8 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         EventKinds.Hyperparameters => TbEventType.Hyperparameter,
         EventKinds.Graph => TbEventType.Graph,
         EventKinds.Mesh => TbEventType.Mesh,
+        EventKinds.PrCurve => TbEventType.PrCurve,
+        EventKinds.Layout => TbEventType.Layout,
         _ => TbEventType.Tensor,
     };
 

@@ -164,6 +164,8 @@ internal static class LogDirectoryCatalog
         EventKinds.Scalar => nameof(TbEventType.Scalar),
         EventKinds.Hyperparameters => nameof(TbEventType.Hyperparameter),
         EventKinds.Graph => nameof(TbEventType.Graph),
+        EventKinds.PrCurve => nameof(TbEventType.PrCurve),
+        EventKinds.Layout => nameof(TbEventType.Layout),
         _ => nameof(TbEventType.Tensor),
     };
 

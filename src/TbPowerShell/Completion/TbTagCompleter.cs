@@ -49,6 +49,7 @@ public sealed class TbTagCompleter : IArgumentCompleter
             "ADD-TBAUDIO" => nameof(TbEventType.Audio),
             "ADD-TBTEXT" => nameof(TbEventType.Text),
             "ADD-TBHISTOGRAM" or "ADD-TBMODELHISTOGRAM" => nameof(TbEventType.Histogram),
+            "ADD-TBPRCURVE" => nameof(TbEventType.PrCurve),
             _ => null,
         };
         return name.StartsWith("Add-", StringComparison.OrdinalIgnoreCase);

@@ -17,6 +17,8 @@ internal static class EventRecords
         TbHistogramEvent e => new HistogramRecord(tag, step, wallTime, e.Min, e.Max, e.CountValue, e.Sum, e.SumSquares, Array.ConvertAll(e.Buckets, b => new HistogramBucket(b.Left, b.Right, b.CountValue))),
         TbHyperparameterEvent e => e.ToRecord(tag, step, wallTime),
         TbMeshEvent e => e.Record with { Tag = tag, Step = step, WallTime = wallTime },
+        TbPrCurveEvent e => e.ToRecord(tag, step, wallTime),
+        TbLayoutEvent e => e.ToRecord(tag, step, wallTime),
         TbTensorEvent e => new TensorRecord(tag, step, wallTime, e.Plugin, e.DType, e.Dimensions, e.Values, e.StringBytes, e.PluginContent)
         {
             RawTensor = e.RawTensor,
@@ -49,6 +51,8 @@ internal static class EventRecords
         HParamsRecord hparams => new TbHyperparameterEvent(run, file, hparams),
         GraphRecord graph => new TbGraphEvent(run, file, graph),
         MeshRecord mesh => new TbMeshEvent(run, file, mesh),
+        PrCurveRecord curve => new TbPrCurveEvent(run, file, curve),
+        LayoutRecord layout => new TbLayoutEvent(run, file, layout),
         _ => throw new ArgumentException($"Unknown record {record.GetType().Name}.", nameof(record)),
     };
 }

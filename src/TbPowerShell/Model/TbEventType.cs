@@ -30,6 +30,12 @@ public enum TbEventType
     /// <summary>Meshes (<see cref="TbMeshEvent"/>): the vertices, faces and colours of one mesh and step as one object.</summary>
     Mesh,
 
+    /// <summary>Precision-recall curves (<see cref="TbPrCurveEvent"/>).</summary>
+    PrCurve,
+
+    /// <summary>Custom-scalars layouts (<see cref="TbLayoutEvent"/>).</summary>
+    Layout,
+
     /// <summary>Every kind above.</summary>
     All,
 }

@@ -11,7 +11,10 @@ public sealed class TbTextEvent : TbEvent
     {
         Strings = r.Strings;
         Shape = r.Shape;
-        Text = string.Join("\n", r.Strings);
+        // A table (rank 2): one line per row, cells separated by tabs (ConvertFrom-Csv -Delimiter "`t" reads it).
+        Text = r.Shape is [var rows, var columns] && rows * columns == r.Strings.Length && columns > 0
+            ? string.Join("\n", r.Strings.Chunk((int)columns).Select(row => string.Join("\t", row)))
+            : string.Join("\n", r.Strings);
     }
 
     // Run, Tag, Step, WallTime and File are declared again, where PowerShell has always listed them (see TbEvent).
@@ -28,7 +31,7 @@ public sealed class TbTextEvent : TbEvent
     /// <inheritdoc />
     public override string WallTime => base.WallTime;
 
-    /// <summary>The text; several strings (a text tensor of more than one element) are joined by new lines.</summary>
+    /// <summary>The text; several strings (a text tensor of more than one element) are joined by new lines; a table's cells by tabs, its rows by new lines.</summary>
     public string Text { get; }
 
     /// <summary>Every string of the text tensor.</summary>

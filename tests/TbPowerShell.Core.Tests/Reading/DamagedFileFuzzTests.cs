@@ -582,6 +582,8 @@ public sealed class DamagedFileFuzzTests
             GraphRecord g => $"G|{head}|{g.Content}|{g.Producer}|{string.Join(";", g.Devices)}|{Convert.ToBase64String(g.Bytes)}",
             MeshRecord m => $"M|{head}|{m.JsonConfig}|{m.Components}|" + string.Join("|", new[] { m.Vertices, m.Faces, m.Colors }.Select(t => t is null
                 ? "-" : $"{t.DType}:{string.Join(",", t.Shape)}:{string.Join(";", t.Values.Select(Bits))}")),
+            PrCurveRecord c => $"P|{head}|{c.NumThresholds}|" + string.Join(";", c.Flatten().Select(Bits)),
+            LayoutRecord l => $"L|{head}|" + Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(TbPowerShell.Core.Summaries.CustomScalarLayouts.ToProto(l.Categories))),
             _ => throw new InvalidOperationException($"unknown value record {v.GetType().Name}"),
         };
     }

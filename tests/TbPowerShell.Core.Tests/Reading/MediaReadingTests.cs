@@ -51,8 +51,10 @@ public class MediaReadingTests
         Assert.Equal(2, actual.Count(a => a.Record is AudioRecord));
         Assert.Equal(5, actual.Count(a => a.Record is TextRecord));
         Assert.Equal(9, actual.Count(a => a.Record is HistogramRecord));
-        Assert.Equal(3 + 1, actual.Count(a => a.Record is TensorRecord));
+        Assert.Equal(0, actual.Count(a => a.Record is TensorRecord));
         Assert.Equal(6, actual.Count(a => a.Record is HParamsRecord));
+        Assert.Equal(3, actual.Count(a => a.Record is PrCurveRecord));
+        Assert.Equal(1, actual.Count(a => a.Record is LayoutRecord));
     }
 
     private static void AssertSame(ExpectedLine e, ReadItem item)
@@ -115,6 +117,21 @@ public class MediaReadingTests
             }
             case "pr_curve":
             {
+                var curve = Assert.IsType<PrCurveRecord>(record);
+                Assert.Equal(v.GetProperty("num_thresholds").GetInt32(), curve.NumThresholds);
+                Assert.Equal(ExpectedLines.Longs(v.GetProperty("shape")), new long[] { 6, curve.Columns });
+                var values = curve.Flatten();
+                var want = ExpectedLines.Doubles(v.GetProperty("values"));
+                Assert.Equal(want.Length, values.Length);
+                for (int i = 0; i < want.Length; i++)
+                {
+                    Bits.Equal(want[i], values[i], $"{where} value {i}");
+                }
+                Assert.Equal(v.GetProperty("sha256").GetString(), Hash.Sha256(LittleEndianBytes("DT_FLOAT", values)));
+                break;
+            }
+            case "mesh":
+            {
                 var t = Assert.IsType<TensorRecord>(record);
                 Assert.Equal(e.Plugin, t.Plugin);
                 Assert.Equal(v.GetProperty("dtype").GetString(), t.DType);
@@ -132,13 +149,8 @@ public class MediaReadingTests
             }
             case "custom_scalars":
             {
-                var t = Assert.IsType<TensorRecord>(record);
-                Assert.Equal("custom_scalars", t.Plugin);
-                Assert.Equal("DT_STRING", t.DType);
-                Assert.Empty(t.Shape);
-                var bytes = Assert.Single(t.Bytes!);
-                AssertLayout(v, Layout.Parser.ParseFrom(bytes), where);
-                Assert.Empty(t.PluginContent);
+                var layout = Assert.IsType<LayoutRecord>(record);
+                AssertLayout(v, TbPowerShell.Core.Summaries.CustomScalarLayouts.ToProto(layout.Categories), where);
                 break;
             }
             case "hparams":

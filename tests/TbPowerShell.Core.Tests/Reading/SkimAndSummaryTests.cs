@@ -178,6 +178,8 @@ public sealed class SkimAndSummaryTests : IDisposable
         HistogramRecord => EventKinds.Histogram,
         HParamsRecord => EventKinds.Hyperparameters,
         GraphRecord => EventKinds.Graph,
+        PrCurveRecord => EventKinds.PrCurve,
+        LayoutRecord => EventKinds.Layout,
         _ => EventKinds.Tensor,
     };
 

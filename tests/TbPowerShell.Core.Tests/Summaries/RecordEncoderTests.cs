@@ -57,6 +57,8 @@ public sealed class RecordEncoderTests
         Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.GraphDef });
         Assert.Contains(all, i => i is GraphRecord { Content: GraphContent.RunMetadata });
         Assert.Contains(all, i => i is MeshRecord { Vertices: not null, Faces: not null, Colors: not null });
+        Assert.Contains(all, i => i is PrCurveRecord);
+        Assert.Contains(all, i => i is LayoutRecord);
     }
 
     [Fact]

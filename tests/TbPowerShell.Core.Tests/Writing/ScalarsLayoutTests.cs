@@ -134,20 +134,17 @@ public class ScalarsLayoutTests
         ], scalars);
 
         // A layout each time a main tag first appears, with every chart so far; at step 0.
-        var layouts = items.OfType<TensorRecord>().ToList();
+        var layouts = items.OfType<LayoutRecord>().ToList();
         Assert.Equal(4, layouts.Count);
         Assert.All(layouts, t =>
         {
             Assert.Equal(SummaryValues.CustomScalarsLayoutTag, t.Tag);
-            Assert.Equal("custom_scalars", t.Plugin);
-            Assert.Equal("DT_STRING", t.DType);
-            Assert.Empty(t.Shape);
             Assert.Equal(0, t.Step);
         });
         string[] mainTags = ["loss", "acc", "group/inner", "a.b (x)"];
         for (int i = 0; i < layouts.Count; i++)
         {
-            var layout = Layout.Parser.ParseFrom(Assert.Single(layouts[i].Bytes!));
+            var layout = CustomScalarLayouts.ToProto(layouts[i].Categories);
             var category = Assert.Single(layout.Category);
             Assert.Equal(CustomScalarLayouts.GroupedCategory, category.Title);
             Assert.Equal(mainTags.Take(i + 1), category.Chart.Select(c => c.Title));
@@ -164,7 +161,7 @@ public class ScalarsLayoutTests
 
         // Each chart's regular expression matches exactly its main tag's series among every tag of the run.
         var allTags = items.OfType<ScalarRecord>().Select(s => s.Tag).Distinct().ToList();
-        var final = Layout.Parser.ParseFrom(layouts[^1].Bytes![0]).Category[0];
+        var final = CustomScalarLayouts.ToProto(layouts[^1].Categories).Category[0];
         foreach (var chart in final.Chart)
         {
             string pattern = Assert.Single(chart.Multiline.Tag);
