@@ -130,7 +130,7 @@ Describe 'Add-TbEvent round trips' {
         $r = $Whole.Copy
         $r.Before.Count | Should -BeGreaterThan 250
         $kinds = @($r.Before | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique)
-        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbLayoutEvent', 'TbMeshEvent', 'TbPrCurveEvent', 'TbScalarEvent', 'TbTensorEvent', 'TbTextEvent')
+        $kinds | Should -Be @('TbAudioEvent', 'TbGraphEvent', 'TbHistogramEvent', 'TbHyperparameterEvent', 'TbImageEvent', 'TbLayoutEvent', 'TbMeshEvent', 'TbPrCurveEvent', 'TbScalarEvent', 'TbTextEvent')
         Get-EventDifference $r.Before $r.After | Should -BeNullOrEmpty
         @($r.After.Run | Sort-Object -Unique) | Should -Be @($r.Before.Run | Sort-Object -Unique)
         # One new event file per run.

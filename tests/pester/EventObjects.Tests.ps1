@@ -60,18 +60,19 @@ BeforeDiscovery {
         }
         @{
             # PR curves are TbPrCurveEvent now: the mesh fixture's first tensor stands for every other tensor.
-            Type    = 'TbTensorEvent'; Folder = 'mesh'
+            # No plugin of the PyTorch fixtures is a plain tensor any more: a run of an unmodelled plugin is written.
+            Type    = 'TbTensorEvent'; Folder = 'tensor'
             Csv     = '"Run","Tag","Step","WallTime","Plugin","DType","Shape"'
             Json    = 'Run,Tag,Step,WallTime,Plugin,DType,Shape,Dimensions,Values,StringBytes,PluginContent,RawTensor,File'
             Hidden  = 'Dimensions,File,PluginContent,RawTensor,StringBytes,Timestamp,Values'
             Columns = 'Tag Step WallTime Plugin DType Shape'
-            Text    = '. tetra_VERTEX @0: mesh DT_FLOAT[1,4,3]'
+            Text    = '. points @0: myplugin DT_FLOAT[1,4,3]'
         }
         @{
             Type    = 'TbPrCurveEvent'; Folder = 'pr_curve'
             Csv     = '"Run","Tag","Step","WallTime","NumThresholds","Rows"'
             Json    = 'Run,Tag,Step,WallTime,NumThresholds,Rows,TruePositive,FalsePositive,TrueNegative,FalseNegative,Precision,Recall,File'
-            Hidden  = 'FalseNegative,FalsePositive,File,Precision,Recall,TrueNegative,TruePositive'
+            Hidden  = 'FalseNegative,FalsePositive,File,Precision,Recall,Timestamp,TrueNegative,TruePositive'
             Columns = 'Tag Step WallTime Thresholds Positives Negatives P@0.5 R@0.5'
             Text    = '. pr @0: PR curve of 127 thresholds'
         }
@@ -79,7 +80,7 @@ BeforeDiscovery {
             Type    = 'TbLayoutEvent'; Folder = 'custom_scalars'
             Csv     = '"Run","Tag","Step","WallTime","Categories","Charts"'
             Json    = 'Run,Tag,Step,WallTime,Categories,Charts,File'
-            Hidden  = 'File'
+            Hidden  = 'File,Timestamp'
             Columns = 'Step WallTime Categories Charts'
             Text    = '. custom_scalars__config__ @0: 2 categories, 3 charts'
         }
@@ -100,6 +101,16 @@ BeforeAll {
     function Get-FirstEvent([string] $Type, [string] $Folder) {
         # The first value of one fixture run, read as $Type (a smoothed scalar with -Smoothing).
         $run = Join-Path $FixtureRoot "pytorch/$Folder"
+        if ($Folder -eq 'tensor') {
+            # A tensor of a plugin the module does not model: what -Type Tensor is for.
+            $run = Join-Path $TestDrive 'tensor'
+            if (-not (Test-Path $run)) {
+                $record = [TbPowerShell.Core.Model.TensorRecord]::new('points', 0, 1700000000, 'myplugin', 'DT_FLOAT', [long[]](1, 4, 3), [double[]](1..12), $null, [byte[]]@(1, 2))
+                $w = [TbPowerShell.TbWriter]::new($run)
+                try { $w.AddValue([TbPowerShell.Core.Summaries.RecordEncoder]::Encode([TbPowerShell.Core.Model.ValueRecord]$record), 0, [TbPowerShell.TbTimestamp]::new(1700000000)) }
+                finally { $w.Close() }
+            }
+        }
         $read = if ($Type -eq 'TbSmoothedScalarEvent') { Get-TbEvent -LiteralPath $run -Smoothing 0.6 } else { Get-TbEvent -LiteralPath $run -Type All }
         @($read)[0]
     }

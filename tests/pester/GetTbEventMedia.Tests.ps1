@@ -119,8 +119,10 @@ Describe 'Get-TbEvent -Type with several types' {
 
     It '-Type All adds every scalar to the media values' {
         $scalars = @(Read-ExpectedScalar)
-        # The three mesh values of the mesh run's one event are one TbMeshEvent.
-        $All.Count | Should -Be ($scalars.Count + $Expected.Count - 2)
+        # The three mesh values of the mesh run's one event are one TbMeshEvent (-2); the graph run's graph and
+        # tagged run metadata are events of their own, which Read-ExpectedMedia leaves out (+2).
+        $All.Count | Should -Be ($scalars.Count + $Expected.Count - 2 + 2)
+        @($All | Where-Object { $_ -is [TbPowerShell.TbGraphEvent] }).Count | Should -Be 2
         @($All | Where-Object { $_ -is [TbPowerShell.TbMeshEvent] }).Count | Should -Be 1
         @($All | Where-Object { $_ -is [TbPowerShell.TbScalarEvent] }).Count | Should -Be $scalars.Count
     }
