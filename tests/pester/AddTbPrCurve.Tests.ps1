@@ -16,37 +16,6 @@ BeforeAll {
     }
     $FixtureDir = Join-Path $PyTorchFixtures 'pr_curve'
 
-    function Get-MersenneWords([uint32] $Seed, [int] $Count) {
-        # numpy's RandomState(Seed) MT19937 output words (as Get-NumpyUniform draws them).
-        [uint64] $mask32 = 4294967295; [uint64] $upper = 2147483648; [uint64] $lower = 2147483647
-        [uint64] $matrixA = 2567483615; [uint64] $temperB = 2636928640; [uint64] $temperC = 4022730752
-        $state = [uint64[]]::new(624)
-        $state[0] = $Seed
-        for ($i = 1; $i -lt 624; $i++) {
-            $prev = $state[$i - 1]
-            $state[$i] = ([uint64]1812433253 * ($prev -bxor ($prev -shr 30)) + [uint64]$i) -band $mask32
-        }
-        $words = [uint64[]]::new($Count)
-        $index = 624
-        for ($n = 0; $n -lt $Count; $n++) {
-            if ($index -ge 624) {
-                for ($k = 0; $k -lt 624; $k++) {
-                    $y = ($state[$k] -band $upper) -bor ($state[($k + 1) % 624] -band $lower)
-                    $v = $state[($k + 397) % 624] -bxor ($y -shr 1)
-                    if ($y -band 1) { $v = $v -bxor $matrixA }
-                    $state[$k] = $v
-                }
-                $index = 0
-            }
-            $y = $state[$index++]
-            $y = $y -bxor ($y -shr 11)
-            $y = $y -bxor (($y -shl 7) -band $temperB)
-            $y = $y -bxor (($y -shl 15) -band $temperC)
-            $words[$n] = ($y -bxor ($y -shr 18)) -band $mask32
-        }
-        , $words
-    }
-
     function Get-KindPrCurveInput {
         # make_fixtures.py's kind_pr_curve: RandomState(1234); randint(0, 2, 200) (one masked 32-bit draw each),
         # clip(labels * 0.6 + uniform(0, 0.4, 200), 0, 1), then uniform(0, 1, 200).

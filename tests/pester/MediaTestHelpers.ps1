@@ -92,29 +92,19 @@ function Read-ExpectedMedia {
     }
 }
 
-function Get-NumpyUniform {
-    <#
-    .SYNOPSIS
-        numpy's legacy np.random.RandomState(Seed).uniform(0, 1, Count): MT19937 seeded with
-        init_genrand, each double made of two draws as ((a >> 5) * 2^26 + (b >> 6)) / 2^53.
-    #>
-    param([uint32] $Seed, [int] $Count)
-    # Decimal constants: PowerShell reads 0xFFFFFFFF as the int -1.
-    [uint64] $mask32 = 4294967295
-    [uint64] $upper = 2147483648
-    [uint64] $lower = 2147483647
-    [uint64] $matrixA = 2567483615
-    [uint64] $temperB = 2636928640
-    [uint64] $temperC = 4022730752
+function Get-MersenneWords([uint32] $Seed, [int] $Count) {
+    # numpy's RandomState(Seed) MT19937 output words (as Get-NumpyUniform draws them).
+    [uint64] $mask32 = 4294967295; [uint64] $upper = 2147483648; [uint64] $lower = 2147483647
+    [uint64] $matrixA = 2567483615; [uint64] $temperB = 2636928640; [uint64] $temperC = 4022730752
     $state = [uint64[]]::new(624)
     $state[0] = $Seed
     for ($i = 1; $i -lt 624; $i++) {
         $prev = $state[$i - 1]
         $state[$i] = ([uint64]1812433253 * ($prev -bxor ($prev -shr 30)) + [uint64]$i) -band $mask32
     }
-    $words = [uint64[]]::new(2 * $Count)
+    $words = [uint64[]]::new($Count)
     $index = 624
-    for ($n = 0; $n -lt $words.Length; $n++) {
+    for ($n = 0; $n -lt $Count; $n++) {
         if ($index -ge 624) {
             for ($k = 0; $k -lt 624; $k++) {
                 $y = ($state[$k] -band $upper) -bor ($state[($k + 1) % 624] -band $lower)
@@ -130,6 +120,17 @@ function Get-NumpyUniform {
         $y = $y -bxor (($y -shl 15) -band $temperC)
         $words[$n] = ($y -bxor ($y -shr 18)) -band $mask32
     }
+    , $words
+}
+
+function Get-NumpyUniform {
+    <#
+    .SYNOPSIS
+        numpy's legacy np.random.RandomState(Seed).uniform(0, 1, Count): each double made of two MT19937 draws
+        (Get-MersenneWords) as ((a >> 5) * 2^26 + (b >> 6)) / 2^53.
+    #>
+    param([uint32] $Seed, [int] $Count)
+    $words = Get-MersenneWords $Seed (2 * $Count)
     $result = [double[]]::new($Count)
     for ($i = 0; $i -lt $Count; $i++) {
         $result[$i] = (($words[2 * $i] -shr 5) * 67108864.0 + ($words[2 * $i + 1] -shr 6)) / 9007199254740992.0

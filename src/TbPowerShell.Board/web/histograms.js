@@ -4,7 +4,7 @@ import * as api from 'tb/api.js';
 import { state } from 'tb/state.js';
 import { runColor, mixWhite } from 'tb/colors.js';
 import { StepCard } from 'tb/stepcard.js';
-import { el, fmtNum, fmtInt } from 'tb/util.js';
+import { el, fmtNum, fmtInt, sizeCanvas } from 'tb/util.js';
 
 const BINS = 40;
 const MAX_RIDGES = 40;
@@ -92,15 +92,7 @@ export class HistogramCard extends StepCard {
   draw() {
     const items = [...this.items].sort((a, b) => a.step - b.step);
     const cssW = Math.max(240, this.bodyEl.clientWidth || 360), cssH = 220;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(cssW * dpr);
-    this.canvas.height = Math.round(cssH * dpr);
-    this.canvas.style.width = cssW + 'px';
-    this.canvas.style.height = cssH + 'px';
-    const g = this.canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, cssW, cssH);
-    g.font = '11px system-ui, sans-serif';
+    const g = sizeCanvas(this.canvas, cssW, cssH);
     const color = runColor(this.run.colorIndex);
     const parsed = items.map(h => ({ h, bs: buckets(h) })).filter(p => p.bs.length);
     if (!parsed.length) return;

@@ -3,7 +3,7 @@
 import * as api from 'tb/api.js';
 import { runColor, mixWhite } from 'tb/colors.js';
 import { StepCard } from 'tb/stepcard.js';
-import { el, fmtInt } from 'tb/util.js';
+import { el, fmtInt, sizeCanvas } from 'tb/util.js';
 
 const GHOSTS = 4;
 
@@ -33,15 +33,7 @@ export class PrCurveCard extends StepCard {
 
   draw() {
     const cssW = Math.max(240, this.bodyEl.clientWidth || 360), cssH = 240;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(cssW * dpr);
-    this.canvas.height = Math.round(cssH * dpr);
-    this.canvas.style.width = cssW + 'px';
-    this.canvas.style.height = cssH + 'px';
-    const g = this.canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, cssW, cssH);
-    g.font = '11px system-ui, sans-serif';
+    const g = sizeCanvas(this.canvas, cssW, cssH);
     const area = { l: 50, r: cssW - 12, t: 10, b: cssH - 30 };
     this.area = area;
     const xOf = r => area.l + r * (area.r - area.l), yOf = p => area.b - p * (area.b - area.t);

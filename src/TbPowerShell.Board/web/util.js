@@ -100,6 +100,20 @@ export async function copyText(text) {
 }
 
 /** Index of the element of sorted xs nearest to x (-1 when empty). */
+// A canvas sized to cssW x cssH CSS pixels at the screen's pixel density, cleared: its 2-D context, drawing in CSS pixels.
+export function sizeCanvas(canvas, cssW, cssH) {
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(cssW * dpr);
+  canvas.height = Math.round(cssH * dpr);
+  canvas.style.width = cssW + 'px';
+  canvas.style.height = cssH + 'px';
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, cssW, cssH);
+  g.font = '11px system-ui, sans-serif';
+  return g;
+}
+
 export function nearest(xs, x) {
   if (!xs.length) return -1;
   let lo = 0, hi = xs.length - 1;
