@@ -11,7 +11,10 @@
       - feature maps of the stem, both stage branches and the fuse layer (Register-TbHook),
       - activation statistics of the classifier and the gradient of a branch (Register-TbHook),
       - weight and gradient histograms of every parameter (Add-TbModelHistogram),
-      - the run's configuration as a markdown table (Add-TbText).
+      - the run's configuration as a markdown table (Add-TbText),
+      - the model's graph, traced from one forward call (Add-TbGraph),
+      - the configuration as hyperparameters with the final validation accuracy as their metric
+        (Add-TbHyperparameter: TensorBoard's HParams dashboard, the board's HParams tab).
     It ends by printing the log directory, a table read back with Get-TbEvent, and the commands
     that open the logs in TensorBoard and in the module's own board (Show-TbBoard).
 .PARAMETER Seconds
@@ -54,6 +57,9 @@ try {
     $samples = $val.Images(0, 32)
     Add-TbImage -Writer $w -Tag inputs -Data $samples -DataFormat NCHW -Step 0
     $samples.Dispose()
+    $one = $val.Images(0, 1)
+    Add-TbGraph -Writer $w -Module $model -Input $one
+    $one.Dispose()
 
     $hooks = @(
         Register-TbHook -Module $model -Name 'stem', 'stage', 'fuse' -Writer $w -Log FeatureMap -Every 50
@@ -86,8 +92,11 @@ try {
     }
     Write-Progress -Activity 'Training TwoBranchNet' -Completed
     $w.GlobalStep = $step
-    Add-TbScalar -Writer $w -Tag val/accuracy -Value $trainer.Evaluate($valX, $valY)
+    $accuracy = $trainer.Evaluate($valX, $valY)
+    Add-TbScalar -Writer $w -Tag val/accuracy -Value $accuracy
     $valX.Dispose(); $valY.Dispose()
+    $hparams = [ordered]@{ batch_size = $config.batch_size; learning_rate = $config.learning_rate; optimizer = $config.optimizer }
+    Add-TbHyperparameter -Writer $w -Hyperparameter $hparams -Metric @{ 'hparam/val_accuracy' = $accuracy } -Step $step
     Write-Host ("Trained {0} steps in {1:N0} s" -f $step, $clock.Elapsed.TotalSeconds)
 }
 finally {
@@ -108,6 +117,8 @@ Get-TbEvent $LogDir -Type All |
                 { $_ -is [TbPowerShell.TbScalarEvent] } { '{0:N4}' -f $_.Value }
                 { $_ -is [TbPowerShell.TbImageEvent] } { '{0}x{1} png' -f $_.Width, $_.Height }
                 { $_ -is [TbPowerShell.TbHistogramEvent] } { '{0} values' -f $_.Count }
+                { $_ -is [TbPowerShell.TbGraphEvent] } { '{0} nodes' -f $_.NodeCount }
+                { $_ -is [TbPowerShell.TbHyperparameterEvent] } { $_.Summary }
                 default { '' }
             }
         }
