@@ -17,17 +17,40 @@ internal static partial class WebAssets
     public static string IndexHtml => Encoding.UTF8.GetString(Get("index.html") ?? []);
 
     /// <summary>
-    /// The page as the server sends it: <see cref="IndexHtml"/> with a <c>modulepreload</c> link for every module of
-    /// the page, so the browser fetches them all at once instead of discovering them import by import (the offline
-    /// report inlines them instead and uses <see cref="IndexHtml"/>).
+    /// The page as the server sends it: <see cref="IndexHtml"/> with a <c>modulepreload</c> link for every module
+    /// main.js imports statically, directly or through other modules, so the browser fetches them all at once instead
+    /// of discovering them import by import. The views of other tabs, which main.js imports when first shown, are not
+    /// preloaded: the first chart does not wait for them. (The offline report inlines every module instead and uses
+    /// <see cref="IndexHtml"/>.)
     /// </summary>
     public static byte[] ServedIndexHtml => Served.Value;
 
+    /// <summary>The modules main.js loads before it runs: its static imports, transitively, in ordinal order.</summary>
+    internal static IReadOnlyList<string> StaticModules()
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>();
+        pending.Push("main.js");
+        while (pending.Count > 0)
+        {
+            if (Get(pending.Pop()) is not { } bytes) continue;
+            foreach (Match import in StaticImport().Matches(Encoding.UTF8.GetString(bytes)))
+            {
+                var name = import.Groups[1].Value;
+                if (found.Add(name)) pending.Push(name);
+            }
+        }
+        return [.. found];
+    }
+
+    // import x from 'tb/a.js'; import { x } from 'tb/a.js'; import 'tb/a.js' (not import('tb/a.js'), which loads later).
+    [GeneratedRegex(@"^\s*import\s+(?:[^'""();]*?\s+from\s+)?['""]tb/([^'""]+)['""]", RegexOptions.Multiline)]
+    private static partial Regex StaticImport();
+
     private static readonly Lazy<byte[]> Served = new(() =>
     {
-        var links = string.Concat(Files.Value.Keys
-            .Where(name => name.EndsWith(".js", StringComparison.Ordinal) && !name.StartsWith("vendor/", StringComparison.Ordinal) && name != "main.js")
-            .Order(StringComparer.Ordinal)
+        var links = string.Concat(StaticModules()
+            .Where(name => name != "main.js")
             .Select(name => $"<link rel=\"modulepreload\" href=\"/static/{name}\">\n"));
         var html = IndexHtml;
         var at = html.IndexOf("</head>", StringComparison.Ordinal);

@@ -5,18 +5,39 @@ import { state, set, onChange, regex } from 'tb/state.js';
 import { runColor } from 'tb/colors.js';
 import { el, fmtInt, debounce } from 'tb/util.js';
 import { ScalarCard } from 'tb/scalars.js';
-import { ImageCard } from 'tb/images.js';
-import { AudioCard } from 'tb/audio.js';
-import { TextCard } from 'tb/text.js';
-import { HistogramCard } from 'tb/histograms.js';
-import { GraphCard } from 'tb/graph.js';
-import { PrCurveCard } from 'tb/prcurves.js';
-import { RunsView } from 'tb/runs.js';
-import { HParamsView } from 'tb/hparams.js';
-import { EmbeddingCard } from 'tb/embeddings.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
-import 'tb/stepcard.js';
+
+// The views of the other tabs are loaded when first shown (import()), so the first chart waits only for the
+// modules above: the server preloads exactly the ones main.js imports statically.
+const viewModules = {
+  image: () => import('tb/images.js').then(m => m.ImageCard),
+  audio: () => import('tb/audio.js').then(m => m.AudioCard),
+  text: () => import('tb/text.js').then(m => m.TextCard),
+  histogram: () => import('tb/histograms.js').then(m => m.HistogramCard),
+  graph: () => import('tb/graph.js').then(m => m.GraphCard),
+  prcurve: () => import('tb/prcurves.js').then(m => m.PrCurveCard),
+  embedding: () => import('tb/embeddings.js').then(m => m.EmbeddingCard),
+  runs: () => import('tb/runs.js').then(m => m.RunsView),
+  hparams: () => import('tb/hparams.js').then(m => m.HParamsView),
+};
+const loadedViews = new Map();   // name -> its class, or a promise while loading
+
+/** The class of a view, or null while its module loads (the view is drawn again once it has). */
+function viewType(name) {
+  const loaded = loadedViews.get(name);
+  if (typeof loaded === 'function') return loaded;
+  if (!loaded) {
+    loadedViews.set(name, viewModules[name]().then(type => { loadedViews.set(name, type); renderView(); },
+      e => { loadedViews.delete(name); showError(e); }));
+  }
+  return null;
+}
+
+function loadingView(view) {
+  view.textContent = '';
+  view.append(el('div', { class: 'empty big', text: 'Loading…' }));
+}
 
 const debug = window.tbDebug = window.tbDebug || {};
 debug.firstChartDrawn = undefined;
@@ -154,9 +175,9 @@ function renderScalars(view) {
   }
 }
 
-const stepCardTypes = { image: ImageCard, audio: AudioCard, text: TextCard, histogram: HistogramCard, graph: GraphCard, prcurve: PrCurveCard };
-
 function renderStepCards(view, kind) {
+  const Card = viewType(kind);
+  if (!Card) { loadingView(view); return; }
   const tags = board.tags.filter(t => t.kind === kind && tagShown(t)).sort((a, b) => a.name.localeCompare(b.name));
   view.textContent = '';
   if (kind === 'histogram') {
@@ -175,7 +196,7 @@ function renderStepCards(view, kind) {
     for (const run of runs) {
       const key = `${kind}:${run.id}:${tag.id}`;
       let card = board.stepCards.get(key);
-      if (!card) { card = new stepCardTypes[kind](run, tag); board.stepCards.set(key, card); observe(card); }
+      if (!card) { card = new Card(run, tag); board.stepCards.set(key, card); observe(card); }
       cards.push(card);
     }
     const p = prefixOf(tag.name);
@@ -186,6 +207,8 @@ function renderStepCards(view, kind) {
 }
 
 function renderEmbeddings(view) {
+  const EmbeddingCard = viewType('embedding');
+  if (!EmbeddingCard) { loadingView(view); return; }
   const items = board.embeddings.filter(e => runShown(e.run) && tagShown({ name: e.tag }))
     .sort((a, b) => a.tag.localeCompare(b.tag) || a.runName.localeCompare(b.runName) || a.step - b.step);
   view.textContent = '';
@@ -224,6 +247,8 @@ function renderView() {
   $('scalar-settings').classList.toggle('dim', state.tab !== 'scalars');
   if (state.tab === 'scalars') renderScalars(view);
   else if (state.tab === 'runs') {
+    const RunsView = viewType('runs');
+    if (!RunsView) { loadingView(view); return; }
     runsView = runsView || new RunsView({ runs: [], tags: [], runShown });
     runsView.ctx.runs = board.runs;
     runsView.ctx.tags = board.tags;
@@ -231,6 +256,8 @@ function renderView() {
     view.append(runsView.el);
     runsView.render();
   } else if (state.tab === 'hparams') {
+    const HParamsView = viewType('hparams');
+    if (!HParamsView) { loadingView(view); return; }
     hparamsView = hparamsView || new HParamsView({ runs: [], runsById: new Map() });
     hparamsView.ctx.runs = board.runs;
     hparamsView.ctx.runsById = board.runsById;
