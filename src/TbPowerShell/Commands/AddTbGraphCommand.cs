@@ -192,23 +192,9 @@ public sealed class AddTbGraphCommand : PSCmdlet, IDisposable
 
     private void CloseOwnedWriter(bool report)
     {
-        var writer = Interlocked.Exchange(ref _ownedWriter, null);
-        if (writer is null)
+        if (Interlocked.Exchange(ref _ownedWriter, null) is { } writer)
         {
-            return;
-        }
-        var errors = new List<Exception>();
-        writer.CloseOrRecover(errors);
-        foreach (var e in errors)
-        {
-            if (report)
-            {
-                WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
-            }
-            else
-            {
-                RunspaceWriters.Warn(Host, e.Message);
-            }
+            TbWriterCommandBase.CloseOwned(this, writer, report);
         }
     }
 }

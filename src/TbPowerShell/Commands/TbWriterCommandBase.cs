@@ -231,20 +231,28 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         foreach (var writer in writers)
         {
-            // Nobody else holds this writer to retry its close: what it cannot write goes to a recovery file now.
-            var errors = new List<Exception>();
-            writer.CloseOrRecover(errors);
-            foreach (var e in errors)
+            CloseOwned(this, writer, report);
+        }
+    }
+
+    /// <summary>
+    /// Closes a writer a cmdlet call opened: nobody else holds it to retry its close, so what it cannot write goes to a
+    /// recovery file now. Failures are errors of <paramref name="cmdlet"/> when <paramref name="report"/>, else warnings
+    /// to the host (stopping: the pipeline cannot take an error any more, but the user must hear where the values went).
+    /// </summary>
+    internal static void CloseOwned(PSCmdlet cmdlet, TbWriter writer, bool report)
+    {
+        var errors = new List<Exception>();
+        writer.CloseOrRecover(errors);
+        foreach (var e in errors)
+        {
+            if (report)
             {
-                if (report)
-                {
-                    WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
-                }
-                else
-                {
-                    // Stopping: the pipeline cannot take an error any more, but the user must hear where the values went.
-                    RunspaceWriters.Warn(Host, e.Message);
-                }
+                cmdlet.WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
+            }
+            else
+            {
+                RunspaceWriters.Warn(cmdlet.Host, e.Message);
             }
         }
     }
