@@ -184,6 +184,8 @@ function Invoke-Test {
 
     Write-Host '== Pester'
     Invoke-Native 'restoring Pester' { dotnet restore (Join-Path $Root 'tests/tools/Pester.csproj') --nologo -v quiet }
+    # Other versions of AWSSDK.Core and Azure.Core, for the test that loads them before the module (as Az and AWS.Tools do).
+    Invoke-Native 'restoring the conflicting SDKs' { dotnet restore (Join-Path $Root 'tests/tools/ConflictingSdks.csproj') --nologo -v quiet }
     $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
     $pesterXml = Join-Path $ResultsDir 'pester.xml'
