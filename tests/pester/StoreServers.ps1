@@ -73,7 +73,19 @@ function Start-StoreServer([ValidateSet('s3', 'az')] [string] $Kind, [string] $C
         Set-Item "env:$variable" "DefaultEndpointsProtocol=http;AccountName=$script:AzuriteAccount;AccountKey=$script:AzuriteKey;BlobEndpoint=$endpoint;"
         Set-TbStorage $root -ConnectionStringVariable $variable
     }
-    [pscustomobject]@{ Kind = $Kind; Port = $port; Process = $process; Data = $data; Root = $root; Endpoint = $endpoint; Container = $Container }
+    [pscustomobject]@{ Kind = $Kind; Port = $port; Process = $process; Data = $data; Root = $root; Endpoint = $endpoint; Container = $Container; Exe = $exe; Arguments = $arguments }
+}
+
+<# Stops the server gracefully (SIGTERM: it keeps what it stored), as a restart or a lost connection would look to a client. #>
+function Suspend-StoreServer($Server) {
+    & kill -TERM $Server.Process.Id
+    if (-not $Server.Process.WaitForExit(20000)) { $Server.Process.Kill($true) }
+}
+
+<# Starts the same server again: same port, same data folder. #>
+function Resume-StoreServer($Server) {
+    $Server.Process = Start-Process -FilePath $Server.Exe -ArgumentList $Server.Arguments -PassThru -RedirectStandardOutput (Join-Path $Server.Data '.stdout2') -RedirectStandardError (Join-Path $Server.Data '.stderr2')
+    Wait-Port $Server.Port $Server.Process
 }
 
 function Stop-StoreServer($Server) {
