@@ -178,6 +178,9 @@ public sealed class S3ObjectStore : IObjectStore
             InputStream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false),
             ContentType = "application/octet-stream",
             AutoCloseStream = true,
+            // Plain body with the checksum in a header: the streamed aws-chunked form (the SDK's default for a body it
+            // signs with a trailing checksum) is stored literally, frame headers and all, by servers that do not speak it (s3rver).
+            UseChunkEncoding = false,
         };
         Call(location, "writing", () => _client.PutObjectAsync(request, cancellation), cancellation);
         _bucketSeen = true;
