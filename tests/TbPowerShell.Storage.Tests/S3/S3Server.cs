@@ -31,7 +31,6 @@ public sealed class S3Server : IDisposable
 
     private S3Server(int port)
     {
-        PrepareEnvironment();
         _server = StoreServer.Start("s3rver", $"--address 127.0.0.1 --port {{port}} --directory {{dir}} --silent --configure-bucket {Bucket}", port);
         Endpoint = new Uri($"http://127.0.0.1:{_server.Port}");
         Store = Open();
@@ -65,8 +64,12 @@ public sealed class S3Server : IDisposable
         _server.Dispose();
     }
 
-    /// <summary>Sets the AWS environment of this test process once (never unset: other S3 tests may be running).</summary>
-    private static void PrepareEnvironment()
+    /// <summary>
+    /// Sets the AWS environment of this test process when the assembly loads, before any test can make the SDK read (and
+    /// cache) the shared-file locations; never unset, as S3 tests run in parallel.
+    /// </summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void PrepareEnvironment()
     {
         lock (s_environmentGate)
         {
