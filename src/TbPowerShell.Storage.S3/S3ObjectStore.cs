@@ -14,12 +14,13 @@ public sealed class S3ObjectStore : IObjectStore
 {
     /// <summary>
     /// How writers of S3 objects buffer and roll. An S3 object cannot be appended to, so each append re-uploads the whole
-    /// object so far (<see cref="S3ObjectWriter"/>): an object's upload cost grows with the square of its appends. The
-    /// numbers bound that cost. Uploads wait for 4 MiB or 5 s, so a fast writer sends each object in about two PUTs and a
-    /// reader following the run is at most 5 s behind; objects roll at 8 MiB, which caps one PUT at 8 MiB and a writer's
-    /// worst steady upload rate at about RollBytes / (2 × UploadInterval) ≈ 0.8 MiB/s whatever it logs; and at 256 appends,
-    /// so a slowly growing object (a few bytes every 5 s) is closed after about 21 minutes instead of being re-uploaded
-    /// forever, at most 128 times the bytes it holds.
+    /// object so far (<see cref="S3ObjectWriter"/>), and an object's upload cost grows with the square of its appends;
+    /// these numbers bound it. Uploads wait for 4 MiB or 5 s: a reader following the run is at most 5 s behind, and a
+    /// fast writer sends each object in about two PUTs (4 then 8 MiB: 1.5 times its bytes). Objects roll at 8 MiB, which
+    /// caps one PUT at 8 MiB, the memory a writer holds at one object, and what a slower writer re-sends at about
+    /// RollBytes / (2 × UploadInterval) ≈ 0.8 MiB/s on average, whatever it logs. And at 256 appends, so an object that
+    /// grows by a few bytes every 5 s is closed after about 21 minutes, having been sent about 128 times its size, instead
+    /// of being re-uploaded for ever; a run of a day is then some 70 objects, which TensorBoard reads in name order.
     /// </summary>
     public static StoreWritePolicy Policy { get; } = new(
         UploadBytes: 4 * 1024 * 1024,

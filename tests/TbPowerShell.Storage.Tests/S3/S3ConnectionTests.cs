@@ -79,13 +79,13 @@ public sealed class S3ConnectionTests
     }
 
     [Fact]
-    public void Retries_are_the_standard_mode_with_two_retries_unless_AWS_MAX_ATTEMPTS_says_otherwise()
+    public void Retries_are_the_standard_mode_with_three_retries_unless_AWS_MAX_ATTEMPTS_says_otherwise()
     {
         var standard = S3Connection.Resolve(new StoreSettings { Endpoint = new Uri("http://127.0.0.1:1") }, Environment());
         var config = standard.ClientConfig();
         Assert.Equal(RequestRetryMode.Standard, config.RetryMode);
-        Assert.Equal(2, config.MaxErrorRetry);
-        Assert.Equal(3, standard.Attempts);
+        Assert.Equal(3, config.MaxErrorRetry);
+        Assert.Equal(4, standard.Attempts);
         Assert.Equal(S3Connection.ConnectTimeout, config.ConnectTimeout);
         Assert.Equal(S3Connection.RequestTimeout, config.Timeout);
 
