@@ -160,6 +160,13 @@ public sealed record S3Connection
         {
             return null;
         }
+        // The SDK reads AWS_SHARED_CREDENTIALS_FILE once per process; a session that points it elsewhere later (as a
+        // PowerShell user may, between two commands) is looked up there first.
+        string? file = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
+        if (!string.IsNullOrWhiteSpace(file) && File.Exists(file) && new CredentialProfileStoreChain(file).TryGetAWSCredentials(Profile, out var fromFile))
+        {
+            return fromFile;
+        }
         if (new CredentialProfileStoreChain().TryGetAWSCredentials(Profile, out var credentials))
         {
             return credentials;

@@ -109,4 +109,29 @@ public sealed class S3EnvironmentTests
             ObjectStores.ProviderRoot = savedRoot;
         }
     }
+
+    [Fact]
+    public async Task A_profile_is_found_in_the_credentials_file_the_environment_names_now()
+    {
+        using var server = S3Server.StartOn(0);
+        server.Store.Upload(server.Root.Combine("warm-up"), new byte[] { 1 }); // the SDK has read the shared files by now
+        using var dir = new TempDir();
+        string file = Path.Combine(dir.Path, "credentials");
+        File.WriteAllText(file, "[later]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
+        string? saved = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", file);
+        try
+        {
+            using var store = server.Open(settings: new StoreSettings { Profile = "later" });
+            var target = server.Root.Combine("by-later-profile");
+            store.Upload(target, new byte[] { 4, 2 });
+            var back = new byte[2];
+            Assert.Equal(2, await store.ReadAsync(target, 0, back));
+            Assert.Equal(new byte[] { 4, 2 }, back);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", saved);
+        }
+    }
 }
