@@ -164,7 +164,7 @@ Describe 'Store errors are named (<_>)' -ForEach @('s3', 'az') {
         $prefix = "$($Server.Root)/wrong-credentials"
         if ($Kind -eq 's3') {
             $credentials = Join-Path $TestDrive 'aws-credentials'
-            Set-Content $credentials "[wrong]`naws_access_key_id = S3RVER`naws_secret_access_key = not-the-secret`n"
+            Set-Content $credentials "[wrong]`naws_access_key_id = NOT-S3RVER-KEY`naws_secret_access_key = not-the-secret`n"
             $env:AWS_SHARED_CREDENTIALS_FILE = $credentials
             Set-TbStorage $prefix -Endpoint $Server.Endpoint -ProfileName wrong
         }

@@ -54,6 +54,8 @@ function Start-StoreServer([ValidateSet('s3', 'az')] [string] $Kind, [string] $C
         @('--blobHost', '127.0.0.1', '--blobPort', $port, '--location', $data, '--loose', '--skipApiVersionCheck', '--silent')
     }
     $exe = Join-Path $script:ServerBin ($Kind -eq 's3' ? 's3rver' : 'azurite-blob')
+    # s3rver encrypts its listing continuation tokens with DES: Node 20 has it only in the legacy OpenSSL provider.
+    $env:NODE_OPTIONS = '--openssl-legacy-provider'
     $process = Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $data '.stdout') -RedirectStandardError (Join-Path $data '.stderr')
     Wait-Port $port $process
     if ($Kind -eq 's3') {
