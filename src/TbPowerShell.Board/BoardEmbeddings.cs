@@ -1,13 +1,15 @@
 using System.Text.Json;
 using TbPowerShell.Core.Analysis;
 using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Storage;
 
 namespace TbPowerShell.Board;
 
 /// <summary>
 /// The Embeddings tab's data: the projector embeddings of each run the board shows (read from the run directory's
 /// projector_config.pbtxt by the core's <see cref="ProjectorReader"/>), and each one's 2-D PCA projection
-/// (<see cref="Pca"/>) with its labels. Shared by the server's routes and the offline report.
+/// (<see cref="Pca"/>) with its labels. Shared by the server's routes and the offline report. A run in an object store
+/// is read the same way, through <see cref="LogLocation"/>.
 /// </summary>
 internal static class BoardEmbeddings
 {
@@ -114,7 +116,7 @@ internal static class BoardEmbeddings
         try
         {
             int count = 0, dimension = 0;
-            foreach (var line in File.ReadLines(tensorPath))
+            foreach (var line in Lines(tensorPath))
             {
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 if (count++ == 0) dimension = line.TrimEnd('\t', '\r').Split('\t').Length;
@@ -125,6 +127,18 @@ internal static class BoardEmbeddings
         {
             return (0, 0);
         }
+    }
+
+    /// <summary>The lines of a local file, or of a store object (<c>s3://</c>, <c>az://</c>) read through ranged reads.</summary>
+    private static IEnumerable<string> Lines(string path)
+    {
+        if (!LogLocation.IsStore(path))
+        {
+            foreach (var line in File.ReadLines(path)) yield return line;
+            yield break;
+        }
+        using var reader = new StreamReader(LogLocation.OpenRead(path));
+        while (reader.ReadLine() is { } line) yield return line;
     }
 
     /// <summary>The column names: the header, or "label" for single-column metadata, none without metadata.</summary>

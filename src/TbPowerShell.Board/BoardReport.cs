@@ -16,7 +16,7 @@ public static partial class BoardReport
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        var logDirs = source.Data is null ? source.LogDirs.Select(Path.GetFullPath).ToList() : [];
+        var logDirs = source.Data is null ? source.LogDirs.Select(TbPowerShell.Core.Storage.LogLocation.Full).ToList() : [];
         using var store = new BoardStore(source, logDirs);
         var json = Encoding.UTF8.GetString(BoardApi.Json(w => WriteData(w, store, options)));
         var html = Page(json, options.Title);

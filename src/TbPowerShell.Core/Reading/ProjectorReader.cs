@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Storage;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Reading;
@@ -10,7 +12,7 @@ public sealed class ProjectorEmbedding
     /// <summary>The run's name below the directory read ("." for that directory).</summary>
     public required string Run { get; init; }
 
-    /// <summary>The run directory (full path), where projector_config.pbtxt is.</summary>
+    /// <summary>The run directory (full path, or store URI), where projector_config.pbtxt is.</summary>
     public required string RunDirectory { get; init; }
 
     /// <summary>The entry's position among the embeddings of projector_config.pbtxt (from 0).</summary>
@@ -56,16 +58,24 @@ public sealed class ProjectorEmbedding
 /// <summary>
 /// Reads the projector's files as TensorBoard's projector plugin does: each run directory's projector_config.pbtxt,
 /// paths in it relative to that directory (or absolute), tensors.tsv, metadata.tsv (a header when it has several
-/// columns) and the sprite's path and image size.
+/// columns) and the sprite's path and image size. Run directories may be local or in an object store (<c>s3://</c>,
+/// <c>az://</c>): there every file is read through <see cref="LogLocation"/>, and a path in the configuration is taken
+/// below the run folder (or as a store URI of its own); one that climbs out with '..' or starts at '/' is refused.
 /// </summary>
 public static class ProjectorReader
 {
     /// <summary>
     /// Every directory below <paramref name="root"/> (the root included, links not followed) holding a
-    /// projector_config.pbtxt, as (run name, directory), ordered by name.
+    /// projector_config.pbtxt, as (run name, directory), ordered by name. In an object store: one listing of every
+    /// object below the prefix, the "folders" of the objects named projector_config.pbtxt; a failure of that listing
+    /// is thrown (<see cref="StoreException"/>), as <see cref="LogDirectory.FindRuns"/> throws it.
     /// </summary>
     public static IReadOnlyList<(string Run, string Directory)> FindRuns(string root, Action<string, Exception>? onInaccessible = null)
     {
+        if (LogLocation.IsStore(root))
+        {
+            return FindStoreRuns(StoreUri.Parse(root));
+        }
         root = Path.GetFullPath(root);
         var found = new List<(string, string)>();
         var pending = new Stack<string>();
@@ -96,6 +106,21 @@ public static class ProjectorReader
         return found;
     }
 
+    private static IReadOnlyList<(string Run, string Directory)> FindStoreRuns(StoreUri root)
+    {
+        var found = new List<(string, string)>();
+        foreach (var entry in ObjectStores.For(root).List(root))
+        {
+            if (entry.Location.Name == ProjectorConfig.FileName)
+            {
+                string dir = entry.Location.Parent!.ToString();
+                found.Add((LogLocation.RelativeName(root.ToString(), dir), dir));
+            }
+        }
+        found.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return found;
+    }
+
     /// <summary>
     /// The embeddings of one run directory's projector_config.pbtxt, in the file's order (none when it has no such file).
     /// A file that cannot be read or parsed goes to <paramref name="onError"/> with its path: a bad configuration
@@ -110,17 +135,21 @@ public static class ProjectorReader
         Func<int, string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string dir = Path.GetFullPath(directory);
-        string configPath = Path.Combine(dir, ProjectorConfig.FileName);
+        string dir = LogLocation.Full(directory);
+        string configPath = LogLocation.Combine(dir, ProjectorConfig.FileName);
         var result = new List<ProjectorEmbedding>();
-        if (!File.Exists(configPath))
+        if (!LogLocation.IsStore(dir) && !File.Exists(configPath))
         {
             return result;
         }
         ProjectorConfig config;
         try
         {
-            config = ProjectorConfig.Parse(File.ReadAllText(configPath, Encoding.UTF8));
+            config = ProjectorConfig.Parse(ReadText(configPath));
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            return result; // a run without embeddings: one GET that finds nothing, no request to ask first
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -148,10 +177,13 @@ public static class ProjectorReader
     {
         string name = entry.Field("tensor_name")?.StringValue ?? "";
         ProjectorTsv.TrySplitTensorName(name, out string tag, out long step);
-        string? tensorPath = Resolve(dir, entry.Field("tensor_path")?.StringValue);
-        string? metadataPath = Resolve(dir, entry.Field("metadata_path")?.StringValue);
+        if (!TryResolve(dir, entry.Field("tensor_path")?.StringValue, out string? tensorPath, onError))
+        {
+            return null; // its points would come from outside the run: the entry is skipped, as an unreadable tensors.tsv
+        }
+        TryResolve(dir, entry.Field("metadata_path")?.StringValue, out string? metadataPath, onError);
         var sprite = entry.Field("sprite");
-        string? spritePath = Resolve(dir, sprite?.Field("image_path")?.StringValue);
+        TryResolve(dir, sprite?.Field("image_path")?.StringValue, out string? spritePath, onError);
         int[] dims = sprite?.All("single_image_dim").Select(f => int.TryParse(f.Token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : 0).ToArray() ?? Array.Empty<int>();
 
         double[][] points = Array.Empty<double[]>();
@@ -160,7 +192,7 @@ public static class ProjectorReader
         {
             try
             {
-                points = ProjectorTsv.ParseTensors(File.ReadAllText(tensorPath, Encoding.UTF8), out dimension);
+                points = ProjectorTsv.ParseTensors(ReadText(tensorPath), out dimension);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
@@ -174,7 +206,7 @@ public static class ProjectorReader
         {
             try
             {
-                metadata = ProjectorTsv.ParseMetadata(File.ReadAllText(metadataPath, Encoding.UTF8), out header);
+                metadata = ProjectorTsv.ParseMetadata(ReadText(metadataPath), out header);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -201,6 +233,48 @@ public static class ProjectorReader
         };
     }
 
-    private static string? Resolve(string dir, string? path) =>
-        string.IsNullOrEmpty(path) ? null : Path.GetFullPath(Path.Combine(dir, path));
+    /// <summary>
+    /// A path of the configuration: null when it names none; local, taken from the run directory (or absolute); in a
+    /// store, below the run folder or a store URI of its own. False, with <paramref name="onError"/> told, for a path of a
+    /// store's configuration that leads out of its folder ('..', a leading '/').
+    /// </summary>
+    private static bool TryResolve(string dir, string? path, out string? resolved, Action<string, Exception>? onError)
+    {
+        resolved = null;
+        if (string.IsNullOrEmpty(path))
+        {
+            return true;
+        }
+        if (!LogLocation.IsStore(dir))
+        {
+            resolved = Path.GetFullPath(Path.Combine(dir, path));
+            return true;
+        }
+        if (StoreUri.TryParse(path, out var absolute, out _))
+        {
+            resolved = absolute.ToString();
+            return true;
+        }
+        // "./00000/x/tensors.tsv" is the folder's own; only '..' and a leading '/' lead out.
+        string spelled = string.Join('/', path.Replace('\\', '/').Split('/').Where(p => p != "."));
+        resolved = ContainedPath.Resolve(dir, spelled, out string? reason);
+        if (resolved is null)
+        {
+            onError?.Invoke(LogLocation.Combine(dir, ProjectorConfig.FileName), new InvalidDataException(
+                $"The projector configuration in '{dir}' names '{path}', which {reason}; it was not read (paths in a store's configuration stay below the run folder)."));
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A whole text file or object, UTF-8 (a byte-order mark skipped, as <see cref="File.ReadAllText(string, Encoding)"/> does).</summary>
+    private static string ReadText(string path)
+    {
+        if (!LogLocation.IsStore(path))
+        {
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+        using var reader = new StreamReader(new MemoryStream(LogLocation.ReadAllBytes(path)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
 }

@@ -29,10 +29,13 @@ public static class EventFileHealth
         return report.IntactRecords == 0 && report.Regions.Any(r => r.Kind != DamageKind.TruncatedTail);
     }
 
-    /// <summary>Reads the whole file (shared with writers) and reports what is intact and what is damaged.</summary>
+    /// <summary>
+    /// Reads the whole file (shared with writers) and reports what is intact and what is damaged. A store object
+    /// (<c>s3://</c>, <c>az://</c>) is read by ranged reads.
+    /// </summary>
     public static EventFileHealthReport Check(string path, CancellationToken cancellation = default)
     {
-        using var stream = RecordReader.OpenShared(path);
+        using var stream = Storage.LogLocation.OpenRead(path);
         return Check(stream, path, null, cancellation);
     }
 

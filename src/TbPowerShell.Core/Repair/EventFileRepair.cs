@@ -1,5 +1,6 @@
 using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Storage;
 
 namespace TbPowerShell.Core.Repair;
 
@@ -8,6 +9,9 @@ namespace TbPowerShell.Core.Repair;
 /// counts) byte for byte and dropping damaged regions and a truncated tail. Output is written to a
 /// temporary file in the destination folder, flushed to disk and renamed over the destination,
 /// so a destination is never half-written. Streams: memory stays constant whatever the file size.
+/// Sources, destinations and backups may also be objects in a store (<c>s3://</c>, <c>az://</c>): an object is read
+/// by ranged reads and written as one upload (held in memory until then), which replaces it whole, so a store
+/// object too is never half-written.
 /// </summary>
 /// <remarks>
 /// TensorBoard reads every file whose name contains <c>tfevents</c>, so a second file beside the
@@ -30,6 +34,10 @@ public static class EventFileRepair
     /// <exception cref="ArgumentException">The destination is the source, or in the source's folder.</exception>
     public static EventFileRepairResult CopyTo(string source, string destination, bool overwrite = false, CancellationToken cancellation = default)
     {
+        if (LogLocation.IsStore(source) || LogLocation.IsStore(destination))
+        {
+            return CopyThroughStore(LogLocation.Full(source), LogLocation.Full(destination), overwrite, cancellation);
+        }
         source = Path.GetFullPath(source);
         destination = Path.GetFullPath(destination);
         if (SameFolder(source, destination))
@@ -63,6 +71,10 @@ public static class EventFileRepair
     /// <exception cref="EventFileChangedException">The source changed during the repair; nothing was replaced.</exception>
     public static EventFileRepairResult InPlace(string source, string backup, CancellationToken cancellation = default)
     {
+        if (LogLocation.IsStore(source))
+        {
+            return InPlaceInStore(LogLocation.Full(source), LogLocation.Full(backup), cancellation);
+        }
         string given = Path.GetFullPath(source);
         source = ResolveLinks(given);
         backup = Path.GetFullPath(backup);
@@ -122,6 +134,10 @@ public static class EventFileRepair
     /// <exception cref="IOException">The link cannot be followed (a loop, or too many links).</exception>
     public static string ResolveLinks(string path)
     {
+        if (LogLocation.IsStore(path))
+        {
+            return LogLocation.Full(path); // a store has no links
+        }
         path = Path.GetFullPath(path);
         var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
         return target is null ? path : Path.GetFullPath(target.FullName);
@@ -141,6 +157,10 @@ public static class EventFileRepair
     /// </summary>
     public static string NewBackupPath(string source, string? folder = null)
     {
+        if (LogLocation.IsStore(source) || LogLocation.IsStore(folder))
+        {
+            return NewBackupLocation(LogLocation.Full(source), folder is null ? null : LogLocation.Full(folder));
+        }
         source = Path.GetFullPath(source);
         folder = Path.GetFullPath(folder ?? Path.GetDirectoryName(source)!);
         string name = BackupFileName(Path.GetFileName(source));
@@ -154,6 +174,135 @@ public static class EventFileRepair
             candidate = Path.Combine(folder, $"{name}.{n}");
         }
         return candidate;
+    }
+
+    /// <summary><see cref="NewBackupPath"/> when the source or the backup folder is in a store.</summary>
+    private static string NewBackupLocation(string source, string? folder)
+    {
+        folder ??= LogLocation.Parent(source)!;
+        string name = BackupFileName(LogLocation.FileName(source));
+        if (!EventFileName.IsEventFileName(name) && name == LogLocation.FileName(source))
+        {
+            name += ".backup";
+        }
+        string candidate = LogLocation.Combine(folder, name);
+        for (int n = 1; Taken(candidate); n++)
+        {
+            candidate = LogLocation.Combine(folder, $"{name}.{n}");
+        }
+        return candidate;
+
+        static bool Taken(string path) => LogLocation.IsStore(path) ? LogLocation.FileExists(path) : File.Exists(path) || Directory.Exists(path);
+    }
+
+    /// <summary>
+    /// <see cref="CopyTo"/> when the source or the destination is a store object: the source read by ranged reads, the
+    /// copy streamed to a local file as <see cref="CopyTo"/> writes one, or held in memory and uploaded as one object.
+    /// </summary>
+    private static EventFileRepairResult CopyThroughStore(string source, string destination, bool overwrite, CancellationToken cancellation)
+    {
+        if (LogLocation.IsStore(source) == LogLocation.IsStore(destination)
+            && string.Equals(LogLocation.Parent(source), LogLocation.Parent(destination), StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"A repaired copy of '{source}' cannot go to its own folder: TensorBoard would read both files and show every event twice.",
+                nameof(destination));
+        }
+        if (!overwrite && LogLocation.FileExists(destination))
+        {
+            throw new IOException($"The destination '{destination}' exists already.");
+        }
+        using var input = LogLocation.OpenRead(source);
+        EventFileHealthReport report;
+        if (LogLocation.IsStore(destination))
+        {
+            var buffer = new MemoryStream();
+            report = WriteIntact(input, source, buffer, cancellation);
+            cancellation.ThrowIfCancellationRequested();
+            LogLocation.WriteAllBytes(destination, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            report = WriteDurably(destination, overwrite, output => WriteIntact(input, source, output, cancellation));
+        }
+        return new EventFileRepairResult(source, destination, null, report.IntactRecords,
+            report.IsHealthy ? RepairOutcome.CopiedUnchanged : RepairOutcome.Repaired, report.Regions);
+    }
+
+    /// <summary>
+    /// <see cref="InPlace"/> for a store object: the object read once (into memory), its repaired version made from
+    /// those bytes, the backup written (an object, or a local file), the object checked unchanged, then the repaired
+    /// bytes uploaded over it. An upload replaces an object whole: readers see the old object or the new one.
+    /// </summary>
+    private static EventFileRepairResult InPlaceInStore(string source, string backup, CancellationToken cancellation)
+    {
+        if (EventFileName.IsEventFileName(LogLocation.FileName(backup)))
+        {
+            throw new ArgumentException(
+                $"The backup name '{LogLocation.FileName(backup)}' contains '{EventFileName.Marker}': TensorBoard would read it as an event file.",
+                nameof(backup));
+        }
+        var before = LogLocation.Stat(source) ?? throw new StoreException(StoreErrorKind.NotFound, source, $"'{source}' does not exist.");
+        byte[] original = new byte[before.Length];
+        using (var input = LogLocation.OpenRead(source, before.Length))
+        {
+            input.ReadExactly(original);
+        }
+        var repaired = new MemoryStream();
+        EventFileHealthReport report;
+        using (var input = new MemoryStream(original, writable: false))
+        {
+            report = WriteIntact(input, source, repaired, cancellation);
+        }
+        if (report.IsHealthy)
+        {
+            return new EventFileRepairResult(source, source, null, report.IntactRecords, RepairOutcome.AlreadyHealthy, report.Regions);
+        }
+        cancellation.ThrowIfCancellationRequested();
+        if (LogLocation.IsStore(backup))
+        {
+            if (LogLocation.FileExists(backup))
+            {
+                throw new IOException($"The backup '{backup}' exists already; nothing was replaced.");
+            }
+            LogLocation.WriteAllBytes(backup, original);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(backup)!);
+            WriteDurably(backup, overwrite: false, output =>
+            {
+                output.Write(original);
+                return true;
+            });
+        }
+        var after = LogLocation.Stat(source);
+        if (after is null || after.Value.Length != before.Length || after.Value.LastWrite != before.LastWrite)
+        {
+            DeleteBackup(backup);
+            throw new EventFileChangedException(source);
+        }
+        LogLocation.WriteAllBytes(source, repaired.GetBuffer().AsMemory(0, (int)repaired.Length));
+        return new EventFileRepairResult(source, source, backup, report.IntactRecords, RepairOutcome.Repaired, report.Regions);
+    }
+
+    private static void DeleteBackup(string backup)
+    {
+        if (!LogLocation.IsStore(backup))
+        {
+            TryDelete(backup);
+            return;
+        }
+        try
+        {
+            var uri = StoreUri.Parse(backup);
+            ObjectStores.For(uri).Delete(uri);
+        }
+        catch (IOException)
+        {
+            // best effort: a leftover backup is named so TensorBoard does not read it
+        }
     }
 
     /// <summary>

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text;
 using TbPowerShell.Core.Imaging;
+using TbPowerShell.Core.Storage;
 using TbPowerShell.Core.Summaries;
 
 namespace TbPowerShell.Core.Writing;
 
 /// <summary>What <see cref="ProjectorWriter.Write"/> wrote.</summary>
-/// <param name="Folder">The embedding's folder (full path).</param>
-/// <param name="ConfigPath">projector_config.pbtxt (full path).</param>
+/// <param name="Folder">The embedding's folder (full path, or store URI).</param>
+/// <param name="ConfigPath">projector_config.pbtxt (full path, or store URI).</param>
 /// <param name="Replaced">True when the folder existed already (its files were overwritten, as PyTorch does with a warning).</param>
 public sealed record ProjectorWriteResult(string Folder, string ConfigPath, bool Replaced);
 
@@ -27,7 +28,9 @@ public sealed class ProjectorConfigException : IOException
 /// <c>&lt;step:05d&gt;/&lt;tag&gt;</c> with tensors.tsv, metadata.tsv and sprite.png, and an entry in the run's
 /// projector_config.pbtxt. The configuration is read and appended to, so embeddings of earlier writers stay
 /// (PyTorch keeps the list in its writer and overwrites the file, losing those of earlier writers).
-/// Nothing is written to the event file: PyTorch writes nothing there either.
+/// Nothing is written to the event file: PyTorch writes nothing there either. A run directory in an object store
+/// (<c>s3://</c>, <c>az://</c>) gets the same bytes as whole objects (uploads), the configuration last: read, the entry
+/// added, uploaded over the old one (an upload replaces an object whole, so a reader never sees half of it).
 /// </summary>
 public static class ProjectorWriter
 {
@@ -40,6 +43,10 @@ public static class ProjectorWriter
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         ArgumentNullException.ThrowIfNull(data);
+        if (LogLocation.IsStore(runDirectory))
+        {
+            return WriteToStore(LogLocation.Full(runDirectory), data);
+        }
         string run = Path.GetFullPath(runDirectory);
         string configPath = Path.Combine(run, ProjectorConfig.FileName);
         lock (ConfigLocks.GetOrAdd(configPath, _ => new object()))
@@ -66,15 +73,63 @@ public static class ProjectorWriter
         }
     }
 
+    /// <summary>
+    /// The store's version of <see cref="Write"/>: the same files, each uploaded whole, the configuration last (so it
+    /// never names files that are not there yet). Two writers of this process append in turn; two processes appending
+    /// to one run's configuration at the same moment may lose one entry (a store has no lock: the last upload wins).
+    /// </summary>
+    private static ProjectorWriteResult WriteToStore(string run, ProjectorData data)
+    {
+        string configPath = LogLocation.Combine(run, ProjectorConfig.FileName);
+        lock (ConfigLocks.GetOrAdd(configPath, _ => new object()))
+        {
+            var config = ReadStoreConfig(configPath);
+            string folder = LogLocation.Combine(run, data.Folder);
+            bool replaced = LogLocation.ListFiles(folder).Any();
+            if (data.Metadata is not null)
+            {
+                WriteText(LogLocation.Combine(folder, ProjectorTsv.MetadataFile), ProjectorTsv.FormatMetadata(data.Metadata, data.Header));
+            }
+            if (data.Sprite is not null)
+            {
+                LogLocation.WriteAllBytes(LogLocation.Combine(folder, ProjectorTsv.SpriteFile), PngCodec.Encode(data.Sprite));
+            }
+            WriteText(LogLocation.Combine(folder, ProjectorTsv.TensorsFile), ProjectorTsv.FormatTensors(data.Values, data.Columns));
+            config.AddEmbedding(data.ConfigEntry());
+            WriteText(configPath, config.Format());
+            return new ProjectorWriteResult(folder, configPath, replaced);
+        }
+    }
+
     private static ProjectorConfig ReadConfig(string path)
     {
         if (!File.Exists(path))
         {
             return new ProjectorConfig();
         }
+        return ParseConfig(path, File.ReadAllText(path, Encoding.UTF8));
+    }
+
+    private static ProjectorConfig ReadStoreConfig(string path)
+    {
+        byte[] bytes;
         try
         {
-            return ProjectorConfig.Parse(File.ReadAllText(path, Encoding.UTF8));
+            bytes = LogLocation.ReadAllBytes(path);
+        }
+        catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
+        {
+            return new ProjectorConfig();
+        }
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return ParseConfig(path, reader.ReadToEnd());
+    }
+
+    private static ProjectorConfig ParseConfig(string path, string text)
+    {
+        try
+        {
+            return ProjectorConfig.Parse(text);
         }
         catch (FormatException e)
         {
@@ -83,5 +138,16 @@ public static class ProjectorWriter
         }
     }
 
-    private static void WriteText(string path, string text) => File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
+    private static void WriteText(string path, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        if (LogLocation.IsStore(path))
+        {
+            LogLocation.WriteAllBytes(path, bytes);
+        }
+        else
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+    }
 }

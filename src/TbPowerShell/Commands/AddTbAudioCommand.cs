@@ -61,6 +61,12 @@ public sealed class AddTbAudioCommand : TbWriterCommandBase
         {
             if (LiteralPath is not null)
             {
+                if (LocalOnly.IsStore(LiteralPath))
+                {
+                    WriteError(LocalOnly.Refused(LiteralPath, nameof(LiteralPath), "the audio file read",
+                        "copy it to a local file first (the log directory written to may be in a store)."));
+                    return;
+                }
                 string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);
                 target = LiteralPath;
                 if (!File.Exists(path))

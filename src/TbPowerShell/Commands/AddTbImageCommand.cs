@@ -108,6 +108,13 @@ public sealed class AddTbImageCommand : TbWriterCommandBase
 
     private IEnumerable<string> ResolveFiles()
     {
+        if (LocalOnly.IsStore(LiteralPath ?? Path))
+        {
+            string given = (LiteralPath ?? Path)!;
+            WriteError(LocalOnly.Refused(given, LiteralPath is null ? nameof(Path) : nameof(LiteralPath), "the image files read",
+                "copy them to local files first (the log directory written to may be in a store)."));
+            return Array.Empty<string>();
+        }
         if (LiteralPath is not null)
         {
             string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath);

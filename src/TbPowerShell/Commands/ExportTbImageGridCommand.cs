@@ -69,6 +69,11 @@ public sealed class ExportTbImageGridCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (LocalOnly.IsStore(Path))
+        {
+            ThrowTerminatingError(LocalOnly.Refused(Path, nameof(Path), "the PNG file written",
+                "write it to a local file, then copy it up with your store's own tools."));
+        }
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         ImagePixels pixels;
         try

@@ -65,6 +65,11 @@ public sealed class ExportTbReportCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (LocalOnly.IsStore(Path))
+        {
+            ThrowTerminatingError(LocalOnly.Refused(Path, nameof(Path), "the HTML report written",
+                "write it to a local file (its -LogDir may be in a store), then copy it up with your store's own tools."));
+        }
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(path))
         {

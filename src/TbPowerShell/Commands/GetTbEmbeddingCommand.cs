@@ -49,17 +49,27 @@ public sealed class GetTbEmbeddingCommand : TbLogPathCommandBase
     /// <inheritdoc />
     protected override void EndProcessing() => ReportUnmatchedNames("embeddings");
 
+    // A store's failure (unreachable, access denied...) keeps its own id; a refused path of a store's configuration is invalid data.
     private void ReportUnreadable(string file, Exception e) =>
-        WriteError(new ErrorRecord(e,
-            System.IO.Path.GetFileName(file) == ProjectorConfig.FileName ? ErrorIds.ProjectorConfigUnreadable : ErrorIds.EmbeddingFileUnreadable,
-            e is FormatException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, file));
+        WriteError(StoreErrors.OrDefault(e,
+            Core.Storage.LogLocation.FileName(file) == ProjectorConfig.FileName ? ErrorIds.ProjectorConfigUnreadable : ErrorIds.EmbeddingFileUnreadable,
+            e is FormatException or InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, file));
 
     /// <summary>The runs holding a projector configuration under a directory, or the run of a file given (its folder).</summary>
     private new IEnumerable<(string Run, string Directory)> RunsOf(string path, string namingRoot)
     {
-        if (Directory.Exists(path))
+        if (LogPaths.IsDirectory(path))
         {
-            var runs = ProjectorReader.FindRuns(path, (dir, e) => FileConditions.Report(this, ReadItemKind.Unreadable, dir, failure: e));
+            IReadOnlyList<(string Run, string Directory)> runs;
+            try
+            {
+                runs = ProjectorReader.FindRuns(path, (dir, e) => FileConditions.Report(this, ReadItemKind.Unreadable, dir, failure: e));
+            }
+            catch (Core.Storage.StoreException e)
+            {
+                WriteError(StoreErrors.Record(e, path)); // a store's listing failed: nothing of it to read
+                yield break;
+            }
             foreach (var (_, dir) in runs)
             {
                 string name = LogDirectory.RelativeName(namingRoot, dir);
@@ -70,15 +80,29 @@ public sealed class GetTbEmbeddingCommand : TbLogPathCommandBase
                 }
             }
         }
-        else if (File.Exists(path))
+        else if (LogPaths.IsFile(path))
         {
-            string dir = System.IO.Path.GetDirectoryName(path)!;
+            string dir = Core.Storage.LogLocation.Parent(path)!;
             string name = LogDirectory.RelativeName(namingRoot, dir);
-            if (RunWanted(name) && File.Exists(System.IO.Path.Combine(dir, ProjectorConfig.FileName)))
+            if (RunWanted(name) && ConfigExists(dir))
             {
                 UnmatchedRuns.Saw(name);
                 yield return (name, dir);
             }
+        }
+    }
+
+    /// <summary>True when the folder holds projector_config.pbtxt; a store's failure is written and counts as none.</summary>
+    private bool ConfigExists(string dir)
+    {
+        try
+        {
+            return Core.Storage.LogLocation.FileExists(Core.Storage.LogLocation.Combine(dir, ProjectorConfig.FileName));
+        }
+        catch (Core.Storage.StoreException e)
+        {
+            WriteError(StoreErrors.Record(e, dir));
+            return false;
         }
     }
 }

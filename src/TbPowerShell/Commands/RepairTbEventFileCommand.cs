@@ -5,6 +5,7 @@ using TbPowerShell.Core.IO;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Repair;
+using TbPowerShell.Core.Storage;
 
 namespace TbPowerShell.Commands;
 
@@ -40,12 +41,18 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
     [ValidateNotNull]
     public EventFileHealthReport[] InputObject { get; set; } = null!;
 
-    /// <summary>The folder that receives the repaired copies (never the source's own folder); created when missing.</summary>
+    /// <summary>
+    /// The folder that receives the repaired copies (never the source's own folder); created when missing. May be an
+    /// object-store location (s3://bucket/prefix, az://account/container/prefix): each copy is uploaded as one object.
+    /// </summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
-    /// <summary>For an in-place repair, the folder that receives the backups (default: beside the original, renamed so TensorBoard ignores it).</summary>
+    /// <summary>
+    /// For an in-place repair, the folder that receives the backups (default: beside the original, renamed so TensorBoard
+    /// ignores it); local or an object-store location.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? BackupPath { get; set; }
@@ -65,8 +72,8 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         }
         if (Destination is not null)
         {
-            _destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-            if (File.Exists(_destination))
+            _destination = Folder(Destination);
+            if (IsExistingFile(_destination, Destination))
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"The destination '{_destination}' is a file; give a folder for the repaired copies."),
@@ -81,13 +88,51 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         }
         if (BackupPath is not null)
         {
-            _backupFolder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
-            if (File.Exists(_backupFolder))
+            _backupFolder = Folder(BackupPath);
+            if (IsExistingFile(_backupFolder, BackupPath))
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"The backup path '{_backupFolder}' is a file; give a folder for the backups."),
                     ErrorIds.InvalidBackupPath, ErrorCategory.InvalidArgument, BackupPath));
             }
+        }
+    }
+
+    /// <summary>A folder given as -Destination or -BackupPath: a store URI (checked), or a path from the current location.</summary>
+    private string Folder(string given)
+    {
+        try
+        {
+            return LogPaths.ForWriting(this, given);
+        }
+        catch (FormatException e)
+        {
+            ThrowTerminatingError(StoreErrors.InvalidUri(given, e.Message));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>True when <paramref name="folder"/> is a file or object; a store that cannot be asked stops the command.</summary>
+    private bool IsExistingFile(string folder, string given)
+    {
+        if (!LogLocation.IsStore(folder))
+        {
+            return File.Exists(folder);
+        }
+        try
+        {
+            if (!LogLocation.FolderExists(folder))
+            {
+                var uri = StoreUri.Parse(folder);
+                throw new StoreException(StoreErrorKind.ContainerNotFound, folder,
+                    $"The {(uri.Scheme == StoreUri.S3 ? "bucket" : "container")} '{uri.Container}' of '{folder}' does not exist; create it first.");
+            }
+            return StoreUri.Parse(folder).Key.Length > 0 && LogLocation.FileExists(folder);
+        }
+        catch (StoreException e)
+        {
+            ThrowTerminatingError(StoreErrors.Record(e, given));
+            throw; // not reached
         }
     }
 
@@ -100,9 +145,18 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         foreach (string item in Resolve())
         {
             // A directory's runs keep their layout under -Destination, so files of different runs never collide.
-            var files = Directory.Exists(item)
-                ? LogDirectory.FindRuns(item).SelectMany(r => r.Files.Select(f => (File: f, Run: r.Name)))
-                : new[] { (File: item, Run: ".") };
+            IEnumerable<(string File, string Run)> files;
+            try
+            {
+                files = LogPaths.IsDirectory(item)
+                    ? LogDirectory.FindRuns(item).SelectMany(r => r.Files.Select(f => (File: f, Run: r.Name))).ToList()
+                    : new[] { (File: item, Run: ".") };
+            }
+            catch (StoreException e)
+            {
+                WriteError(StoreErrors.Record(e, item)); // a store's listing failed: nothing of it to repair
+                continue;
+            }
             foreach (var (file, run) in files)
             {
                 if (_stop.IsCancellationRequested || !RepairOne(file, run))
@@ -125,6 +179,11 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         {
             return false;
         }
+        catch (StoreException e)
+        {
+            WriteError(StoreErrors.Record(e, file));
+            return true;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             FileConditions.Report(this, ReadItemKind.Unreadable, file, failure: e);
@@ -144,7 +203,7 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
             {
                 // Through a symbolic link, the file it points to is repaired (and backed up beside itself); the link stays.
                 string target = EventFileRepair.ResolveLinks(file);
-                string linked = target == System.IO.Path.GetFullPath(file) ? "" : $" (a link to '{target}', which is repaired)";
+                string linked = target == LogLocation.Full(file) ? "" : $" (a link to '{target}', which is repaired)";
                 if (report.IsHealthy)
                 {
                     WriteVerbose($"'{file}'{linked} is healthy ({report.IntactRecords} records): nothing to repair, nothing written.");
@@ -163,9 +222,9 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
                 return true;
             }
 
-            string folder = run == "." ? _destination : System.IO.Path.Combine(_destination, run);
-            string destination = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(file));
-            if (string.Equals(System.IO.Path.GetDirectoryName(destination), System.IO.Path.GetDirectoryName(file), StringComparison.Ordinal))
+            string folder = run == "." ? _destination : LogLocation.Combine(_destination, run);
+            string destination = LogLocation.Combine(folder, LogLocation.FileName(file));
+            if (string.Equals(LogLocation.Parent(destination), LogLocation.Parent(file), StringComparison.Ordinal))
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"A repaired copy of '{file}' cannot go to its own folder: TensorBoard would read both files and show every event twice. Give another -Destination, or -Force without -Destination to repair in place."),
@@ -179,7 +238,7 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
                     ErrorIds.DestinationExists, ErrorCategory.ResourceExists, destination));
                 return true;
             }
-            if (File.Exists(destination) && !Force)
+            if (!Force && LogLocation.FileExists(destination))
             {
                 WriteError(new ErrorRecord(
                     new IOException($"The destination '{destination}' exists already; use -Force to replace it."),
@@ -213,7 +272,8 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.RepairFailed, ErrorCategory.WriteError, file));
+            // A store's failure (unreachable, access denied, missing bucket) keeps its own id.
+            WriteError(StoreErrors.OrDefault(e, ErrorIds.RepairFailed, ErrorCategory.WriteError, file));
             return true;
         }
     }
@@ -233,7 +293,7 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         {
             foreach (var report in InputObject)
             {
-                if (File.Exists(report.Path))
+                if (ReportedFileExists(report.Path))
                 {
                     found.Add(report.Path);
                 }
@@ -247,6 +307,22 @@ public sealed class RepairTbEventFileCommand : PSCmdlet, IDisposable
         }
         found.AddRange(LogPaths.Resolve(this, Path, ParameterSetName == LiteralPathSet ? LiteralPath : null).Select(p => p.Path));
         return found;
+    }
+
+    /// <summary>
+    /// True when the file (or store object) of a health report still exists. A store that cannot be asked says true:
+    /// the repair then asks again and reports the store's own error (StoreUnreachable, StoreAccessDenied...).
+    /// </summary>
+    private static bool ReportedFileExists(string path)
+    {
+        try
+        {
+            return LogLocation.FileExists(path);
+        }
+        catch (StoreException)
+        {
+            return true;
+        }
     }
 
 

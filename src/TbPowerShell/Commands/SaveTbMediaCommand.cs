@@ -39,6 +39,11 @@ public sealed class SaveTbMediaCommand : PSCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        if (LocalOnly.IsStore(Destination))
+        {
+            ThrowTerminatingError(LocalOnly.Refused(Destination, nameof(Destination), "the folder the media files are saved to",
+                "save them to a local folder (the sources may be in a store), then copy them up with your store's own tools."));
+        }
         _root = System.IO.Path.TrimEndingDirectorySeparator(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination));
     }
 

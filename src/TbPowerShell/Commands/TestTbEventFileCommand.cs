@@ -39,9 +39,18 @@ public sealed class TestTbEventFileCommand : PSCmdlet
     {
         foreach (string item in Resolve())
         {
-            var files = LogPaths.IsDirectory(item)
-                ? LogDirectory.FindRuns(item).SelectMany(r => r.Files)
-                : new[] { item };
+            IEnumerable<string> files;
+            try
+            {
+                files = LogPaths.IsDirectory(item)
+                    ? LogDirectory.FindRuns(item).SelectMany(r => r.Files).ToList()
+                    : new[] { item };
+            }
+            catch (Core.Storage.StoreException e)
+            {
+                WriteError(StoreErrors.Record(e, item)); // a store's listing failed: nothing of it to check
+                continue;
+            }
             foreach (string file in files)
             {
                 try
@@ -59,6 +68,10 @@ public sealed class TestTbEventFileCommand : PSCmdlet
                 catch (OperationCanceledException)
                 {
                     return;
+                }
+                catch (Core.Storage.StoreException e)
+                {
+                    WriteError(StoreErrors.Record(e, file)); // StoreUnreachable, StoreAccessDenied...: the store's own id
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -4,6 +4,7 @@ using System.Management.Automation.Language;
 using System.Management.Automation;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
+using TbPowerShell.Core.Storage;
 using TbPowerShell.Core.Records;
 
 namespace TbPowerShell.Completion;
@@ -28,7 +29,20 @@ internal static class LogDirectoryCatalog
         {
             try
             {
-                if (Directory.Exists(path))
+                if (LogLocation.IsStore(path))
+                {
+                    // A store: one listing of the folder, or the run of an event file given.
+                    if (EventFileName.IsEventFileName(LogLocation.FileName(path)))
+                    {
+                        string dir = LogLocation.Parent(path)!;
+                        runs.Add(new EventRun(LogDirectory.RelativeName(dir, dir), dir, new[] { path }));
+                    }
+                    else
+                    {
+                        runs.AddRange(LogDirectory.FindRuns(path));
+                    }
+                }
+                else if (Directory.Exists(path))
                 {
                     foreach (var run in LogDirectory.FindRuns(path))
                     {
@@ -86,7 +100,9 @@ internal static class LogDirectoryCatalog
         }
     }
 
+    // A store's run: its files and the bytes the listing gave (no request per object); a local one: each file's length and time.
     private static string CacheKey(EventRun run) =>
+        run.Files.Any(LogLocation.IsStore) ? string.Join("|", run.Files) + ":" + run.TotalBytes :
         string.Join("|", run.Files.Select(f =>
         {
             var info = new FileInfo(f);
@@ -201,6 +217,15 @@ internal static class LogDirectoryCatalog
         string current = location.ProviderPath;
         foreach (string value in values)
         {
+            if (LogLocation.IsStore(value))
+            {
+                // Resolve-Path knows no s3: or az: drive: a valid store location is taken as it is, its runs named from it.
+                if (StoreUri.TryParse(value, out var uri, out _))
+                {
+                    result.Add((uri.ToString(), uri.ToString()));
+                }
+                continue;
+            }
             ps.Commands.Clear();
             ps.Streams.ClearStreams();
             ps.AddCommand("Microsoft.PowerShell.Management\\Resolve-Path")
