@@ -35,6 +35,8 @@ public class LayerRules
         new("Records (framing and CRC) knows no protobuf messages and nothing above it", "core", new[] { Records },
             new[] { "Google.Protobuf", "TbPowerShell.Core.Proto" }.Concat(MembersOf(Layers.Wire)).Concat(MembersOf(AboveWire)).Distinct().ToArray()),
         new("Wire depends on nothing above it", "core", new[] { Layers.Wire }, MembersOf(AboveWire)),
+        new("Storage (where bytes live) depends on no other layer of the core", "core", new[] { Layers.Storage },
+            MembersOf(Layers.Core.Except(new[] { Layers.Storage }).ToArray())),
         new("Model depends on nothing above Wire", "core", new[] { Model }, MembersOf(AboveWire.Except(new[] { Model }).ToArray())),
         new("Summaries, Imaging and Audio are pure: no reading, writing, following or repair", "core", new[] { Summaries, Imaging, Audio },
             MembersOf(EventFileIO)),

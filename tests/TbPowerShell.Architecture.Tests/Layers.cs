@@ -17,6 +17,9 @@ public static class Layers
             || fullName.StartsWith(m + ".", StringComparison.Ordinal) || fullName.StartsWith(m + "/", StringComparison.Ordinal));
     }
 
+    /// <summary>Where bytes live (local files, S3, Azure Blob): the bottom of the core, below even the record framing.</summary>
+    public static readonly Layer Storage = new("Storage", "TbPowerShell.Core.Storage");
+
     public static readonly Layer Records = new("Records", "TbPowerShell.Core.Records");
 
     public static readonly Layer Wire = new("Wire", "TbPowerShell.Core.Wire", "TbPowerShell.Core.Proto");
@@ -50,7 +53,7 @@ public static class Layers
     /// <summary>Every layer of the core, bottom first.</summary>
     public static readonly Layer[] Core =
     {
-        Records, Wire, Model, Writing, Reading, Following, Repair, Summaries, Imaging, Audio, Analysis,
+        Storage, Records, Wire, Model, Writing, Reading, Following, Repair, Summaries, Imaging, Audio, Analysis,
     };
 
     /// <summary>The layers that do I/O on event files: the pure layers must never reach them.</summary>

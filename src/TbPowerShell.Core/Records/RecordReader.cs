@@ -117,15 +117,7 @@ public sealed class RecordReader : IDisposable
     public RecordDamage? LastDamage { get; private set; }
 
     /// <summary>Opens a file for shared reading (writers may still append, rename or delete it).</summary>
-    public static FileStream OpenShared(string path) =>
-        new(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        });
+    public static FileStream OpenShared(string path) => Storage.LogLocation.OpenShared(path);
 
     /// <summary>
     /// True when <paramref name="stream"/> (readable, seekable, read from its start) may be TFRecords: when it is

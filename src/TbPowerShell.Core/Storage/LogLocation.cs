@@ -36,9 +36,20 @@ public static class LogLocation
         return relative == "." ? "." : relative.Replace('\\', '/');
     }
 
+    /// <summary>Opens a local file for shared reading (writers may still append, rename or delete it), unbuffered, read in sequence.</summary>
+    public static FileStream OpenShared(string path) =>
+        new(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
+        });
+
     /// <summary>Opens <paramref name="path"/> for reading, shared with writers (a ranged-read stream for a store object).</summary>
     public static Stream OpenRead(string path) =>
-        IsStore(path) ? StoreReadStream.Open(StoreUri.Parse(path)) : Records.RecordReader.OpenShared(path);
+        IsStore(path) ? StoreReadStream.Open(StoreUri.Parse(path)) : OpenShared(path);
 
     /// <summary>
     /// Opens <paramref name="path"/>, whose length is known (<paramref name="length"/>, from a listing): no request to learn it.
@@ -49,7 +60,7 @@ public static class LogLocation
     {
         if (!IsStore(path))
         {
-            return Records.RecordReader.OpenShared(path);
+            return OpenShared(path);
         }
         var uri = StoreUri.Parse(path);
         var settings = ObjectStores.SettingsFor(uri);
