@@ -186,3 +186,57 @@ public sealed class MemoryObjectStoreContract : ObjectStoreContract
     // One store plays both: the contract asks this store about a container it is told is missing.
     protected override IObjectStore StoreForMissing => _missing;
 }
+
+public sealed class StoreUriTests
+{
+    [Theory]
+    [InlineData("s3://bucket", "s3", null, "bucket", "")]
+    [InlineData("S3://bucket/a/b/", "s3", null, "bucket", "a/b")]
+    [InlineData("s3://my.bucket//runs//x", "s3", null, "my.bucket", "runs/x")]
+    [InlineData("az://acct/cont", "az", "acct", "cont", "")]
+    [InlineData("az://acct/cont/exp/run=1", "az", "acct", "cont", "exp/run=1")]
+    public void Parses_scheme_account_container_and_key(string text, string scheme, string? account, string container, string key)
+    {
+        var uri = StoreUri.Parse(text);
+        Assert.Equal((scheme, account, container, key), (uri.Scheme, uri.Account, uri.Container, uri.Key));
+        Assert.Equal(uri, StoreUri.Parse(uri.ToString()));
+    }
+
+    [Theory]
+    [InlineData("s3://")]
+    [InlineData("s3://ab")]
+    [InlineData("s3://Bad_Bucket")]
+    [InlineData("az://acct")]
+    [InlineData("az://acct/UPPER")]
+    [InlineData("s3://bucket/../x")]
+    [InlineData("s3://bucket/x?sig=1")]
+    [InlineData("/local/path")]
+    public void Refuses_what_is_not_a_valid_location(string text)
+    {
+        Assert.False(StoreUri.TryParse(text, out _, out string? error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void Combines_relative_names_ignoring_dots_and_refusing_parent_segments()
+    {
+        var root = StoreUri.Parse("s3://bucket/exp");
+        Assert.Equal("s3://bucket/exp/a/b", root.Combine("./a//b/").ToString());
+        Assert.Equal(root, root.Combine("."));
+        Assert.Throws<ArgumentException>(() => root.Combine("a/../../x"));
+        Assert.Equal("a/b", root.RelativeNameOf(root.Combine("a/b")));
+        Assert.Equal(".", root.RelativeNameOf(root));
+        Assert.Null(root.RelativeNameOf(StoreUri.Parse("s3://bucket/expX/a")));
+        Assert.Null(root.RelativeNameOf(StoreUri.Parse("s3://other/exp/a")));
+    }
+
+    [Fact]
+    public void The_run_itself_and_its_sub_runs_resolve_inside_a_store_folder_and_climbing_out_is_refused()
+    {
+        const string root = "s3://bucket/exp";
+        Assert.Equal(root, TbPowerShell.Core.Records.ContainedPath.Resolve(root, ".", out _));
+        Assert.Equal(root + "/a/b", TbPowerShell.Core.Records.ContainedPath.Resolve(root, "a\\b", out _));
+        Assert.Null(TbPowerShell.Core.Records.ContainedPath.Resolve(root, "../x", out string? reason));
+        Assert.NotNull(reason);
+    }
+}

@@ -28,7 +28,7 @@ public static class ContainedPath
         {
             // A store has no links: only the spelling can lead out (StoreUri.Combine refuses '.' and '..').
             string[] parts = relative.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-            if (relative.StartsWith('/') || relative.StartsWith('\\') || parts.Any(p => p is "." or ".."))
+            if (relative.StartsWith('/') || relative.StartsWith('\\') || parts.Any(p => p is ".."))
             {
                 reason = "it leads out of the folder";
                 return null;

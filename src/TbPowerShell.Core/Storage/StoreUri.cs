@@ -123,13 +123,13 @@ public sealed record StoreUri
         return true;
     }
 
-    /// <summary>The location <paramref name="relative"/> ('/'-separated, no '..') below this one.</summary>
+    /// <summary>The location <paramref name="relative"/> ('/'-separated; '.' segments ignored, '..' refused) below this one.</summary>
     public StoreUri Combine(string relative)
     {
-        var parts = relative.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Any(p => p is "." or ".."))
+        var parts = relative.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
+        if (parts.Any(p => p is ".."))
         {
-            throw new ArgumentException($"'{relative}' has a '.' or '..' segment.", nameof(relative));
+            throw new ArgumentException($"'{relative}' has a '..' segment: it would lead out of '{this}'.", nameof(relative));
         }
         if (parts.Length == 0)
         {
