@@ -56,7 +56,7 @@ Describe 'Runs on <_>' -ForEach $Kinds {
         Write-Sample "$root/run-a"
         $events = @(Get-TbEvent $root -Type Scalar, Image, Text)
         ConvertTo-Comparable $events | Should -Be $ExpectedEvents
-        if ($Kind -ne 'file') { $events[0].Path | Should -BeLike "$root/run-a/events.out.tfevents.*" }
+        if ($Kind -ne 'file') { $events[0].File | Should -BeLike "$root/run-a/events.out.tfevents.*" }
     }
 
     It 'lists runs and tags, reads one object given as a file, and exports a CSV' {
@@ -65,12 +65,13 @@ Describe 'Runs on <_>' -ForEach $Kinds {
         Write-Sample "$root/group/run-b"
         (Get-TbRun $root).Run | Should -Be @('group/run-b', 'run-a')
         @(Get-TbTag $root -Run 'run-a').Tag | Should -Contain 'train/loss'
-        $file = (Get-TbEvent $root -Run run-a -Tag train/loss | Select-Object -First 1).Path
+        $file = (Get-TbEvent $root -Run run-a -Tag train/loss | Select-Object -First 1).File
         @(Get-TbEvent $file -Tag train/loss).Count | Should -Be 200
         $csv = Join-Path $TestDrive "$Kind.csv"
         Get-TbEvent $root -Tag train/loss | Export-Csv $csv
         @(Import-Csv $csv).Count | Should -Be 400
-        (Test-TbEventFile $root | Where-Object { -not $_.Valid }) | Should -BeNullOrEmpty
+        @(Test-TbEventFile $root).Count | Should -Be 6
+        (Test-TbEventFile $root | Where-Object { -not $_.IsHealthy }) | Should -BeNullOrEmpty
     }
 
     It 'writes through a writer object, in sub-runs too, and reads each flush' {
@@ -79,7 +80,7 @@ Describe 'Runs on <_>' -ForEach $Kinds {
         foreach ($s in 0..99) { Add-TbScalar -Writer $w -Tag x -Value $s -Step $s }
         $w.Flush()
         @(Get-TbEvent "$root/w" -Tag x).Count | Should -Be 100
-        Add-TbScalars -Writer $w -MainTag loss -Values @{ train = 1.0; test = 2.0 } -Step 0
+        Add-TbScalars -Writer $w -Tag loss -Value @{ train = 1.0; test = 2.0 } -Step 0
         Close-TbWriter $w
         (Get-TbRun $root).Run | Should -Be @('w', 'w/loss_test', 'w/loss_train')
     }
@@ -99,7 +100,7 @@ Describe 'Runs on <_>' -ForEach $Kinds {
             Close-TbWriter $w
             Wait-Until { $output.Count -ge 500 } -TimeoutSeconds 30 | Should -BeTrue
             Start-Sleep -Milliseconds 2500   # another look at the store: nothing may come twice
-            @($output.Step) | Should -Be (0..499)
+            @($output.ReadAll().Step) | Should -Be (0..499)   # ReadAll: enumerating an open collection would wait for its end
         }
         finally {
             $ps.Stop()
