@@ -20,9 +20,9 @@ internal static class AzureErrors
         {
             return action();
         }
-        catch (Exception e) when (e is not StoreException && !(e is OperationCanceledException && cancellation.IsCancellationRequested))
+        catch (Exception e) when (e is not StoreException)
         {
-            throw Map(e, store, location, doing);
+            throw Translate(e, store, location, doing, cancellation);
         }
     }
 
@@ -33,11 +33,18 @@ internal static class AzureErrors
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not StoreException && !(e is OperationCanceledException && cancellation.IsCancellationRequested))
+        catch (Exception e) when (e is not StoreException)
         {
-            throw Map(e, store, location, doing);
+            throw Translate(e, store, location, doing, cancellation);
         }
     }
+
+    // A cancellation the caller asked for is one, however the SDK wraps it (its retry policy gives an AggregateException of
+    // the attempts when cancelled between them); anything else is the store's failure.
+    private static Exception Translate(Exception e, AzureObjectStore store, StoreUri location, string doing, CancellationToken cancellation) =>
+        cancellation.IsCancellationRequested
+            ? e as OperationCanceledException ?? new OperationCanceledException($"Cancelled while {doing} '{location}'.", e, cancellation)
+            : Map(e, store, location, doing);
 
     /// <summary>The <see cref="StoreException"/> for <paramref name="error"/>, met while <paramref name="doing"/> (e.g. "listing") at <paramref name="location"/>.</summary>
     public static StoreException Map(Exception error, AzureObjectStore store, StoreUri location, string doing)

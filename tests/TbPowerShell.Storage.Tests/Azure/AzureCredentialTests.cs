@@ -107,6 +107,20 @@ public sealed class AzureCredentialTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void DefaultAzureCredential_without_any_sign_in_is_access_denied_with_the_ways_to_sign_in()
+    {
+        // https to a port where nothing listens: on a machine with no Azure identity (no az login, managed identity or
+        // AZURE_CLIENT_* variables), the credential fails before any request is sent.
+        var settings = new StoreSettings { UseDefaultCredential = true, Endpoint = new Uri($"https://127.0.0.1:{StoreServer.FreePort()}/{AzuriteFixture.Account}") };
+        using var store = new AzureObjectStore(azurite.Root, settings);
+        var e = Assert.Throws<StoreException>(() => store.Stat(azurite.Root.Combine("x")));
+        Assert.True(e.Kind == StoreErrorKind.AccessDenied, e.Message);
+        Assert.StartsWith("Could not sign in", e.Message);
+        Assert.Contains("DefaultAzureCredential", e.Message);
+        Assert.Contains("az login", e.Message);
+    }
+
+    [Fact]
     public void A_SAS_token_signed_with_the_account_key_reads_and_writes_and_wins_over_the_environment()
     {
         string sas = AzuriteFixture.Sas(AccountSasPermissions.All);

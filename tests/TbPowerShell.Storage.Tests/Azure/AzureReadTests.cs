@@ -53,6 +53,18 @@ public sealed class AzureReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_upload_replaces_the_whole_object()
+    {
+        var file = azurite.NewFolder().Combine("twice");
+        azurite.Store.Upload(file, new byte[] { 1, 2, 3, 4, 5 });
+        azurite.Store.Upload(file, new byte[] { 9, 8 });
+        var back = new byte[10];
+        Assert.Equal(2, await azurite.Store.ReadAsync(file, 0, back));
+        Assert.Equal(new byte[] { 9, 8 }, back[..2]);
+        Assert.Equal(2, azurite.Store.Stat(file)!.Length);
+    }
+
+    [Fact]
     public void A_store_refuses_locations_of_another_container()
     {
         Assert.Throws<ArgumentException>(() => azurite.Store.Stat(StoreUri.Parse("az://devstoreaccount1/other/x")));

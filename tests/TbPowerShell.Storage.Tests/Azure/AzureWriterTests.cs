@@ -216,6 +216,13 @@ public sealed class AzureWriterTests(AzuriteFixture azurite)
 
         var list = Assert.Throws<StoreException>(() => store.List(root).ToList());
         Assert.Equal(StoreErrorKind.Unreachable, list.Kind);
+
+        // Ctrl+C stops the retries at once, as a cancellation rather than a store error.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        clock.Restart();
+        Assert.ThrowsAny<OperationCanceledException>(() => stream.FlushToStore(cancel.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cancelled after {clock.Elapsed}");
+        Assert.Equal(3000, stream.Unsent);
         Assert.Equal(Bytes(3000, 12), stream.TakeUnsent()); // what a writer giving up on the store saves elsewhere
         stream.Dispose();
     }
