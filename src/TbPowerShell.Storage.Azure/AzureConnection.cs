@@ -141,17 +141,27 @@ internal sealed class AzureConnection
             {
                 throw Malformed(variable, location);
             }
-            string? accountName = values.GetValueOrDefault("AccountName");
-            if (accountName is null && blobEndpoint is not null && blobEndpoint.Host.Contains('.') && !blobEndpoint.HostNameType.ToString().StartsWith("IPv", StringComparison.Ordinal))
-            {
-                accountName = blobEndpoint.Host[..blobEndpoint.Host.IndexOf('.')]; // a SAS connection string names the account only in its endpoint
-            }
+            // A SAS connection string names the account only in its endpoint: the host's first label, or (an emulator on an
+            // IP address or localhost, path-style) the path's first segment, as the SDK reads it.
+            string? accountName = values.GetValueOrDefault("AccountName") ?? (blobEndpoint is null ? null : AccountOf(blobEndpoint));
             if (accountName is null)
             {
                 throw Malformed(variable, location);
             }
             return new ConnectionString(accountName, values.GetValueOrDefault("AccountKey"), values.GetValueOrDefault("SharedAccessSignature"), blobEndpoint,
                 values.GetValueOrDefault("DefaultEndpointsProtocol") ?? "https", values.GetValueOrDefault("EndpointSuffix") ?? "core.windows.net");
+        }
+
+        private static string? AccountOf(Uri endpoint)
+        {
+            bool pathStyle = endpoint.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || endpoint.IsLoopback;
+            if (pathStyle)
+            {
+                string first = endpoint.AbsolutePath.Trim('/').Split('/')[0];
+                return first.Length > 0 ? first : null;
+            }
+            int dot = endpoint.Host.IndexOf('.');
+            return dot > 0 ? endpoint.Host[..dot] : null;
         }
 
         // Never echo the string: it holds the key.

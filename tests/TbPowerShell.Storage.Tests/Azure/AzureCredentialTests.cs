@@ -177,6 +177,25 @@ public sealed class AzureCredentialTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void A_SAS_connection_string_names_its_account_by_its_endpoint()
+    {
+        string sas = AzuriteFixture.Sas(AccountSasPermissions.All);
+        WithConnectionString($"BlobEndpoint={azurite.Endpoint};SharedAccessSignature={sas}", () =>
+        {
+            using var store = new AzureObjectStore(azurite.Root, StoreSettings.Default);
+            RoundTrip(store, azurite.NewFolder());
+            var other = StoreUri.Parse("az://someoneelse/tbps");
+            Assert.Equal(StoreErrorKind.AccessDenied, Assert.Throws<StoreException>(() => new AzureObjectStore(other, StoreSettings.Default)).Kind);
+        });
+        WithConnectionString($"SharedAccessSignature={sas}", () =>
+        {
+            var e = Assert.Throws<StoreException>(() => new AzureObjectStore(azurite.Root, StoreSettings.Default));
+            Assert.Contains("not hold a valid Azure Storage connection string", e.Message);
+            Assert.DoesNotContain("sig=", e.Message);
+        });
+    }
+
+    [Fact]
     public void UseDevelopmentStorage_is_Azurites_account_on_its_default_port()
     {
         WithConnectionString("UseDevelopmentStorage=true", () =>
