@@ -24,8 +24,9 @@ public sealed class AzureObjectStore : IObjectStore
     public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromSeconds(4);
 
     /// <summary>
-    /// How long one network operation may take before the attempt fails and is retried (the SDK's default is 100 s): long
-    /// enough for a 4 MiB block on a slow link, short enough that a server that stopped answering is reported in a minute, not ten.
+    /// How long one network operation of a request without a body (a listing, a look, a read) may take before the attempt
+    /// fails and is retried (the SDK's default is 100 s), so a server that stopped answering is reported in under a minute,
+    /// not ten. Requests with a body get more, by its size (<see cref="SizedTimeoutPolicy"/>: 42 s for a 4 MiB block).
     /// </summary>
     public static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(10);
 
@@ -63,6 +64,7 @@ public sealed class AzureObjectStore : IObjectStore
         options.Retry.Delay = RetryDelay;
         options.Retry.MaxDelay = RetryMaxDelay;
         options.Retry.NetworkTimeout = NetworkTimeout;
+        options.AddPolicy(new SizedTimeoutPolicy(), HttpPipelinePosition.PerCall);
         _connection = AzureConnection.Create(location, settings, options);
         Root = location.WithKey("");
         WritePolicy = writePolicy ?? DefaultWritePolicy;

@@ -46,6 +46,13 @@ public sealed class AzureWriterTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void A_request_gets_10_seconds_plus_time_for_its_body_at_128_KiB_per_second()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), SizedTimeoutPolicy.TimeoutFor(0));
+        Assert.Equal(TimeSpan.FromSeconds(42), SizedTimeoutPolicy.TimeoutFor(4 * MiB));
+    }
+
+    [Fact]
     public async Task An_append_over_4_MiB_goes_in_blocks_of_4_MiB_and_is_read_back_whole()
     {
         var file = azurite.NewFolder().Combine("big");
