@@ -89,10 +89,15 @@ public sealed class AzureWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task When_an_append_blocks_response_is_lost_on_the_wire_the_SDKs_retry_finds_it_done_and_writes_nothing_twice()
     {
-        using var proxy = new ResponseDroppingProxy(azurite.Server.Port);
-        var settings = new StoreSettings { Endpoint = new Uri($"http://127.0.0.1:{proxy.Port}/{AzuriteFixture.Account}"), ConnectionStringVariable = azurite.Variable };
-        using var store = new AzureObjectStore(azurite.Root, settings);
-        var file = azurite.NewFolder().Combine("events.out.tfevents.lost");
+        // A server of its own: the shared one should not see connections dropped under it.
+        using var server = AzuriteFixture.StartServer();
+        new BlobContainerClient(AzuriteFixture.ConnectionStringOf(AzuriteFixture.EndpointOf(server), AzuriteFixture.Key), "lost").Create();
+        var root = StoreUri.Parse($"az://{AzuriteFixture.Account}/lost");
+        using var direct = new AzureObjectStore(root, new StoreSettings { Endpoint = AzuriteFixture.EndpointOf(server), SasToken = AzuriteFixture.Sas(AccountSasPermissions.All) });
+        using var proxy = new ResponseDroppingProxy(server.Port);
+        var settings = new StoreSettings { Endpoint = new Uri($"http://127.0.0.1:{proxy.Port}/{AzuriteFixture.Account}"), SasToken = AzuriteFixture.Sas(AccountSasPermissions.All) };
+        using var store = new AzureObjectStore(root, settings);
+        var file = root.Combine("run/events.out.tfevents.lost");
         var first = Bytes(3000, 13);
         var second = Bytes(7000, 14);
         using var writer = store.CreateWriter(file);
@@ -104,7 +109,15 @@ public sealed class AzureWriterTests(AzuriteFixture azurite)
         Assert.Equal(1, ((AzureAppendWriter)writer).Recovered);
         Assert.Equal(10_000, writer.Length);
         Assert.Equal(2, writer.Appends);
-        Assert.Equal(first.Concat(second).ToArray(), await ReadAll(azurite.Store, file));
+        Assert.Equal(first.Concat(second).ToArray(), await ReadAll(direct, file));
+        for (int i = 0; i < 5; i++) // again and again: each lost answer recovered, the server unharmed
+        {
+            proxy.DropNextResponseTo("comp=appendblock");
+            writer.Append(second);
+            Assert.NotNull(direct.Stat(file));
+        }
+        Assert.Equal(6, ((AzureAppendWriter)writer).Recovered);
+        Assert.Equal(first.Length + 6 * second.Length, (await ReadAll(direct, file)).Length);
     }
 
     [Fact]
