@@ -100,6 +100,19 @@ function Invoke-Build {
         if (-not (Test-Path (Join-Path $ModuleOut $dll))) { throw "The build did not lay out $dll in $ModuleOut." }
     }
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Force
+    # The object-store providers, each with its SDK in a folder of its own (storage/<scheme>): the core loads one in a
+    # load context of its own on the first s3:// or az:// location, so Import-Module loads no SDK, and another version
+    # of AWSSDK.Core or Azure.Core in the session (AWS.Tools, Az) does not clash with ours.
+    foreach ($provider in @(@{ Project = 'src/TbPowerShell.Storage.S3/TbPowerShell.Storage.S3.csproj'; Scheme = 's3' },
+                            @{ Project = 'src/TbPowerShell.Storage.Azure/TbPowerShell.Storage.Azure.csproj'; Scheme = 'az' })) {
+        $project = Join-Path $Root $provider.Project
+        if (-not (Test-Path $project)) { continue }
+        $folder = Join-Path $ModuleOut "storage/$($provider.Scheme)"
+        Invoke-Native "dotnet publish ($($provider.Scheme) provider)" {
+            dotnet publish $project -c $Configuration -o $folder --nologo -v quiet
+        }
+        if (Test-Path (Join-Path $folder 'TbPowerShell.Core.dll')) { throw "The $($provider.Scheme) provider carries its own TbPowerShell.Core.dll: it must use the module's." }
+    }
     # The demo model goes beside the module, whose manifest loads it on import: only its own files,
     # as TorchSharp and libtorch's natives come with the module (and only the module's are patched).
     $demoDll = Invoke-Native 'dotnet build (the demo model)' {
@@ -133,8 +146,22 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted }
 }
 
+function Initialize-StoreServers {
+    # The storage tests start Azurite and s3rver from tests/servers (npm ci from the committed lockfile).
+    $servers = Join-Path $Root 'tests/servers'
+    $marker = Join-Path $servers 'node_modules/.package-lock.json'
+    if ((Test-Path $marker) -and (Get-Item $marker).LastWriteTimeUtc -ge (Get-Item (Join-Path $servers 'package-lock.json')).LastWriteTimeUtc) { return }
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) {
+        Write-Warning 'npm is not installed: the object-storage tests need Node.js and npm to start Azurite and s3rver, and will fail.'
+        return
+    }
+    Write-Host '== npm ci (storage test servers)'
+    Invoke-Native 'npm ci (tests/servers)' { npm ci --prefix $servers --no-audit --no-fund --loglevel=error }
+}
+
 function Invoke-Test {
     $suites = [System.Collections.Generic.List[object]]::new()
+    Initialize-StoreServers
     Remove-Item $ResultsDir -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
 
@@ -157,6 +184,8 @@ function Invoke-Test {
 
     Write-Host '== Pester'
     Invoke-Native 'restoring Pester' { dotnet restore (Join-Path $Root 'tests/tools/Pester.csproj') --nologo -v quiet }
+    # Other versions of AWSSDK.Core and Azure.Core, for the test that loads them before the module (as Az and AWS.Tools do).
+    Invoke-Native 'restoring the conflicting SDKs' { dotnet restore (Join-Path $Root 'tests/tools/ConflictingSdks.csproj') --nologo -v quiet }
     $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
     $pesterXml = Join-Path $ResultsDir 'pester.xml'

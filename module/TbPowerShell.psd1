@@ -49,6 +49,9 @@
         'Get-TbEmbedding'
         'Add-TbPrCurve'
         'Add-TbCustomScalarLayout'
+        'Set-TbStorage'
+        'Get-TbStorage'
+        'Remove-TbStorage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @(

@@ -24,7 +24,7 @@ public sealed class BoardServer : IDisposable
     private BoardServer(BoardOptions options)
     {
         Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        LogDirs = options.Data is null ? options.LogDirs.Select(Path.GetFullPath).ToList() : [];
+        LogDirs = options.Data is null ? options.LogDirs.Select(TbPowerShell.Core.Storage.LogLocation.Full).ToList() : [];
         StartTime = DateTimeOffset.Now;
         Store = new BoardStore(options, LogDirs);
         _routes = new BoardRoutes(Store, Token, StartTime);
@@ -77,7 +77,7 @@ public sealed class BoardServer : IDisposable
         {
             foreach (var dir in options.LogDirs)
             {
-                if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Log directory not found: {dir}");
+                if (!TbPowerShell.Core.Storage.LogLocation.FolderExists(dir)) throw new DirectoryNotFoundException($"Log directory not found: {dir}");
             }
         }
         if (Interlocked.Exchange(ref _exitHooked, 1) == 0)

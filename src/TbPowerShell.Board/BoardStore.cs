@@ -1,3 +1,4 @@
+using TbPowerShell.Core.Storage;
 using System.Threading.Channels;
 using TbPowerShell.Core.Following;
 using TbPowerShell.Core.Model;
@@ -259,6 +260,12 @@ internal sealed class BoardStore : IDisposable
         }
     }
 
+    /// <summary>The least time between two polls of a log directory in an object store.</summary>
+    internal static readonly TimeSpan StorePollInterval = TimeSpan.FromSeconds(2);
+
+    // Store objects as the last listing saw them (length, last write): what a poll reads the growth by.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FileLook> _listed = new(StringComparer.Ordinal);
+
     /// <summary>Finds runs and event files in the log directories; new ones are added. True when a run is new.</summary>
     private bool Scan()
     {
@@ -268,7 +275,8 @@ internal sealed class BoardStore : IDisposable
             IReadOnlyList<EventRun> found;
             try
             {
-                found = LogDirectory.FindRuns(root);
+                found = LogDirectory.FindRuns(root, onListed: (path, length, written) =>
+                    _listed[path] = new FileLook(length, written.UtcTicks, default));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -282,7 +290,7 @@ internal sealed class BoardStore : IDisposable
                 {
                     if (!_runsByKey.TryGetValue(key, out run))
                     {
-                        var name = _logDirs.Count > 1 ? Path.GetFileName(root.TrimEnd('/', '\\')) + (eventRun.Name == "." ? "" : "/" + eventRun.Name) : eventRun.Name;
+                        var name = _logDirs.Count > 1 ? LogLocation.FileName(root.TrimEnd('/', '\\')) + (eventRun.Name == "." ? "" : "/" + eventRun.Name) : eventRun.Name;
                         run = new BoardRun(_runs.Count, name, eventRun.Directory);
                         _runs.Add(run);
                         _runsByKey.Add(key, run);
@@ -297,7 +305,9 @@ internal sealed class BoardStore : IDisposable
                         // The runs table's last write and "still writing" mark, before the run is read.
                         try
                         {
-                            var written = File.GetLastWriteTimeUtc(file);
+                            var written = _listed.TryGetValue(file, out var listed)
+                                ? new DateTime(listed.LastWrite, DateTimeKind.Utc)
+                                : File.GetLastWriteTimeUtc(file);
                             if (written > run.LastWrite) run.LastWrite = written;
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -335,7 +345,11 @@ internal sealed class BoardStore : IDisposable
             FileLook look;
             try
             {
-                look = FileProbe.Look(path);
+                // A store object: as the last listing saw it (one LIST per poll, no request per object).
+                look = !LogLocation.IsStore(path) ? FileProbe.Look(path)
+                    : _listed.TryGetValue(path, out var listed) ? listed
+                    : LogLocation.Stat(path) is { } stat ? new FileLook(stat.Length, stat.LastWrite.UtcTicks, default)
+                    : throw new FileNotFoundException(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -368,6 +382,7 @@ internal sealed class BoardStore : IDisposable
     private static string? WhyReadAgain(string path, FileState state, FileLook look)
     {
         if (look.Identity.DiffersFrom(state.Identity) && state.Identity.IsKnown) return "another file";
+        if (LogLocation.IsStore(path)) return look.Length < state.Offset ? "shorter" : null; // no handle to check bytes by
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -385,7 +400,7 @@ internal sealed class BoardStore : IDisposable
         try
         {
             // One handle for the read and for the bytes that recognise the file at the next look (the same file).
-            var stream = Core.Records.RecordReader.OpenShared(path);
+            var stream = LogLocation.OpenRead(path, state.Length);
             using var reader = new EventFileReader(stream, path, null, run.TagState, state.Offset, EventKinds.All, _stop.Token);
             // The reader hands out one string per tag name: the series of the last one is found by reference, so a
             // run of scalars of one tag costs no lookup and no lock per value.
@@ -457,11 +472,12 @@ internal sealed class BoardStore : IDisposable
         }
     }
 
-    private static void Anchor(FileStream stream, FileState state)
+    private static void Anchor(Stream stream, FileState state)
     {
+        if (stream is not FileStream file) return; // a store object is not replaced in place
         try
         {
-            state.Anchor.Take(stream.SafeFileHandle, state.Offset);
+            state.Anchor.Take(file.SafeFileHandle, state.Offset);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -514,7 +530,7 @@ internal sealed class BoardStore : IDisposable
                 long length;
                 try
                 {
-                    length = new FileInfo(path).Length;
+                    length = _listed.TryGetValue(path, out var listed) ? listed.Length : LogLocation.Length(path);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -526,7 +542,7 @@ internal sealed class BoardStore : IDisposable
                     var end = length * (k + 1) / PreviewWindows;
                     try
                     {
-                        using var reader = new EventFileReader(path, null, new RunTagState(), start, EventKinds.Scalar, _stop.Token);
+                        using var reader = new EventFileReader(LogLocation.OpenRead(path, length, sparse: true), path, null, new RunTagState(), start, EventKinds.Scalar, _stop.Token);
                         for (var got = 0; got < PreviewScalarsPerWindow && reader.Offset < end;)
                         {
                             var result = reader.Next();
@@ -606,7 +622,9 @@ internal sealed class BoardStore : IDisposable
         {
             try
             {
-                await Task.Delay(_options.PollInterval, _stop.Token).ConfigureAwait(false);
+                // In an object store each poll is a LIST request per log directory: at most every 2 s there.
+                var interval = _logDirs.Any(LogLocation.IsStore) && _options.PollInterval < StorePollInterval ? StorePollInterval : _options.PollInterval;
+                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -284,4 +284,34 @@ public static class ErrorIds
 
     /// <summary>Add-TbText: the rows of a table differ in length, or the table has no cells.</summary>
     public const string InvalidTable = "InvalidTable";
+
+    /// <summary>A location starting with s3:// or az:// is not a valid object-store location (no bucket, a bad name, '..').</summary>
+    public const string InvalidStoreUri = "InvalidStoreUri";
+
+    /// <summary>An object (event file) is not in the store.</summary>
+    public const string StoreObjectNotFound = "StoreObjectNotFound";
+
+    /// <summary>The bucket (S3) or container (Azure) does not exist.</summary>
+    public const string StoreContainerNotFound = "StoreContainerNotFound";
+
+    /// <summary>The store refused the credentials, or none were found.</summary>
+    public const string StoreAccessDenied = "StoreAccessDenied";
+
+    /// <summary>The store could not be reached, or the connection was lost, after retries.</summary>
+    public const string StoreUnreachable = "StoreUnreachable";
+
+    /// <summary>An object changed under a conditional write (another writer).</summary>
+    public const string StoreConflict = "StoreConflict";
+
+    /// <summary>The S3 or Azure provider of the module could not be loaded.</summary>
+    public const string StoreProviderMissing = "StoreProviderMissing";
+
+    /// <summary>Any other failure the store reported.</summary>
+    public const string StoreFailed = "StoreFailed";
+
+    /// <summary>Set-TbStorage was given settings that do not fit the location's kind of store, or no prefix.</summary>
+    public const string InvalidStorageSettings = "InvalidStorageSettings";
+
+    /// <summary>A cmdlet that works on local files only was given an object-store location.</summary>
+    public const string StoreNotSupported = "StoreNotSupported";
 }

@@ -23,5 +23,7 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     {
         BoardServer.StopAll();
         _ = RunspaceWriters.CloseAll(Runspace.DefaultRunspace);
+        // After the writers: their last sends went through these clients.
+        TbPowerShell.Core.Storage.ObjectStores.CloseAll();
     }
 }

@@ -18,6 +18,9 @@ public sealed class MemoryObjectStore(StoreWritePolicy? policy = null) : IObject
     /// <summary>Ranged reads served.</summary>
     public int Reads;
 
+    /// <summary>Bytes served by ranged reads.</summary>
+    public long BytesRead;
+
     /// <summary>When true, every call fails as a missing container.</summary>
     public bool ContainerMissing;
 
@@ -49,6 +52,7 @@ public sealed class MemoryObjectStore(StoreWritePolicy? policy = null) : IObject
         lock (e)
         {
             int n = (int)Math.Max(0, Math.Min(buffer.Length, e.Length - offset));
+            Interlocked.Add(ref BytesRead, n);
             e.Bytes.AsSpan((int)offset, n).CopyTo(buffer.Span);
             return Task.FromResult(n);
         }

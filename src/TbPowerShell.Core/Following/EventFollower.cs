@@ -156,7 +156,9 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         private bool _finished;
         private bool _disposed;
         private FileState? _reading;
-        private FileStream? _readingFile;
+        private Stream? _readingFile;
+        // Lengths and write times of store objects as this round's listing gave them: no request per object.
+        private readonly Dictionary<string, FileLook> _listed = new(StringComparer.Ordinal);
         private EventFileReader? _reader;
         private WaitHandle[]? _waitHandles;
 
@@ -246,7 +248,10 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         private bool Wait()
         {
             _waitHandles ??= new[] { _cancellation.WaitHandle, _wake };
-            int signalled = WaitHandle.WaitAny(_waitHandles, _options.PollInterval);
+            var interval = _targets.Any(t => Storage.LogLocation.IsStore(t.Path)) && _options.StorePollInterval > _options.PollInterval
+                ? _options.StorePollInterval
+                : _options.PollInterval;
+            int signalled = WaitHandle.WaitAny(_waitHandles, interval);
             if (signalled == 0)
             {
                 return false;
@@ -275,9 +280,9 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 {
                     ScanDirectory(target);
                 }
-                else if (System.IO.File.Exists(target.Path))
+                else if (FileExists(target))
                 {
-                    string dir = System.IO.Path.GetDirectoryName(target.Path) ?? target.Path;
+                    string dir = Storage.LogLocation.Parent(target.Path) ?? target.Path;
                     var run = GetRun(target, dir);
                     if (run.Wanted)
                     {
@@ -288,8 +293,44 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             Forget();
         }
 
+        private bool FileExists(FollowTarget target)
+        {
+            if (!Storage.LogLocation.IsStore(target.Path))
+            {
+                return System.IO.File.Exists(target.Path);
+            }
+            try
+            {
+                var stat = Storage.LogLocation.Stat(target.Path);
+                if (stat is { } found)
+                {
+                    _listed[target.Path] = new FileLook(found.Length, found.LastWrite.UtcTicks, FileIdentity.Unknown);
+                }
+                return stat is not null;
+            }
+            catch (Storage.StoreException e)
+            {
+                StoreFailed(target.Path, e);
+                return false;
+            }
+        }
+
+        // A store that cannot be listed (missing container, refused credentials, unreachable): said once, tried again each round.
+        private void StoreFailed(string path, Storage.StoreException e)
+        {
+            if (_unreadableDirectories.Add(path))
+            {
+                _notices.Enqueue(new FollowItem(ReadItemKind.Unreadable, string.Empty, path, message: $"'{path}' cannot be listed: {e.Message}", failure: e));
+            }
+        }
+
         private void ScanDirectory(FollowTarget target)
         {
+            if (Storage.LogLocation.IsStore(target.Path))
+            {
+                ScanStore(target);
+                return;
+            }
             if (!Directory.Exists(target.Path))
             {
                 return; // not there (yet, or any more): nothing to read
@@ -313,6 +354,33 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 foreach (string file in found.Files)
                 {
                     Visit(file, run);
+                }
+            }
+        }
+
+        private void ScanStore(FollowTarget target)
+        {
+            IReadOnlyList<EventRun> runs;
+            try
+            {
+                runs = LogDirectory.FindRuns(target.Path, onListed: (path, length, written) =>
+                    _listed[path] = new FileLook(length, written.UtcTicks, FileIdentity.Unknown));
+            }
+            catch (Storage.StoreException e)
+            {
+                StoreFailed(target.Path, e);
+                return;
+            }
+            _unreadableDirectories.Remove(target.Path); // listed again: a later failure is news
+            foreach (var found in runs)
+            {
+                var run = GetRun(target, found.Directory);
+                if (run.Wanted)
+                {
+                    foreach (string file in found.Files)
+                    {
+                        Visit(file, run);
+                    }
                 }
             }
         }
@@ -388,7 +456,7 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 _goneRuns.Remove(oldest);
             }
             _stale.Clear();
-            _unreadableDirectories.RemoveWhere(dir => !Directory.Exists(dir));
+            _unreadableDirectories.RemoveWhere(dir => !Storage.LogLocation.IsStore(dir) && !Directory.Exists(dir));
         }
 
         /// <summary>
@@ -432,9 +500,10 @@ public sealed class EventFollower : IEnumerable<FollowItem>
         private void OpenNext(FileState file)
         {
             FileLook look;
+            bool inStore = Storage.LogLocation.IsStore(file.Path);
             try
             {
-                look = FileProbe.Look(file.Path);
+                look = inStore ? LookInStore(file.Path) : FileProbe.Look(file.Path);
             }
             catch (FileNotFoundException)
             {
@@ -462,18 +531,20 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 file.Verified = false;
             }
             file.Failed = false;
-            FileStream? stream = null;
+            Stream? stream = null;
             try
             {
-                stream = RecordReader.OpenShared(file.Path);
-                if (file.Offset > 0 && file.Anchor.WhyReadAgain(file.Path, stream.SafeFileHandle, file.Offset, length) is string why)
+                stream = inStore ? OpenInStore(file.Path, length) : RecordReader.OpenShared(file.Path);
+                // A store object is never replaced in place by our writers (S3 rewrites keep what was there): no anchor.
+                if (file.Offset > 0 && stream is FileStream local && file.Anchor.WhyReadAgain(file.Path, local.SafeFileHandle, file.Offset, length) is string why)
                 {
                     _notices.Enqueue(new FollowItem(ReadItemKind.FileRestarted, file.Run.Name, file.Path, message: why));
                     file.Restart();
                 }
                 if (!file.Verified && file.Offset == 0 && length >= TfRecord.HeaderSize)
                 {
-                    if (!EventFileReader.LooksLikeEventFile(file.Path))
+                    // A store object is checked through the stream that reads it: its bytes are fetched once.
+                    if (inStore ? !RecordReader.HoldsRecords(stream) : !EventFileReader.LooksLikeEventFile(file.Path))
                     {
                         file.NotEventFile = true;
                         file.Seen(look);
@@ -502,6 +573,22 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 stream?.Dispose();
                 Fail(file, look, e);
             }
+        }
+
+        private FileLook LookInStore(string path)
+        {
+            if (_listed.Remove(path, out var listed))
+            {
+                return listed;
+            }
+            var stat = Storage.LogLocation.Stat(path) ?? throw new FileNotFoundException($"'{path}' is not there any more.", path);
+            return new FileLook(stat.Length, stat.LastWrite.UtcTicks, FileIdentity.Unknown);
+        }
+
+        private static Stream OpenInStore(string path, long length)
+        {
+            var uri = Storage.StoreUri.Parse(path);
+            return new Storage.StoreReadStream(Storage.ObjectStores.For(uri), uri, length, Storage.ObjectStores.SettingsFor(uri));
         }
 
         private void Fail(FileState file, FileLook look, Exception e)
@@ -555,7 +642,10 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                     file.Offset = _reader.Offset;
                     try
                     {
-                        file.Anchor.Take(_readingFile!.SafeFileHandle, file.Offset);
+                        if (_readingFile is FileStream local)
+                        {
+                            file.Anchor.Take(local.SafeFileHandle, file.Offset);
+                        }
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

@@ -12,6 +12,15 @@ public sealed class EventFollowerOptions
     /// <summary>Time between looks for new data, new files and new runs (also with a watcher: polling alone is correct).</summary>
     public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
 
+    /// <summary>The interval used instead of a shorter <see cref="PollInterval"/> when a target is in an object store: each look is one listing request there.</summary>
+    public static readonly TimeSpan DefaultStorePollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The least time between two looks at an object store (s3://, az://): one LIST request per log directory per look
+    /// (the listing gives every object's length; no request per file), then ranged reads of the new bytes only.
+    /// </summary>
+    public TimeSpan StorePollInterval { get; set; } = DefaultStorePollInterval;
+
     /// <summary>
     /// Also wake early when a file-system watcher reports a change (at most every 50 ms). If a
     /// watcher cannot be made (the system's limit on watches, say), polling alone goes on.

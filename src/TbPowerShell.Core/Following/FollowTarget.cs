@@ -8,9 +8,9 @@ public sealed record FollowTarget
     private FollowTarget(string path, bool isDirectory, string? namingRoot)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Path = System.IO.Path.GetFullPath(path);
+        Path = Storage.LogLocation.Full(path);
         IsDirectory = isDirectory;
-        NamingRoot = namingRoot is null ? null : System.IO.Path.GetFullPath(namingRoot);
+        NamingRoot = namingRoot is null ? null : Storage.LogLocation.Full(namingRoot);
     }
 
     /// <summary>The directory or file, as a full path.</summary>
@@ -40,5 +40,5 @@ public sealed record FollowTarget
 
     /// <summary>The target's name for the run in <paramref name="runDirectory"/>.</summary>
     internal string RunName(string runDirectory) =>
-        LogDirectory.RelativeName(NamingRoot ?? (IsDirectory ? Path : System.IO.Path.GetDirectoryName(Path) ?? Path), runDirectory);
+        LogDirectory.RelativeName(NamingRoot ?? (IsDirectory ? Path : Storage.LogLocation.Parent(Path) ?? Path), runDirectory);
 }

@@ -41,7 +41,7 @@ public sealed class EventFileReader : IDisposable
     /// <param name="cancellation">Stops a long read promptly (checked every few thousand records).</param>
     public EventFileReader(string path, Func<string, bool>? tagFilter = null, RunTagState? runState = null, long startOffset = 0,
                            EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
-        : this(RecordReader.OpenShared(path), path, tagFilter, runState, startOffset, kinds, cancellation)
+        : this(Storage.LogLocation.OpenRead(path), path, tagFilter, runState, startOffset, kinds, cancellation)
     {
     }
 
@@ -113,7 +113,7 @@ public sealed class EventFileReader : IDisposable
     /// </summary>
     public static bool LooksLikeEventFile(string path)
     {
-        using var stream = RecordReader.OpenShared(path);
+        using var stream = Storage.LogLocation.OpenRead(path);
         return RecordReader.HoldsRecords(stream);
     }
 

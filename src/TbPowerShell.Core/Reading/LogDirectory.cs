@@ -1,5 +1,6 @@
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Storage;
 
 namespace TbPowerShell.Core.Reading;
 
@@ -10,8 +11,16 @@ public static class LogDirectory
     /// Every run below <paramref name="root"/> (recursively, the root included), ordered by name.
     /// Directories that cannot be listed are passed to <paramref name="onInaccessible"/> and skipped.
     /// </summary>
-    public static IReadOnlyList<EventRun> FindRuns(string root, Action<string, Exception>? onInaccessible = null)
+    /// <param name="root">A local folder, or a store URI (s3://, az://): one listing of every object below it.</param>
+    /// <param name="onInaccessible">Told of local directories that cannot be listed (a store's failure is thrown).</param>
+    /// <param name="onListed">Told the length and last write time of each event file in a store as the listing gave them (a follower needs no request per object).</param>
+    public static IReadOnlyList<EventRun> FindRuns(string root, Action<string, Exception>? onInaccessible = null,
+                                                   Action<string, long, DateTimeOffset>? onListed = null)
     {
+        if (LogLocation.IsStore(root))
+        {
+            return FindStoreRuns(StoreUri.Parse(root), onListed);
+        }
         root = Path.GetFullPath(root);
         var runs = new List<EventRun>();
         var pending = new Stack<string>();
@@ -55,10 +64,39 @@ public static class LogDirectory
         return runs;
     }
 
-    /// <summary>The run name of <paramref name="directory"/> seen from <paramref name="root"/>: '/'-separated, "." for the root.</summary>
-    public static string RelativeName(string root, string directory)
+    /// <summary>
+    /// The runs below a store folder: one listing of every object under its prefix (paged by the store), grouped by
+    /// "folder". A store has no directories to be refused, so a failure of the listing itself is thrown
+    /// (<see cref="StoreException"/>: a missing container, refused credentials, an unreachable store).
+    /// </summary>
+    private static IReadOnlyList<EventRun> FindStoreRuns(StoreUri root, Action<string, long, DateTimeOffset>? onListed)
     {
-        string relative = Path.GetRelativePath(root, directory);
-        return relative == "." ? "." : relative.Replace('\\', '/');
+        var byFolder = new SortedDictionary<string, (List<string> Files, long Bytes)>(StringComparer.Ordinal);
+        foreach (var entry in ObjectStores.For(root).List(root))
+        {
+            if (!EventFileName.IsEventFileName(entry.Location.Name))
+            {
+                continue;
+            }
+            string folder = entry.Location.Parent!.ToString();
+            if (!byFolder.TryGetValue(folder, out var run))
+            {
+                run = ([], 0);
+            }
+            run.Files.Add(entry.Location.ToString());
+            onListed?.Invoke(entry.Location.ToString(), entry.Length, entry.LastModified);
+            byFolder[folder] = (run.Files, run.Bytes + entry.Length);
+        }
+        var runs = new List<EventRun>();
+        foreach (var (folder, (files, bytes)) in byFolder)
+        {
+            files.Sort((a, b) => string.CompareOrdinal(LogLocation.FileName(a), LogLocation.FileName(b)));
+            runs.Add(new EventRun(RelativeName(root.ToString(), folder), folder, files) { TotalBytes = bytes });
+        }
+        runs.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return runs;
     }
+
+    /// <summary>The run name of <paramref name="directory"/> seen from <paramref name="root"/>: '/'-separated, "." for the root.</summary>
+    public static string RelativeName(string root, string directory) => LogLocation.RelativeName(root, directory);
 }

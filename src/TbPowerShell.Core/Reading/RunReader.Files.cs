@@ -134,7 +134,7 @@ public sealed partial class RunReader
     {
         try
         {
-            return new FileInfo(file).Length;
+            return Storage.LogLocation.Stat(file)?.Length ?? 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

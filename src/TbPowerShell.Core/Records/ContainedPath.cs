@@ -24,6 +24,18 @@ public static class ContainedPath
     /// <param name="reason">Why the path was refused; null when it was not.</param>
     public static string? Resolve(string root, string relative, out string? reason)
     {
+        if (Storage.StoreUri.IsStoreUri(root))
+        {
+            // A store has no links: only the spelling can lead out (StoreUri.Combine refuses '.' and '..').
+            string[] parts = relative.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (relative.StartsWith('/') || relative.StartsWith('\\') || parts.Any(p => p is "." or ".."))
+            {
+                reason = "it leads out of the folder";
+                return null;
+            }
+            reason = null;
+            return Storage.StoreUri.Parse(root).Combine(relative).ToString();
+        }
         string spelled = relative.Replace('\\', '/');
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(root, spelled)));
         string lexical = Path.GetRelativePath(root, full).Replace('\\', '/');

@@ -14,6 +14,23 @@ public static class TfRecord
     /// <summary>Bytes of framing around a payload.</summary>
     public const int Overhead = 16;
 
+    /// <summary>How many whole records a span of framed records (as a writer made them) holds; a partial one at the end is not counted.</summary>
+    public static int Count(ReadOnlySpan<byte> records)
+    {
+        int count = 0;
+        while (records.Length >= Overhead)
+        {
+            ulong length = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(records);
+            if (length > (ulong)(records.Length - Overhead))
+            {
+                break;
+            }
+            records = records[(Overhead + (int)length)..];
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>Writes the framed record for <paramref name="payload"/> into <paramref name="destination"/>.</summary>
     /// <returns>The bytes written: <c>payload.Length + 16</c>.</returns>
     public static int Write(ReadOnlySpan<byte> payload, Span<byte> destination)

@@ -40,6 +40,26 @@ public static class LogLocation
     public static Stream OpenRead(string path) =>
         IsStore(path) ? StoreReadStream.Open(StoreUri.Parse(path)) : Records.RecordReader.OpenShared(path);
 
+    /// <summary>
+    /// Opens <paramref name="path"/>, whose length is known (<paramref name="length"/>, from a listing): no request to learn it.
+    /// <paramref name="sparse"/> reads a store object in small ranges one at a time, for a reader that reads a little at
+    /// a few places (a preview) rather than the whole object.
+    /// </summary>
+    public static Stream OpenRead(string path, long length, bool sparse = false)
+    {
+        if (!IsStore(path))
+        {
+            return Records.RecordReader.OpenShared(path);
+        }
+        var uri = StoreUri.Parse(path);
+        var settings = ObjectStores.SettingsFor(uri);
+        if (sparse)
+        {
+            settings = settings with { ReadBlockBytes = 64 * 1024, ReadsInFlight = 1 };
+        }
+        return new StoreReadStream(ObjectStores.For(uri), uri, length, settings);
+    }
+
     /// <summary>The length of a file or object; throws <see cref="FileNotFoundException"/> (local) or <see cref="StoreException"/> when it is missing.</summary>
     public static long Length(string path) => Stat(path)?.Length ?? throw MissingError(path);
 

@@ -15,6 +15,7 @@ public sealed class StoreReadStream : Stream
     private readonly CancellationTokenSource _cancel = new();
     private long _length;
     private long _position;
+    private long _origin = -1; // blocks are counted from the first byte read, so a reader resuming mid-object reads no byte twice
     private bool _disposed;
 
     /// <summary>Opens <paramref name="location"/>, whose length is <paramref name="length"/> (from a listing or a stat).</summary>
@@ -43,6 +44,11 @@ public sealed class StoreReadStream : Stream
     /// <summary>Ranged reads made so far (for tests and benchmarks).</summary>
     public int Requests { get; private set; }
 
+    /// <summary>Bytes fetched from the store so far (for tests: a follower reads each byte once).</summary>
+    public long BytesFetched => Interlocked.Read(ref _fetched);
+
+    private long _fetched;
+
     /// <inheritdoc/>
     public override bool CanRead => !_disposed;
 
@@ -69,8 +75,10 @@ public sealed class StoreReadStream : Stream
         if (entry.Length != _length)
         {
             // A block read short at the old end is read again.
-            long lastBlock = _length / _blockBytes;
-            _blocks.Remove(lastBlock);
+            if (_origin >= 0)
+            {
+                _blocks.Remove(Math.Max(0, _length - 1 - _origin) / _blockBytes);
+            }
             _length = entry.Length;
         }
         return _length;
@@ -86,13 +94,18 @@ public sealed class StoreReadStream : Stream
         int total = 0;
         while (buffer.Length > 0 && _position < _length)
         {
-            long index = _position / _blockBytes;
+            if (_origin < 0 || _position < _origin)
+            {
+                _origin = _position;
+                _blocks.Clear();
+            }
+            long index = (_position - _origin) / _blockBytes;
             var block = Fetch(index);
-            int within = (int)(_position - index * _blockBytes);
+            int within = (int)(_position - _origin - index * _blockBytes);
             int available = Math.Min(block.Count - within, (int)Math.Min(int.MaxValue, _length - _position));
             if (available <= 0)
             {
-                if (block.Count < _blockBytes && index * _blockBytes + block.Count < _length)
+                if (block.Count < _blockBytes && _origin + index * _blockBytes + block.Count < _length)
                 {
                     _blocks.Remove(index); // read short before the object grew: read it again
                     continue;
@@ -115,7 +128,7 @@ public sealed class StoreReadStream : Stream
         {
             _blocks.Remove(old);
         }
-        long last = Math.Max(index, (_length - 1) / _blockBytes);
+        long last = Math.Max(index, (_length - 1 - _origin) / _blockBytes);
         for (long i = index; i < index + _inFlight && i <= last; i++)
         {
             if (!_blocks.ContainsKey(i))
@@ -137,7 +150,7 @@ public sealed class StoreReadStream : Stream
     private async Task<Block> ReadBlock(long index)
     {
         Requests++;
-        long start = index * _blockBytes;
+        long start = _origin + index * _blockBytes;
         int size = (int)Math.Min(_blockBytes, Math.Max(0, _length - start));
         var bytes = new byte[size];
         int read = 0;
@@ -150,6 +163,7 @@ public sealed class StoreReadStream : Stream
             }
             read += n;
         }
+        Interlocked.Add(ref _fetched, read);
         return new Block(bytes, read);
     }
 

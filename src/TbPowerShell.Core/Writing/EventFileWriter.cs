@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using TbPowerShell.Core.Proto;
 using TbPowerShell.Core.Records;
+using TbPowerShell.Core.Storage;
 using TbPowerShell.Core.Wire;
 
 namespace TbPowerShell.Core.Writing;
@@ -219,6 +220,17 @@ internal sealed class EventFileWriter
     {
         lock (_fileLock)
         {
+            if (_file is StoreWriteStream store)
+            {
+                try
+                {
+                    store.FlushToStore();
+                }
+                catch (IOException e)
+                {
+                    return e; // the stream keeps its unsent bytes: a retry, or Recover, still has them
+                }
+            }
             try
             {
                 _file?.Dispose();
@@ -264,6 +276,19 @@ internal sealed class EventFileWriter
         Stop();
         lock (_fileLock)
         {
+            // Bytes a store stream could not send are records the writer counted as written: they are saved too.
+            byte[] unsent = [];
+            if (_file is StoreWriteStream store)
+            {
+                try
+                {
+                    store.FlushToStore();
+                }
+                catch (IOException)
+                {
+                    unsent = store.TakeUnsent();
+                }
+            }
             try
             {
                 _file?.Dispose();
@@ -279,16 +304,17 @@ internal sealed class EventFileWriter
             string fileName;
             lock (_gate)
             {
-                records = _pending.Span.ToArray();
-                count = _pendingEvents;
-                fileName = Path.GetFileName(_path);
+                records = [.. unsent, .. _pending.Span];
+                count = _pendingEvents + TfRecord.Count(unsent);
+                fileName = LogLocation.FileName(_path);
             }
             if (count == 0)
             {
                 return new RecoveryOutcome(0, null, Array.Empty<string>());
             }
             var failures = new List<string>();
-            foreach (string folder in new[] { _logDir, RecoveryTempFolder(_logDir) })
+            // In a store, the run folder is what just failed: the recovery file goes to the local temp folder.
+            foreach (string folder in LogLocation.IsStore(_logDir) ? [RecoveryTempFolder(_logDir)] : new[] { _logDir, RecoveryTempFolder(_logDir) })
             {
                 try
                 {
@@ -317,8 +343,8 @@ internal sealed class EventFileWriter
     /// </summary>
     internal static string RecoveryTempFolder(string logDir)
     {
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(logDir));
-        string name = Path.GetFileName(full);
+        string full = LogLocation.IsStore(logDir) ? LogLocation.Full(logDir) : Path.TrimEndingDirectorySeparator(Path.GetFullPath(logDir));
+        string name = LogLocation.FileName(full);
         byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full));
         return Path.Combine(RecoveryTempRoot,
             (string.IsNullOrEmpty(name) ? "run" : name) + "-" + Convert.ToHexString(hash.AsSpan(0, 4)).ToLowerInvariant());
@@ -383,7 +409,7 @@ internal sealed class EventFileWriter
     }
 
     private Thread NewBackgroundThread() =>
-        new(BackgroundLoop) { IsBackground = true, Name = "TbWriter " + Path.GetFileName(_path) };
+        new(BackgroundLoop) { IsBackground = true, Name = "TbWriter " + LogLocation.FileName(_path) };
 
     private static void Frame(Span<byte> record, int payloadSize)
     {
@@ -488,7 +514,7 @@ internal sealed class EventFileWriter
             lock (_gate)
             {
                 count = _pendingEvents;
-                if (_pending.Length == 0 && !toDisk)
+                if (_pending.Length == 0 && !toDisk && _file is not StoreWriteStream { Due: true })
                 {
                     return;
                 }
@@ -512,9 +538,13 @@ internal sealed class EventFileWriter
                     {
                         fs.Flush(flushToDisk: true);
                     }
+                    else if (toDisk && file is StoreWriteStream store)
+                    {
+                        store.FlushToStore();
+                    }
                     else
                     {
-                        file.Flush();
+                        file.Flush(); // a store stream sends when enough has waited, or long enough
                     }
                 }
             }
@@ -537,15 +567,30 @@ internal sealed class EventFileWriter
                 _inFlightEvents = 0;
             }
             batch.Clear();
+            RollIfFull();
+        }
+    }
+
+    /// <summary>
+    /// An object in a store that reached the store's limits (Azure's 50,000 appends, the size an S3 object is rewritten
+    /// up to) is finished and the next records go to a new event file, whose name sorts after it.
+    /// </summary>
+    private void RollIfFull()
+    {
+        if (_file is StoreWriteStream { Full: true } full)
+        {
+            full.FlushToStore();
+            full.Dispose();
+            _file = null;
         }
     }
 
     /// <summary>The open file, or a new one when the old one vanished (its directory deleted, say).</summary>
     private Stream EnsureFile()
     {
-        if (_file is not null && File.Exists(_path))
+        if (_file is StoreWriteStream || (_file is not null && File.Exists(_path)))
         {
-            return _file;
+            return _file; // an object in a store is not looked for: a deleted one is written again whole by S3, or fails the append
         }
         if (_file is not null)
         {
@@ -593,9 +638,13 @@ internal sealed class EventFileWriter
     /// <exception cref="TbWriterCreateException">The directory, or the file in it, cannot be created: the message names which.</exception>
     private Stream CreateFile(out string path)
     {
+        bool inStore = LogLocation.IsStore(_logDir);
         try
         {
-            Directory.CreateDirectory(_logDir);
+            if (!inStore)
+            {
+                Directory.CreateDirectory(_logDir);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -603,7 +652,7 @@ internal sealed class EventFileWriter
         }
         while (true)
         {
-            path = Path.Combine(_logDir, EventFileName.Next(DateTimeOffset.UtcNow, _options.FilenameSuffix));
+            path = LogLocation.Combine(_logDir, EventFileName.Next(DateTimeOffset.UtcNow, _options.FilenameSuffix));
             Stream stream;
             try
             {
@@ -619,7 +668,24 @@ internal sealed class EventFileWriter
                 throw new TbWriterCreateException("event file", path, e);
             }
             stream.Write(HeaderRecord(_writerName));
-            stream.Flush();
+            if (stream is StoreWriteStream store)
+            {
+                try
+                {
+                    // In the store at once, as a new file is on disk: a missing bucket or refused credentials
+                    // are reported by the call that opens the writer, not by a later background write.
+                    store.FlushToStore();
+                }
+                catch (StoreException e)
+                {
+                    throw new TbWriterCreateException(inStore && e.Kind == StoreErrorKind.ContainerNotFound ? "log directory" : "event file",
+                        e.Kind == StoreErrorKind.ContainerNotFound ? _logDir : path, e);
+                }
+            }
+            else
+            {
+                stream.Flush();
+            }
             return stream;
         }
     }
@@ -641,7 +707,9 @@ internal sealed class EventFileWriter
 
     /// <summary>Opens a new event file as every writer does: created new, shared for reading and deleting, unbuffered.</summary>
     internal static Stream OpenEventFile(string path) =>
-        new FileStream(path, new FileStreamOptions
+        LogLocation.IsStore(path)
+            ? new StoreWriteStream(ObjectStores.For(StoreUri.Parse(path)), StoreUri.Parse(path))
+            : new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,

@@ -44,7 +44,7 @@ public sealed class TbWriter : IDisposable
         _options = options ?? new TbWriterOptions();
         _options.Validate();
         _openFile = openFile;
-        LogDir = System.IO.Path.GetFullPath(logDir);
+        LogDir = TbPowerShell.Core.Storage.LogLocation.Full(logDir);
         _globalStep = _options.GlobalStep;
 
         _file = new EventFileWriter(LogDir, _options, WriterName, openFile);
@@ -264,7 +264,7 @@ public sealed class TbWriter : IDisposable
                 return existing;
             }
             string? dir = ContainedPath.Resolve(LogDir, relativeDirectory, out string? reason);
-            if (dir is null || System.IO.Path.GetRelativePath(LogDir, dir) == ".")
+            if (dir is null || TbPowerShell.Core.Storage.LogLocation.RelativeName(LogDir, dir) == ".")
             {
                 throw new ArgumentException($"The sub-run '{relativeDirectory}' is not a folder inside '{LogDir}': {reason ?? "it is the run itself"}.", nameof(relativeDirectory));
             }

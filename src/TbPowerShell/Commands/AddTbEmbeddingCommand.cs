@@ -156,7 +156,7 @@ public sealed class AddTbEmbeddingCommand : TbWriterCommandBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer.LogDir));
+            WriteError(StoreErrors.OrDefault(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer.LogDir));
             return;
         }
         if (result.Replaced)

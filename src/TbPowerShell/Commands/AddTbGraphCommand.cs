@@ -75,15 +75,26 @@ public sealed class AddTbGraphCommand : PSCmdlet, IDisposable
             }
             return;
         }
-        string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogDir);
+        string root;
         try
         {
-            Directory.CreateDirectory(root);
+            root = LogPaths.ForWriting(this, LogDir);
+        }
+        catch (FormatException e)
+        {
+            ThrowTerminatingError(StoreErrors.InvalidUri(LogDir, e.Message));
+            return;
+        }
+        try
+        {
+            if (!Core.Storage.LogLocation.IsStore(root))
+            {
+                Directory.CreateDirectory(root);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The log directory '{root}' cannot be created: {e.Message}", e),
-                ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, LogDir));
+            ThrowTerminatingError(StoreErrors.OrDefault(new IOException($"The log directory '{root}' cannot be created: {e.Message}", e), ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, LogDir));
         }
         string? dir = ContainedPath.Resolve(root, string.IsNullOrEmpty(Run) ? "." : Run, out string? reason);
         if (dir is null)
@@ -100,8 +111,7 @@ public sealed class AddTbGraphCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(new ErrorRecord(e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
-                ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(Run) ? LogDir : Run));
+            ThrowTerminatingError(StoreErrors.OrDefault(e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e), ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(Run) ? LogDir : Run));
         }
     }
 

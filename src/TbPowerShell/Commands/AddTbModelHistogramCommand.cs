@@ -88,7 +88,7 @@ public sealed class AddTbModelHistogramCommand : PSCmdlet
             }
             catch (TbWriterException e)
             {
-                WriteError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, Writer));
+                WriteError(StoreErrors.OrDefault(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, Writer));
                 continue;
             }
             if (PassThru)

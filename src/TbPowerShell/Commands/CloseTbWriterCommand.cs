@@ -1,3 +1,4 @@
+using TbPowerShell.Internal;
 using System.Management.Automation;
 
 namespace TbPowerShell.Commands;
@@ -29,7 +30,7 @@ public sealed class CloseTbWriterCommand : PSCmdlet
             }
             catch (TbWriterException e)
             {
-                WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
+                WriteError(StoreErrors.OrDefault(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
             }
             TbWriterCommandBase.ReportFeedErrors(this, writer);
             if (PassThru)

@@ -124,20 +124,20 @@ public sealed class ExportTbReportCommand : PSCmdlet
     }
 
     private static string DefaultTitle(IReadOnlyList<string> dirs) =>
-        "TbPowerShell report: " + string.Join(", ", dirs.Select(d => System.IO.Path.GetFileName(d) is { Length: > 0 } name ? name : d));
+        "TbPowerShell report: " + string.Join(", ", dirs.Select(d => Core.Storage.LogLocation.FileName(d) is { Length: > 0 } name ? name : d));
 
     private List<string> LogDirectories()
     {
         var dirs = new List<string>();
         foreach (var (path, _) in LogPaths.Resolve(this, LogDir, null))
         {
-            if (!Directory.Exists(path))
+            if (!LogPaths.IsDirectory(path))
             {
                 WriteError(new ErrorRecord(new ArgumentException($"'{path}' is a file: Export-TbReport reports on log directories."),
                     ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, path));
                 continue;
             }
-            string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+            string full = Core.Storage.LogLocation.IsStore(path) ? path : System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
             if (!dirs.Contains(full, StringComparer.Ordinal))
             {
                 dirs.Add(full);

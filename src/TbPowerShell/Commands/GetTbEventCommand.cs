@@ -159,7 +159,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
             }
             if (Wait)
             {
-                _followTargets.Add(Directory.Exists(path) ? FollowTarget.Directory(path, namingRoot) : FollowTarget.File(path, namingRoot));
+                _followTargets.Add(LogPaths.IsDirectory(path) ? FollowTarget.Directory(path, namingRoot) : FollowTarget.File(path, namingRoot));
                 continue;
             }
             if (Pivot)
@@ -351,7 +351,7 @@ public sealed class GetTbEventCommand : TbLogPathCommandBase
                     if (now - lastProgress >= ProgressInterval)
                     {
                         lastProgress = now;
-                        progress.StatusDescription = $"{item.Run.Name}: {System.IO.Path.GetFileName(item.File)}";
+                        progress.StatusDescription = $"{item.Run.Name}: {Core.Storage.LogLocation.FileName(item.File)}";
                         progress.PercentComplete = totalBytes > 0 ? (int)Math.Min(100, item.BytesDone * 100 / totalBytes) : 0;
                         WriteProgress(progress);
                     }

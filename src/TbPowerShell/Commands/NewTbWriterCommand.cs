@@ -49,7 +49,16 @@ public sealed class NewTbWriterCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         string requested = LogDir ?? DefaultLogDir(Comment);
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(requested);
+        string path;
+        try
+        {
+            path = LogPaths.ForWriting(this, requested);
+        }
+        catch (FormatException e)
+        {
+            ThrowTerminatingError(StoreErrors.InvalidUri(requested, e.Message));
+            return;
+        }
         var options = new TbWriterOptions
         {
             FilenameSuffix = FilenameSuffix,
@@ -88,9 +97,8 @@ public sealed class NewTbWriterCommand : PSCmdlet
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             // The core's message names what failed: the log directory, or the event file in a directory that exists.
-            ThrowTerminatingError(new ErrorRecord(
-                e as TbWriterCreateException ?? new IOException($"The log directory '{path}' cannot be created: {e.Message}", e),
-                ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, requested));
+            ThrowTerminatingError(StoreErrors.OrDefault(
+                e as TbWriterCreateException ?? new IOException($"The log directory '{path}' cannot be created: {e.Message}", e), ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, requested));
         }
     }
 

@@ -142,9 +142,9 @@ public sealed class ShowTbBoardCommand : PSCmdlet
         var dirs = new List<string>();
         foreach (var (path, _) in LogPaths.Resolve(this, given.Length > 0 ? given : null, null))
         {
-            if (Directory.Exists(path))
+            if (LogPaths.IsDirectory(path))
             {
-                string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+                string full = Core.Storage.LogLocation.IsStore(path) ? path : System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
                 if (!dirs.Contains(full, StringComparer.Ordinal))
                 {
                     dirs.Add(full);

@@ -163,6 +163,12 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
         bool fromItems = ParameterSetName == LiteralPathSet && MyInvocation.ExpectingInput;
         foreach (var (path, namingRoot) in ResolveInputs())
         {
+            if (Core.Storage.LogLocation.IsStore(path))
+            {
+                // A store location names its runs from itself, or an object its run from its folder.
+                yield return (path, namingRoot ?? (LogPaths.IsDirectory(path) ? path : Core.Storage.LogLocation.Parent(path)!));
+                continue;
+            }
             yield return (path, namingRoot ?? (Directory.Exists(path) && !fromItems ? path : currentDir));
         }
     }
@@ -174,10 +180,19 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
     /// </summary>
     protected IEnumerable<EventRun> RunsOf(string path, string namingRoot)
     {
-        if (Directory.Exists(path))
+        if (LogPaths.IsDirectory(path))
         {
-            var runs = LogDirectory.FindRuns(path, (dir, e) =>
-                FileConditions.Report(this, ReadItemKind.Unreadable, dir, failure: e));
+            IReadOnlyList<EventRun> runs;
+            try
+            {
+                runs = LogDirectory.FindRuns(path, (dir, e) =>
+                    FileConditions.Report(this, ReadItemKind.Unreadable, dir, failure: e));
+            }
+            catch (Core.Storage.StoreException e)
+            {
+                WriteError(StoreErrors.Record(e, path)); // a store's listing failed: nothing of it to read
+                yield break;
+            }
             foreach (var run in runs)
             {
                 string name = namingRoot == path ? run.Name : LogDirectory.RelativeName(namingRoot, run.Directory);
@@ -188,9 +203,9 @@ public abstract class TbLogPathCommandBase : PSCmdlet, IDisposable
                 }
             }
         }
-        else if (File.Exists(path))
+        else if (LogPaths.IsFile(path))
         {
-            string dir = System.IO.Path.GetDirectoryName(path)!;
+            string dir = Core.Storage.LogLocation.Parent(path)!;
             string name = LogDirectory.RelativeName(namingRoot, dir);
             if (RunWanted(name))
             {

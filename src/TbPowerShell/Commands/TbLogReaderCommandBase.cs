@@ -49,7 +49,7 @@ public abstract class TbLogReaderCommandBase : TbLogPathCommandBase
         {
             return true;
         }
-        var runs = _runs.Select(r => r with { Files = r.Files.OrderBy(System.IO.Path.GetFileName, StringComparer.Ordinal).ToArray() }).ToList();
+        var runs = _runs.Select(r => r with { Files = r.Files.OrderBy(Core.Storage.LogLocation.FileName, StringComparer.Ordinal).ToArray() }).ToList();
         var scanner = new RunSummaryScanner(runs, new RunReadOptions { TagFilter = TagFilter }, KindsToScan);
         long totalBytes = runs.Sum(r => r.TotalBytes);
         bool showProgress = runs.Sum(r => r.Files.Count) > 1;

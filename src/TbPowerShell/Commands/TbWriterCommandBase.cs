@@ -66,16 +66,25 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
     {
         if (ParameterSetName == LogDirSet)
         {
-            _logDirPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogDir);
             try
             {
-                Directory.CreateDirectory(_logDirPath);
+                _logDirPath = LogPaths.ForWriting(this, LogDir);
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(StoreErrors.InvalidUri(LogDir, e.Message));
+            }
+            try
+            {
+                if (!Core.Storage.LogLocation.IsStore(_logDirPath))
+                {
+                    Directory.CreateDirectory(_logDirPath!); // a store has no folders to make: the first object makes it
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new IOException($"The log directory '{_logDirPath}' cannot be created: {e.Message}", e),
-                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, LogDir));
+                ThrowTerminatingError(StoreErrors.OrDefault(
+                    new IOException($"The log directory '{_logDirPath}' cannot be created: {e.Message}", e), ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, LogDir));
             }
         }
         else if (Writer.IsClosed)
@@ -120,7 +129,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
                 ErrorIds.InvalidRun, ErrorCategory.InvalidArgument, run));
             return null;
         }
-        string relative = Path.GetRelativePath(_logDirPath!, dir).Replace('\\', '/');
+        string relative = Core.Storage.LogLocation.RelativeName(_logDirPath!, dir);
         // One writer per folder, however the run is spelled ("a", "./a", "a/").
         _currentRun = relative;
         if (!_ownedWriters.TryGetValue(relative, out var writer))
@@ -133,9 +142,8 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The core's message names what failed: the run directory, or the event file in a directory that exists.
-                WriteInputError(new ErrorRecord(
-                    e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e),
-                    ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(run) ? LogDir : run));
+                WriteInputError(StoreErrors.OrDefault(
+                    e as TbWriterCreateException ?? new IOException($"The run directory '{dir}' cannot be created: {e.Message}", e), ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, string.IsNullOrEmpty(run) ? LogDir : run));
                 return null;
             }
         }
@@ -164,13 +172,13 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         }
         catch (TbWriterException e)
         {
-            WriteInputError(new ErrorRecord(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
+            WriteInputError(StoreErrors.OrDefault(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, writer));
             return false;
         }
         catch (TbWriterCreateException e)
         {
             // A sub-run of Add-TbScalars that cannot be created: the message names the directory or its event file.
-            WriteInputError(new ErrorRecord(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
+            WriteInputError(StoreErrors.OrDefault(e, ErrorIds.LogDirCreateFailed, ErrorCategory.WriteError, e.Path));
             return false;
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "wallTime")
@@ -248,7 +256,7 @@ public abstract class TbWriterCommandBase : PSCmdlet, IDisposable
         {
             if (report)
             {
-                cmdlet.WriteError(new ErrorRecord(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
+                cmdlet.WriteError(StoreErrors.OrDefault(e, ErrorIds.CloseFailed, ErrorCategory.WriteError, writer));
             }
             else
             {

@@ -39,7 +39,7 @@ public sealed class TestTbEventFileCommand : PSCmdlet
     {
         foreach (string item in Resolve())
         {
-            var files = Directory.Exists(item)
+            var files = LogPaths.IsDirectory(item)
                 ? LogDirectory.FindRuns(item).SelectMany(r => r.Files)
                 : new[] { item };
             foreach (string file in files)

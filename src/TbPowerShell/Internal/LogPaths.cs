@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using TbPowerShell.Core.Storage;
 
 namespace TbPowerShell.Internal;
 
@@ -23,6 +24,14 @@ internal static class LogPaths
         {
             foreach (string literal in literalPaths)
             {
+                if (LogLocation.IsStore(literal))
+                {
+                    if (ResolveStore(cmdlet, literal) is string uri)
+                    {
+                        yield return (uri, null);
+                    }
+                    continue;
+                }
                 string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out var provider, out _);
                 if (!IsFileSystem(cmdlet, provider, literal))
                 {
@@ -42,6 +51,15 @@ internal static class LogPaths
 
         foreach (string pattern in paths ?? new[] { "." })
         {
+            if (LogLocation.IsStore(pattern))
+            {
+                // Taken literally: object stores have no wildcard listing; a prefix already reads every run below it.
+                if (ResolveStore(cmdlet, pattern) is string uri)
+                {
+                    yield return (uri, null);
+                }
+                continue;
+            }
             Collection<string>? resolved = null;
             ProviderInfo? provider = null;
             try
@@ -69,18 +87,74 @@ internal static class LogPaths
         }
     }
 
-    /// <summary>A file's length, or 0 when it cannot be asked (it was deleted, say).</summary>
+    /// <summary>A file's or object's length, or 0 when it cannot be asked (it was deleted, say).</summary>
     public static long SafeLength(string file)
     {
         try
         {
-            return new FileInfo(file).Length;
+            return LogLocation.Stat(file)?.Length ?? 0;
         }
         catch (IOException)
         {
             return 0;
         }
     }
+
+    /// <summary>
+    /// A store location checked: its canonical URI when it is an object or a folder in a container that exists, else null
+    /// with the error written (<c>InvalidStoreUri</c>, <c>StoreContainerNotFound</c>, <c>StoreAccessDenied</c>, ...).
+    /// </summary>
+    public static string? ResolveStore(PSCmdlet cmdlet, string given)
+    {
+        if (!StoreUri.TryParse(given, out var uri, out string? reason))
+        {
+            cmdlet.WriteError(StoreErrors.InvalidUri(given, reason));
+            return null;
+        }
+        try
+        {
+            if (uri.Key.Length > 0 && LogLocation.Stat(uri.ToString()) is not null)
+            {
+                s_storeFiles[uri.ToString()] = true;
+                return uri.ToString();
+            }
+            if (!LogLocation.FolderExists(uri.ToString()))
+            {
+                throw new StoreException(StoreErrorKind.ContainerNotFound, uri.ToString(),
+                    $"The {(uri.Scheme == StoreUri.S3 ? "bucket" : "container")} '{uri.Container}' of '{uri}' does not exist.");
+            }
+            s_storeFiles[uri.ToString()] = false;
+            return uri.ToString();
+        }
+        catch (StoreException e)
+        {
+            cmdlet.WriteError(StoreErrors.Record(e, given));
+            return null;
+        }
+    }
+
+    // What ResolveStore found each location to be (true: an object), so the cmdlets ask the store once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_storeFiles = new(StringComparer.Ordinal);
+
+    /// <summary>True for a directory, or a store location that is not an object (a folder: a prefix).</summary>
+    public static bool IsDirectory(string path)
+    {
+        if (!LogLocation.IsStore(path))
+        {
+            return Directory.Exists(path);
+        }
+        return s_storeFiles.TryGetValue(path, out bool isFile) ? !isFile : LogLocation.Stat(path) is null;
+    }
+
+    /// <summary>True for a file, or a store location that is an object.</summary>
+    public static bool IsFile(string path) => LogLocation.IsStore(path) ? !IsDirectory(path) : File.Exists(path);
+
+    /// <summary>
+    /// A location given to a writing cmdlet: a store URI as it is (canonical), a path resolved from PowerShell's current
+    /// location. Throws <see cref="FormatException"/> for an invalid store URI.
+    /// </summary>
+    public static string ForWriting(PSCmdlet cmdlet, string given) =>
+        LogLocation.IsStore(given) ? StoreUri.Parse(given).ToString() : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
 
     /// <summary>The provider path of the folders of <paramref name="pattern"/> before its first wildcard.</summary>
     private static string LiteralPrefix(PSCmdlet cmdlet, string pattern)
