@@ -49,13 +49,13 @@ foreach (`$root in '$($S3.Root)/c', '$($Az.Root)/c') {
     1..50 | ForEach-Object { [pscustomobject]@{ Tag = 'loss'; Step = `$_; Value = 1.0 / `$_ } } | Add-TbScalar -LogDir "`$root/a"
     `$w = New-TbWriter -LogDir "`$root/b"
     Add-TbText -Writer `$w -Tag note -Text 'hello' -Step 1
-    Add-TbHistogram -Writer `$w -Tag h -Values (1..100) -Step 1
+    Add-TbHistogram -Writer `$w -Tag h -Value (1..100) -Step 1
     Close-TbWriter `$w
     'COUNT ' + @(Get-TbEvent `$root -Tag loss).Count
     'RUNS ' + ((Get-TbRun `$root).Run -join ',')
-    'TAGS ' + ((Get-TbTag `$root).Tag | Sort-Object -Unique) -join ','
+    'TAGS ' + (((Get-TbTag `$root).Tag | Sort-Object -Unique) -join ',')
     'HEALTHY ' + @(Test-TbEventFile `$root | Where-Object IsHealthy).Count
-    'TYPES ' + ((Get-TbEvent `$root -Type All).Type | Sort-Object -Unique) -join ','
+    'TYPES ' + (((Get-TbEvent `$root -Type All) | ForEach-Object { `$_.GetType().Name } | Sort-Object -Unique) -join ',')
 }
 $ListCores
 "@
@@ -63,9 +63,9 @@ $ListCores
         $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
         @($run.Output | Where-Object { $_ -like 'COUNT *' }) | Should -Be @('COUNT 50', 'COUNT 50')
         @($run.Output | Where-Object { $_ -like 'RUNS *' }) | Should -Be @('RUNS a,b', 'RUNS a,b')
-        @($run.Output | Where-Object { $_ -like 'TAGS *' }) | Should -Be @('TAGS h,loss,note', 'TAGS h,loss,note')
+        @($run.Output | Where-Object { $_ -like 'TAGS *' }) | Should -Be @('TAGS h,loss,note/text_summary', 'TAGS h,loss,note/text_summary')
         @($run.Output | Where-Object { $_ -like 'HEALTHY *' }) | Should -Be @('HEALTHY 2', 'HEALTHY 2')
-        @($run.Output | Where-Object { $_ -like 'TYPES *' }) | Should -Be @('TYPES Histogram,Scalar,Text', 'TYPES Histogram,Scalar,Text')
+        @($run.Output | Where-Object { $_ -like 'TYPES *' }) | Should -Be @('TYPES TbHistogramEvent,TbScalarEvent,TbTextEvent', 'TYPES TbHistogramEvent,TbScalarEvent,TbTextEvent')
 
         $cores = @($run.Output | Where-Object { $_ -like 'CORE *' })
         # The session's own versions stay where they were loaded, unchanged...

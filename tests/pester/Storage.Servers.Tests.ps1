@@ -28,8 +28,11 @@ BeforeAll {
 
     function ConvertTo-Comparable($Events) {
         $Events | ForEach-Object {
-            $value = switch ($_.Type) { 'Scalar' { $_.Value } 'Image' { [Convert]::ToBase64String($_.Bytes) } 'Text' { $_.Text -join '|' } }
-            "$($_.Run)|$($_.Tag)|$($_.Step)|$($_.Type)|$value"
+            $value = if ($_ -is [TbPowerShell.TbScalarEvent]) { $_.Value }
+                elseif ($_ -is [TbPowerShell.TbImageEvent]) { "$($_.Width)x$($_.Height) " + [Convert]::ToBase64String($_.Bytes) }
+                elseif ($_ -is [TbPowerShell.TbTextEvent]) { $_.Text -join '|' }
+                else { throw "unexpected $($_.GetType().Name)" }
+            "$($_.Run)|$($_.Tag)|$($_.Step)|$($_.GetType().Name)|$value"
         }
     }
 
@@ -37,6 +40,9 @@ BeforeAll {
     $Expected = Join-Path $TestDrive 'expected'
     Write-Sample (Join-Path $Expected 'run-a')
     $ExpectedEvents = @(ConvertTo-Comparable (Get-TbEvent $Expected -Type Scalar, Image, Text))
+    $ExpectedEvents.Count | Should -Be 202
+    $ExpectedEvents | Where-Object { $_ -like '*|TbImageEvent|2x3 iVBOR*' } | Should -HaveCount 1   # a PNG
+    $ExpectedEvents | Where-Object { $_ -like '*|TbTextEvent|# Run notes|with `*markdown`*' } | Should -HaveCount 1
 }
 
 AfterAll {

@@ -150,11 +150,12 @@ public static class ObjectStores
     /// </summary>
     private sealed class ProviderLoadContext(string scheme, string folder) : AssemblyLoadContext($"TbPowerShell.Storage.{scheme}")
     {
-        private static readonly HashSet<string> s_platform = new(
+        // The host's own assemblies (the framework, and what the host ships): name -> file.
+        private static readonly Dictionary<string, string> s_platform =
             ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
                 .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Select(Path.GetFileNameWithoutExtension)!,
-            StringComparer.OrdinalIgnoreCase);
+                .GroupBy(Path.GetFileNameWithoutExtension, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key!, g => g.First(), StringComparer.OrdinalIgnoreCase);
 
         protected override Assembly? Load(AssemblyName name)
         {
@@ -162,13 +163,38 @@ public static class ObjectStores
             {
                 return typeof(ObjectStores).Assembly;
             }
-            if (name.Name is null || s_platform.Contains(name.Name))
+            if (name.Name is null)
             {
-                return null; // the framework's own
+                return null;
             }
             string candidate = Path.Combine(folder, name.Name + ".dll");
-            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+            bool inFolder = File.Exists(candidate);
+            if (s_platform.TryGetValue(name.Name, out string? platformFile))
+            {
+                // The host's copy, unless the SDK asks for a newer version than the host has and brings it (an SDK built
+                // for .NET 10 on a .NET 8 pwsh: System.Text.Json 10 beside the host's 8).
+                if (!inFolder || name.Version is null || PlatformVersion(name.Name, platformFile) >= name.Version)
+                {
+                    return null;
+                }
+            }
+            return inFolder ? LoadFromAssemblyPath(candidate) : null;
         }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Version> s_platformVersions = new(StringComparer.OrdinalIgnoreCase);
+
+        private static Version PlatformVersion(string name, string file) =>
+            s_platformVersions.GetOrAdd(name, _ =>
+            {
+                try
+                {
+                    return AssemblyName.GetAssemblyName(file).Version ?? new Version(0, 0);
+                }
+                catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
+                {
+                    return new Version(0, 0);
+                }
+            });
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
         {
