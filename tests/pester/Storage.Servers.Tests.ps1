@@ -41,8 +41,8 @@ BeforeAll {
     Write-Sample (Join-Path $Expected 'run-a')
     $ExpectedEvents = @(ConvertTo-Comparable (Get-TbEvent $Expected -Type Scalar, Image, Text))
     $ExpectedEvents.Count | Should -Be 202
-    $ExpectedEvents | Where-Object { $_ -like '*|TbImageEvent|2x3 iVBOR*' } | Should -HaveCount 1   # a PNG
-    $ExpectedEvents | Where-Object { $_ -like '*|TbTextEvent|# Run notes|with `*markdown`*' } | Should -HaveCount 1
+    @($ExpectedEvents | Where-Object { $_ -like '*|TbImageEvent|3x2 iVBOR*' }).Count | Should -Be 1   # a PNG, 3 wide, 2 high
+    @($ExpectedEvents | Where-Object { $_ -like "*|TbTextEvent|# Run notes`nwith ``*markdown``*" }).Count | Should -Be 1
 }
 
 AfterAll {
