@@ -21,13 +21,15 @@ $runCount = Get-BenchSetting TBBENCH_STORE_RUNS 50
 $perRun = Get-BenchSetting TBBENCH_STORE_SCALARS 200000
 $writeCount = Get-BenchSetting TBBENCH_STORE_WRITE 1000000
 
-$core = [TbPowerShell.TbWriter].Assembly.Location
-Add-Type -ReferencedAssemblies $core -TypeDefinition @'
+$references = @([TbPowerShell.TbWriter].Assembly.Location) + @(
+    [System.Threading.Tasks.Parallel], [System.Collections.Generic.List[int]], [System.Collections.Concurrent.Partitioner], [System.Collections.Concurrent.ConcurrentDictionary[int,int]], [System.IO.File], [System.Console], [System.Threading.Interlocked] |
+        ForEach-Object { $_.Assembly.Location }) + @('System.Runtime', 'netstandard', 'System.Threading', 'System.Collections', 'System.Collections.Concurrent', 'System.Threading.Tasks.Parallel') | Select-Object -Unique
+Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies $references -TypeDefinition @'
 using System;
 using System.IO;
-using System.Linq;
 using System.Threading.Tasks;
 using TbPowerShell;
+using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Storage;
 

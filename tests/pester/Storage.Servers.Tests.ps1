@@ -145,6 +145,86 @@ Describe 'Runs on <_>' -ForEach $Kinds {
     }
 }
 
+Describe 'The other cmdlets on <_>' -ForEach $Kinds {
+    BeforeAll {
+        $Kind = $_
+        $Server = $Servers[$Kind]
+        function New-Folder { New-StoreFolder $Server $TestDrive }
+    }
+    AfterEach { Stop-TbBoard -All }
+
+    It 'Add-TbEmbedding writes points, labels and a config that Get-TbEmbedding reads back; a second call adds to the config' {
+        $root = New-Folder
+        $data = [double[,]]::new(4, 3)
+        for ($i = 0; $i -lt 4; $i++) { for ($j = 0; $j -lt 3; $j++) { $data[$i, $j] = $i * 10 + $j } }
+        Add-TbEmbedding -LogDir "$root/emb" -Data $data -Metadata 'a', 'b', 'c', 'd' -Tag first -Step 0
+        Add-TbEmbedding -LogDir "$root/emb" -Data $data -Metadata 'w', 'x', 'y', 'z' -Tag second -Step 1
+        $e = @(Get-TbEmbedding $root | Sort-Object Tag)
+        $e.Tag | Should -Be @('first', 'second')
+        $e[0].Count | Should -Be 4
+        $e[0].Dimension | Should -Be 3
+        $e[1].Metadata[3].Label | Should -Be 'z'
+        $e[0].Points[3][2] | Should -Be 32
+    }
+
+    It 'Repair-TbEventFile copies the intact records of a damaged object, to a local folder and to the store' {
+        $root = New-Folder
+        $bytes = [IO.File]::ReadAllBytes($ScalarsFile)
+        $records = @(Read-TfRecord $ScalarsFile -SkipCrc)
+        $bytes[$records[10].Offset + 20] = $bytes[$records[10].Offset + 20] -bxor 0xFF
+        $file = "$root/broken/events.out.tfevents.1795723111.vm.21275.0"
+        if ($Kind -eq 'file') { New-Item -ItemType Directory (Split-Path $file) | Out-Null; [IO.File]::WriteAllBytes($file, $bytes) }
+        else { [TbPowerShell.Core.Storage.LogLocation]::WriteAllBytes($file, $bytes) }
+        $intact = @(Get-TbEvent $ScalarsFile).Count
+
+        (Test-TbEventFile $file).IsHealthy | Should -BeFalse
+        $local = Join-Path $TestDrive "repaired-$Kind"
+        Repair-TbEventFile $file -Destination $local -WarningAction SilentlyContinue | Out-Null
+        @(Get-TbEvent $local).Count | Should -Be ($intact - 1)
+        Repair-TbEventFile $file -Destination "$root/fixed" -WarningAction SilentlyContinue | Out-Null
+        @(Get-TbEvent "$root/fixed").Count | Should -Be ($intact - 1)
+        @(Test-TbEventFile "$root/fixed" | Where-Object { -not $_.IsHealthy }).Count | Should -Be 0
+    }
+
+    It 'Show-TbBoard serves the runs of a store, and Export-TbReport reports on them' {
+        $root = New-Folder
+        Write-Sample "$root/a"
+        Write-Sample "$root/b"
+        $board = Show-TbBoard $root -NoBrowser
+        $board.Runs | Should -Be 2
+        $runs = Invoke-RestMethod -Uri "http://127.0.0.1:$($board.Port)/api/runs" -Headers @{ 'X-Tb-Token' = $board.Server.Token } -TimeoutSec 30
+        $runs.name | Sort-Object | Should -Be @('a', 'b')
+        $tags = Invoke-RestMethod -Uri "http://127.0.0.1:$($board.Port)/api/tags" -Headers @{ 'X-Tb-Token' = $board.Server.Token } -TimeoutSec 30
+        $tags.name | Should -Contain 'train/loss'
+        $report = Join-Path $TestDrive "report-$Kind.html"
+        Export-TbReport -LogDir $root -Path $report
+        $html = Get-Content $report -Raw
+        $html | Should -Match 'train/loss'
+        $html.Length | Should -BeGreaterThan 10000
+    }
+
+    It 'Get-TbEvent from a store pipes into Save-TbMedia with a local destination' {
+        $root = New-Folder
+        Write-Sample "$root/m"
+        $out = Join-Path $TestDrive "media-$Kind"
+        $saved = @(Get-TbEvent $root -Type Image | Save-TbMedia -Destination $out -PassThru)
+        $saved.Count | Should -Be 1
+        $saved[0].FullName | Should -BeLike "$out*.png"
+    }
+}
+
+Describe 'Parameters that take only local paths refuse a store location' {
+    It '<Command> -<Parameter> s3://...: StoreNotSupported' -ForEach @(
+        @{ Command = 'Export-TbReport'; Parameter = 'Path'; Call = { Export-TbReport -LogDir $TestDrive -Path 's3://tbps-e2e/report.html' }; Class = 'ExportTbReportCommand' }
+        @{ Command = 'Save-TbMedia'; Parameter = 'Destination'; Call = { @() | Save-TbMedia -Destination 's3://tbps-e2e/media' }; Class = 'SaveTbMediaCommand' }
+        @{ Command = 'Add-TbImage'; Parameter = 'Path'; Call = { Add-TbImage -LogDir (Join-Path $TestDrive 'img') -Tag t -Path 's3://tbps-e2e/a.png' }; Class = 'AddTbImageCommand' }
+    ) {
+        $err = $null
+        try { & $Call -ErrorVariable ev -ErrorAction SilentlyContinue; $err = $ev[0] } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be "StoreNotSupported,TbPowerShell.Commands.$Class"
+    }
+}
+
 Describe 'Store errors are named (<_>)' -ForEach @('s3', 'az') {
     BeforeAll {
         $Kind = $_
