@@ -201,3 +201,48 @@ public sealed class CoreOverStoreTests : IDisposable
         Assert.Equal(LogLocation.Length(file), Interlocked.Read(ref _store.BytesRead)); // each byte fetched once, however many looks
     }
 }
+
+/// <summary>A read waiting on a store that does not answer stops when the reader is cancelled (Ctrl+C), not when the store gives up.</summary>
+public sealed class StoreReadCancellationTests
+{
+    private sealed class SilentStore(MemoryObjectStore inner) : IObjectStore
+    {
+        public StoreWritePolicy WritePolicy => inner.WritePolicy;
+        public IEnumerable<StoreEntry> List(StoreUri folder, CancellationToken cancellation = default) => inner.List(folder, cancellation);
+        public StoreEntry? Stat(StoreUri location, CancellationToken cancellation = default) => inner.Stat(location, cancellation);
+        public async Task<int> ReadAsync(StoreUri location, long offset, Memory<byte> buffer, CancellationToken cancellation = default)
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), cancellation); // a store that never answers, but honours cancellation
+            return 0;
+        }
+        public IObjectWriter CreateWriter(StoreUri location) => inner.CreateWriter(location);
+        public void Upload(StoreUri location, ReadOnlyMemory<byte> content, CancellationToken cancellation = default) => inner.Upload(location, content, cancellation);
+        public void Delete(StoreUri location, CancellationToken cancellation = default) => inner.Delete(location, cancellation);
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public void Cancelling_the_reader_stops_a_read_that_waits_for_the_store()
+    {
+        var bucket = StoreUri.Parse($"s3://silent-{Guid.NewGuid():N}"[..40]);
+        var memory = new MemoryObjectStore();
+        var file = bucket.Combine("run/events.out.tfevents.1");
+        memory.Upload(file, new byte[1000]);
+        ObjectStores.Mount(bucket, new SilentStore(memory));
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+            {
+                using var reader = new EventFileReader(file.ToString(), cancellation: cancel.Token);
+                reader.Next();
+            });
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        }
+        finally
+        {
+            ObjectStores.Unmount(bucket);
+        }
+    }
+}

@@ -131,6 +131,16 @@ Describe 'Runs on <_>' -ForEach $Kinds {
         $e[-1].Step | Should -Be $intact[-1].Step
     }
 
+    It 'sends what a writer still holds when its process exits without closing it' {
+        $root = New-Folder
+        $settings = if ($Server) { "Set-TbStorage '$($Server.Root)' $(if ($Kind -eq 's3') { "-Endpoint '$($Server.Endpoint)'" } else { "-ConnectionStringVariable 'TBPS_AZURITE_$($Server.Port)'" });" } else { '' }
+        $script = "Import-Module '$ModuleFullPath'; $settings `$w = New-TbWriter -LogDir '$root/exit' -FlushInterval 3600; " +
+            "foreach (`$s in 0..149) { Add-TbScalar -Writer `$w -Tag v -Value `$s -Step `$s }; exit 0"
+        $run = Invoke-ChildPwsh $script
+        $run.ExitCode | Should -Be 0
+        @((Get-TbEvent "$root/exit" -Tag v).Step) | Should -Be (0..149)
+    }
+
     It 'keeps every value a writer flushed before its process was killed' {
         $root = New-Folder
         $settings = if ($Server) { "Set-TbStorage '$($Server.Root)' $(if ($Kind -eq 's3') { "-Endpoint '$($Server.Endpoint)'" } else { "-ConnectionStringVariable 'TBPS_AZURITE_$($Server.Port)'" });" } else { '' }

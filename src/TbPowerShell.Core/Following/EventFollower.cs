@@ -585,10 +585,10 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             return new FileLook(stat.Length, stat.LastWrite.UtcTicks, FileIdentity.Unknown);
         }
 
-        private static Stream OpenInStore(string path, long length)
+        private Stream OpenInStore(string path, long length)
         {
             var uri = Storage.StoreUri.Parse(path);
-            return new Storage.StoreReadStream(Storage.ObjectStores.For(uri), uri, length, Storage.ObjectStores.SettingsFor(uri));
+            return new Storage.StoreReadStream(Storage.ObjectStores.For(uri), uri, length, Storage.ObjectStores.SettingsFor(uri)) { Cancellation = _cancellation };
         }
 
         private void Fail(FileState file, FileLook look, Exception e)

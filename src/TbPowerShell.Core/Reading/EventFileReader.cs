@@ -49,6 +49,10 @@ public sealed class EventFileReader : IDisposable
                              EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
     {
         _cancellation = cancellation;
+        if (stream is Storage.StoreReadStream store)
+        {
+            store.Cancellation = cancellation; // Ctrl+C stops a read waiting for the store, not only between records
+        }
         Path = path;
         _records = new RecordReader(stream, startOffset, ownsStream: true);
         _decoder = new EventDecoder(tagFilter, runState ?? new RunTagState(), kinds);

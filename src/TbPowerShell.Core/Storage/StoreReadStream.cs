@@ -41,6 +41,9 @@ public sealed class StoreReadStream : Stream
     /// <summary>The object read.</summary>
     public StoreUri Location { get; }
 
+    /// <summary>Stops a read waiting for the store (Ctrl+C): the reader's token, given by whoever reads through this stream.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     /// <summary>Ranged reads made so far (for tests and benchmarks).</summary>
     public int Requests { get; private set; }
 
@@ -138,7 +141,12 @@ public sealed class StoreReadStream : Stream
         }
         try
         {
-            return _blocks[index].GetAwaiter().GetResult();
+            var task = _blocks[index];
+            if (!task.IsCompleted)
+            {
+                task.Wait(Cancellation); // a cancelled wait leaves the request to finish, unobserved
+            }
+            return task.GetAwaiter().GetResult();
         }
         catch
         {
@@ -156,7 +164,8 @@ public sealed class StoreReadStream : Stream
         int read = 0;
         while (read < size)
         {
-            int n = await _store.ReadAsync(Location, start + read, bytes.AsMemory(read), _cancel.Token).ConfigureAwait(false);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token, Cancellation);
+            int n = await _store.ReadAsync(Location, start + read, bytes.AsMemory(read), both.Token).ConfigureAwait(false);
             if (n == 0)
             {
                 break; // shorter than it was: the reader sees the end
