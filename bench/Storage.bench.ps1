@@ -8,7 +8,8 @@
         runs in parallel), and from each store one request at a time (1 GET in flight, one run at a time).
     (b) Writes 1 million scalars with the core writer (TbWriter.AddScalar, then Close) to disk and to each store.
     Median of 3, interleaved. Settings (environment): TBBENCH_STORE_RUNS (50), TBBENCH_STORE_SCALARS (200000),
-    TBBENCH_STORE_WRITE (1000000). Needs Node.js and tests/servers installed (npm ci; build.ps1 Test does it).
+    TBBENCH_STORE_WRITE (1000000), TBBENCH_STORE_LATENCY_MS (20: the reads are also timed through a loopback proxy that holds each
+    request that long, as a store across a network would). Needs Node.js and tests/servers installed (npm ci; build.ps1 Test does it).
 .EXAMPLE
     dotnet pwsh -NoProfile -File bench/Storage.bench.ps1
 #>
@@ -18,12 +19,13 @@ $null = Import-BenchModule $ModulePath
 . (Join-Path $PSScriptRoot '../tests/pester/StoreServers.ps1')
 
 $runCount = Get-BenchSetting TBBENCH_STORE_RUNS 50
+$latency = Get-BenchSetting TBBENCH_STORE_LATENCY_MS 20
 $perRun = Get-BenchSetting TBBENCH_STORE_SCALARS 200000
 $writeCount = Get-BenchSetting TBBENCH_STORE_WRITE 1000000
 
 $references = @([TbPowerShell.TbWriter].Assembly.Location) + @(
     [System.Threading.Tasks.Parallel], [System.Collections.Generic.List[int]], [System.Collections.Concurrent.Partitioner], [System.Collections.Concurrent.ConcurrentDictionary[int,int]], [System.IO.File], [System.Console], [System.Threading.Interlocked] |
-        ForEach-Object { $_.Assembly.Location }) + @('System.Runtime', 'netstandard', 'System.Threading', 'System.Collections', 'System.Collections.Concurrent', 'System.Threading.Tasks.Parallel') | Select-Object -Unique
+        ForEach-Object { $_.Assembly.Location }) + @('System.Runtime', 'netstandard', 'System.Threading', 'System.Collections', 'System.Collections.Concurrent', 'System.Threading.Tasks.Parallel', 'System.Net.Sockets', 'System.Net.Primitives', 'System.Memory') | Select-Object -Unique
 Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies $references -TypeDefinition @'
 using System;
 using System.IO;
@@ -32,6 +34,67 @@ using TbPowerShell;
 using TbPowerShell.Core.Model;
 using TbPowerShell.Core.Reading;
 using TbPowerShell.Core.Storage;
+
+/// <summary>A TCP proxy on loopback that holds every request for a while before passing it on: a store across a network.</summary>
+public sealed class DelayProxy : IDisposable
+{
+    private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+    private readonly System.Threading.CancellationTokenSource _stop = new();
+    private readonly int _target;
+    private readonly int _delay;
+
+    public DelayProxy(int targetPort, int delayMilliseconds)
+    {
+        _target = targetPort;
+        _delay = delayMilliseconds;
+        _listener.Start();
+        Port = ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+        Task.Run(AcceptLoop);
+    }
+
+    public int Port { get; }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            System.Net.Sockets.TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); } catch { return; }
+            _ = Handle(client);
+        }
+    }
+
+    private async Task Handle(System.Net.Sockets.TcpClient client)
+    {
+        using var server = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await server.ConnectAsync(System.Net.IPAddress.Loopback, _target);
+            var up = Pump(client.GetStream(), server.GetStream(), _delay);
+            var down = Pump(server.GetStream(), client.GetStream(), 0);
+            await Task.WhenAny(up, down);
+        }
+        catch { }
+        finally { client.Dispose(); }
+    }
+
+    private static async Task Pump(Stream from, Stream to, int delay)
+    {
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await from.ReadAsync(buffer)) > 0)
+        {
+            if (delay > 0) await Task.Delay(delay);
+            await to.WriteAsync(buffer.AsMemory(0, n));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+    }
+}
 
 public static class StoreBench
 {
@@ -78,6 +141,7 @@ public static class StoreBench
 
 $scratch = New-ScratchDirectory 'storage'
 $servers = @()
+$proxies = @()
 try {
     $servers = @((Start-StoreServer s3 -Container 'tbps-bench'), (Start-StoreServer az -Container 'tbps-bench'))
     # The data: one run written, copied into $runCount runs on disk, uploaded to each store.
@@ -96,29 +160,51 @@ try {
     $mb = $bytes / 1MB
 
     $cases = @(@{ Name = 'disk'; Body = { if ([StoreBench]::Read($local, [Environment]::ProcessorCount) -ne $total) { throw 'disk: wrong count' } } })
+    $proxies = @()
     foreach ($server in $servers) {
         $root = "$($server.Root)/read"
-        $settings = if ($server.Kind -eq 's3') { @{ Endpoint = $server.Endpoint } } else { @{ ConnectionStringVariable = "TBPS_AZURITE_$($server.Port)" } }
-        $overlap = { param($s, $p) Set-TbStorage $p @s -ReadsInFlight 4 }.GetNewClosure()
-        $serial = { param($s, $p) Set-TbStorage $p @s -ReadsInFlight 1 }.GetNewClosure()
-        $cases += @{ Name = "$($server.Kind)"; Before = { & $overlap $settings $server.Root }.GetNewClosure()
-            Body = { if ([StoreBench]::Read($root, [Environment]::ProcessorCount * 4) -ne $total) { throw 'wrong count' } }.GetNewClosure() }
-        $cases += @{ Name = "$($server.Kind)-serial"; Before = { & $serial $settings $server.Root }.GetNewClosure()
-            Body = { if ([StoreBench]::Read($root, 1) -ne $total) { throw 'wrong count' } }.GetNewClosure() }
+        # The same server straight, and behind a proxy that holds each request $latency ms (a store across a network).
+        $proxy = [DelayProxy]::new($server.Port, $latency)
+        $proxies += $proxy
+        if ($server.Kind -eq 's3') {
+            $direct = @{ Endpoint = $server.Endpoint }
+            $far = @{ Endpoint = "http://127.0.0.1:$($proxy.Port)" }
+        }
+        else {
+            $variable = "TBPS_AZURITE_FAR_$($server.Port)"
+            Set-Item "env:$variable" ((Get-Item "env:TBPS_AZURITE_$($server.Port)").Value -replace ":$($server.Port)/", ":$($proxy.Port)/")
+            $direct = @{ ConnectionStringVariable = "TBPS_AZURITE_$($server.Port)" }
+            $far = @{ ConnectionStringVariable = $variable }
+        }
+        foreach ($where in @(@{ Name = ''; Settings = $direct }, @{ Name = '-far'; Settings = $far })) {
+            $settings = $where.Settings
+            $prefix = $server.Root
+            $cases += @{ Name = "$($server.Kind)$($where.Name)"; Before = { Set-TbStorage $prefix @settings -ReadsInFlight 4 }.GetNewClosure()
+                Body = { if ([StoreBench]::Read($root, [Environment]::ProcessorCount * 4) -ne $total) { throw 'wrong count' } }.GetNewClosure() }
+            $cases += @{ Name = "$($server.Kind)$($where.Name)-serial"; Before = { Set-TbStorage $prefix @settings -ReadsInFlight 1 }.GetNewClosure()
+                Body = { if ([StoreBench]::Read($root, 1) -ne $total) { throw 'wrong count' } }.GetNewClosure() }
+        }
     }
     $read = Measure-Interleaved -Cases $cases -Repetitions 3
     $disk = (Get-Median $read['disk']).TotalSeconds
     foreach ($server in $servers) {
-        $kind = $server.Kind
-        $store = (Get-Median $read[$kind]).TotalSeconds
-        $serialTime = (Get-Median $read["$kind-serial"]).TotalSeconds
-        Write-BenchLine '{0} read of {1} runs x {2:N0} scalars ({3:0} MB): {4:0.00} s = {5} scalars/s, {6:0} MB/s; {7} faster than one request at a time ({8:0.00} s); {9} the time from disk ({10:0.00} s): figures to report' `
-            @($kind, $runCount, $perRun, $mb, $store, (Format-Rate ($total / $store)), ($mb / $store), (Format-Ratio ($serialTime / $store)), $serialTime, (Format-Ratio ($store / $disk)), $disk)
+        foreach ($where in '', '-far') {
+            $kind = "$($server.Kind)$where"
+            $store = (Get-Median $read[$kind]).TotalSeconds
+            $serialTime = (Get-Median $read["$kind-serial"]).TotalSeconds
+            $label = if ($where) { "$($server.Kind) (+$latency ms a request)" } else { "$($server.Kind) (loopback)" }
+            Write-BenchLine '{0} read of {1} runs x {2:N0} scalars ({3:0} MB): {4:0.00} s = {5} scalars/s, {6:0} MB/s; {7} faster than one request at a time ({8:0.00} s); {9} the time from disk ({10:0.00} s): figures to report' `
+                @($label, $runCount, $perRun, $mb, $store, (Format-Rate ($total / $store)), ($mb / $store), (Format-Ratio ($serialTime / $store)), $serialTime, (Format-Ratio ($store / $disk)), $disk)
+        }
     }
-    Write-BenchLine -Detail 'overlapped: 4 ranged GETs of 4 MiB in flight per object, {0} runs read at once; one at a time: 1 GET in flight, one run at a time; upload of the data to both stores took {1:0.0} s; load average {2}' `
-        @(([Environment]::ProcessorCount * 4), $uploadClock.Elapsed.TotalSeconds, (Get-LoadAverage))
+    Write-BenchLine -Detail 'overlapped: 4 ranged GETs of 4 MiB in flight per object, {0} runs read at once; one at a time: 1 GET in flight, one run at a time; +{3} ms: a loopback proxy holds each request that long (a store across a network); on loopback a node server on this 2-core machine is the limit, not latency; upload of the data to both stores took {1:0.0} s; load average {2}' `
+        @(([Environment]::ProcessorCount * 4), $uploadClock.Elapsed.TotalSeconds, (Get-LoadAverage), $latency)
 
-    # (b) writing
+    # (b) writing, to each store straight (the reads left the settings of their last case)
+    foreach ($server in $servers) {
+        if ($server.Kind -eq 's3') { Set-TbStorage $server.Root -Endpoint $server.Endpoint }
+        else { Set-TbStorage $server.Root -ConnectionStringVariable "TBPS_AZURITE_$($server.Port)" }
+    }
     $n = 0
     $writeCases = @(@{ Name = 'disk'; Body = { $script:n++; [StoreBench]::Write((Join-Path $scratch "w$script:n"), $writeCount) } })
     foreach ($server in $servers) {
@@ -135,6 +221,7 @@ try {
     Write-BenchLine -Detail 'S3: the object is uploaded whole every 4 MiB (new file at 8 MiB); Azure: 4 MiB append blocks; median of 3, load average {0}' @((Get-LoadAverage))
 }
 finally {
+    foreach ($proxy in @($proxies)) { if ($proxy) { $proxy.Dispose() } }
     foreach ($server in $servers) { Stop-StoreServer $server }
     Remove-ScratchDirectory $scratch
 }
