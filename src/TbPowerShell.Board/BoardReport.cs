@@ -200,6 +200,7 @@ public static partial class BoardReport
         html = ScriptTag().Replace(html, m =>
         {
             var name = m.Groups[1].Value;
+            if (name == "boot.js") return ""; // its early requests have no server to go to in a report
             if (m.Value.Contains("type=\"module\"", StringComparison.Ordinal))
                 return "<script type=\"module\">import \"tb/" + name + "\";</script>";
             return WebAssets.Get(name) is { } js ? "<script>\n" + Encoding.UTF8.GetString(js).Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase) + "\n</script>" : "";

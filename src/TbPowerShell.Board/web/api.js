@@ -11,13 +11,22 @@ const report = reportEl ? JSON.parse(reportEl.textContent) : null;
 /** True in the self-contained HTML report: no server, no live updates. */
 export const offline = report !== null;
 
+// The responses boot.js asked for before the modules loaded: each is taken once, by the first call for it.
+function early(path) {
+  const pending = window.tbEarly;
+  if (!pending || !pending[path]) return null;
+  const response = pending[path];
+  delete pending[path];
+  return response;
+}
+
 async function get(path, params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params || {})) {
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   }
   const url = '/api/' + path + (q.toString() ? '?' + q : '');
-  const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+  const res = await ((q.toString() ? null : early(path)) || fetch(url, { credentials: 'same-origin', cache: 'no-store' }));
   if (!res.ok) {
     let detail = '';
     try { detail = (await res.json()).error || ''; } catch { /* not JSON */ }
