@@ -43,49 +43,18 @@ public static class ProjectorWriter
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         ArgumentNullException.ThrowIfNull(data);
-        if (LogLocation.IsStore(runDirectory))
-        {
-            return WriteToStore(LogLocation.Full(runDirectory), data);
-        }
-        string run = Path.GetFullPath(runDirectory);
-        string configPath = Path.Combine(run, ProjectorConfig.FileName);
-        lock (ConfigLocks.GetOrAdd(configPath, _ => new object()))
-        {
-            var config = ReadConfig(configPath);
-            string folder = Path.Combine(run, data.Folder.Replace('/', Path.DirectorySeparatorChar));
-            bool replaced = Directory.Exists(folder);
-            Directory.CreateDirectory(folder);
-            if (data.Metadata is not null)
-            {
-                WriteText(Path.Combine(folder, ProjectorTsv.MetadataFile), ProjectorTsv.FormatMetadata(data.Metadata, data.Header));
-            }
-            if (data.Sprite is not null)
-            {
-                File.WriteAllBytes(Path.Combine(folder, ProjectorTsv.SpriteFile), PngCodec.Encode(data.Sprite));
-            }
-            WriteText(Path.Combine(folder, ProjectorTsv.TensorsFile), ProjectorTsv.FormatTensors(data.Values, data.Columns));
-            config.AddEmbedding(data.ConfigEntry());
-            // Whole or not at all: a reader (or TensorBoard) never sees half a configuration.
-            string temp = configPath + ".tmp" + Environment.ProcessId;
-            WriteText(temp, config.Format());
-            File.Move(temp, configPath, overwrite: true);
-            return new ProjectorWriteResult(folder, configPath, replaced);
-        }
-    }
-
-    /// <summary>
-    /// The store's version of <see cref="Write"/>: the same files, each uploaded whole, the configuration last (so it
-    /// never names files that are not there yet). Two writers of this process append in turn; two processes appending
-    /// to one run's configuration at the same moment may lose one entry (a store has no lock: the last upload wins).
-    /// </summary>
-    private static ProjectorWriteResult WriteToStore(string run, ProjectorData data)
-    {
+        bool inStore = LogLocation.IsStore(runDirectory);
+        string run = LogLocation.Full(runDirectory);
         string configPath = LogLocation.Combine(run, ProjectorConfig.FileName);
         lock (ConfigLocks.GetOrAdd(configPath, _ => new object()))
         {
-            var config = ReadStoreConfig(configPath);
-            string folder = LogLocation.Combine(run, data.Folder);
-            bool replaced = LogLocation.ListFiles(folder).Any();
+            var config = inStore ? ReadStoreConfig(configPath) : ReadConfig(configPath);
+            string folder = inStore ? LogLocation.Combine(run, data.Folder) : Path.Combine(run, data.Folder.Replace('/', Path.DirectorySeparatorChar));
+            bool replaced = inStore ? LogLocation.ListFiles(folder).Any() : Directory.Exists(folder);
+            if (!inStore)
+            {
+                Directory.CreateDirectory(folder);
+            }
             if (data.Metadata is not null)
             {
                 WriteText(LogLocation.Combine(folder, ProjectorTsv.MetadataFile), ProjectorTsv.FormatMetadata(data.Metadata, data.Header));
@@ -96,7 +65,19 @@ public static class ProjectorWriter
             }
             WriteText(LogLocation.Combine(folder, ProjectorTsv.TensorsFile), ProjectorTsv.FormatTensors(data.Values, data.Columns));
             config.AddEmbedding(data.ConfigEntry());
-            WriteText(configPath, config.Format());
+            // Whole or not at all: a reader (or TensorBoard) never sees half a configuration. On disk a rename over the old
+            // file; in a store an upload, which replaces an object whole. The configuration goes last, so it never names
+            // files that are not there yet.
+            if (inStore)
+            {
+                WriteText(configPath, config.Format());
+            }
+            else
+            {
+                string temp = configPath + ".tmp" + Environment.ProcessId;
+                WriteText(temp, config.Format());
+                File.Move(temp, configPath, overwrite: true);
+            }
             return new ProjectorWriteResult(folder, configPath, replaced);
         }
     }
@@ -138,16 +119,5 @@ public static class ProjectorWriter
         }
     }
 
-    private static void WriteText(string path, string text)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        if (LogLocation.IsStore(path))
-        {
-            LogLocation.WriteAllBytes(path, bytes);
-        }
-        else
-        {
-            File.WriteAllBytes(path, bytes);
-        }
-    }
+    private static void WriteText(string path, string text) => LogLocation.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 }

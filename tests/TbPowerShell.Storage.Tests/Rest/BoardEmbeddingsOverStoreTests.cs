@@ -11,20 +11,8 @@ namespace TbPowerShell.Storage.Tests.Rest;
 /// The board's Embeddings tab (/api/embeddings, /api/embedding) and the offline report over a log directory in an
 /// object store: the same answers as for the same runs on disk.
 /// </summary>
-public sealed class BoardEmbeddingsOverStoreTests : IDisposable
+public sealed class BoardEmbeddingsOverStoreTests() : MountedStoreTest("board")
 {
-    private readonly StoreUri _bucket = StoreUri.Parse($"s3://board-{Guid.NewGuid():N}"[..40]);
-    private readonly MemoryObjectStore _store = new();
-    private readonly TempDir _dir = new();
-
-    public BoardEmbeddingsOverStoreTests() => ObjectStores.Mount(_bucket, _store);
-
-    public void Dispose()
-    {
-        ObjectStores.Unmount(_bucket);
-        _dir.Dispose();
-    }
-
     /// <summary>The same two runs (a scalar each, the test's embeddings in one) in a local folder and in the store.</summary>
     private (string Local, string Remote) WriteRuns()
     {

@@ -11,20 +11,8 @@ namespace TbPowerShell.Storage.Tests.Rest;
 /// The projector's files (Add-TbEmbedding, Get-TbEmbedding) in an object store: written as whole objects with the
 /// same bytes as on disk, found by one listing, read back equal to what the same calls read from a local folder.
 /// </summary>
-public sealed class EmbeddingsOverStoreTests : IDisposable
+public sealed class EmbeddingsOverStoreTests() : MountedStoreTest("emb")
 {
-    private readonly StoreUri _bucket = StoreUri.Parse($"s3://emb-{Guid.NewGuid():N}"[..40]);
-    private readonly MemoryObjectStore _store = new();
-    private readonly TempDir _dir = new();
-
-    public EmbeddingsOverStoreTests() => ObjectStores.Mount(_bucket, _store);
-
-    public void Dispose()
-    {
-        ObjectStores.Unmount(_bucket);
-        _dir.Dispose();
-    }
-
     /// <summary>Two embeddings: one with multi-column labels and a sprite, one with only points.</summary>
     internal static IEnumerable<ProjectorData> Embeddings()
     {

@@ -10,21 +10,9 @@ namespace TbPowerShell.Storage.Tests.Rest;
 /// reports and the same repaired bytes as for the same file on disk, copies uploaded whole, in-place repairs only
 /// after the backup object is written.
 /// </summary>
-public sealed class RepairOverStoreTests : IDisposable
+public sealed class RepairOverStoreTests() : MountedStoreTest("repair")
 {
     private const string Name = "events.out.tfevents.1700000000.host.1.0";
-    private readonly StoreUri _bucket = StoreUri.Parse($"s3://repair-{Guid.NewGuid():N}"[..40]);
-    private readonly MemoryObjectStore _store = new();
-    private readonly TempDir _dir = new();
-
-    public RepairOverStoreTests() => ObjectStores.Mount(_bucket, _store);
-
-    public void Dispose()
-    {
-        ObjectStores.Unmount(_bucket);
-        _dir.Dispose();
-    }
-
     /// <summary>An event file of 60 scalars with one record's data damaged in the middle and its last record cut short.</summary>
     private byte[] DamagedFile()
     {
