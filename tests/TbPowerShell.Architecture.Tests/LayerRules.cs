@@ -26,6 +26,12 @@ public class LayerRules
 
     private static string[] MembersOf(params Layer[] layers) => layers.SelectMany(l => l.Members).ToArray();
 
+    private static string[] StorageProviderForbidden() =>
+        new[] { "System.Management.Automation", "Microsoft.PowerShell", "TorchSharp", "TbPowerShell.Commands", "TbPowerShell.Internal" }
+            .Concat(MembersOf(Layers.Board))
+            .Concat(MembersOf(Layers.Core.Except(new[] { Layers.Storage }).ToArray()))
+            .ToArray();
+
     private static readonly Rule[] All =
     {
         new("the core knows nothing of PowerShell or TorchSharp", "core", Layers.Core,
@@ -45,6 +51,10 @@ public class LayerRules
         new("Reading, Following and Repair never write runs", "core", new[] { Reading, Following, Repair }, MembersOf(Writing)),
         new("Reading knows nothing of following or repair", "core", new[] { Reading }, MembersOf(Following, Repair)),
         new("the core knows nothing of the board", "core", Layers.Core, MembersOf(Layers.Board)),
+        new("the S3 provider uses only the core's Storage layer, and nothing of PowerShell or the board", "s3", Array.Empty<Layer>(),
+            StorageProviderForbidden()),
+        new("the Azure provider uses only the core's Storage layer, and nothing of PowerShell or the board", "az", Array.Empty<Layer>(),
+            StorageProviderForbidden()),
         new("the board uses the core but knows nothing of PowerShell or TorchSharp", "board", new[] { Layers.Board },
             new[] { "System.Management.Automation", "Microsoft.PowerShell", "TorchSharp", "TbPowerShell.Commands", "TbPowerShell.Internal" }),
     };
@@ -71,6 +81,8 @@ public class LayerRules
         {
             "core" => Types.InAssembly(CoreAssembly),
             "board" => Types.InAssembly(BoardAssembly),
+            "s3" => Types.FromFile(Inspected("TbPowerShell.Storage.S3.dll")),
+            "az" => Types.FromFile(Inspected("TbPowerShell.Storage.Azure.dll")),
             _ => Types.FromFile(Inspected("TbPowerShell.Torch.dll")),
         };
         var selected = rule.Layers.Length == 0 ? types.ShouldNot() : Select(types, rule.Layers);
