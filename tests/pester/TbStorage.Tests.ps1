@@ -51,8 +51,8 @@ Describe 'Set-TbStorage, Get-TbStorage and Remove-TbStorage' {
     }
 
     It 'removes settings, piped from Get-TbStorage, and names a prefix with none' {
-        Set-TbStorage s3://tbps-test-e
-        Get-TbStorage s3://tbps-test-e | Remove-TbStorage
+        Set-TbStorage s3://tbps-test-e -Region eu-west-3
+        (Get-TbStorage s3://tbps-test-e | Remove-TbStorage -PassThru).Region | Should -Be 'eu-west-3'
         Get-TbStorage s3://tbps-test-e | Should -BeNullOrEmpty
         Remove-TbStorage s3://tbps-test-e -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,TbPowerShell.Commands.RemoveTbStorageCommand'
