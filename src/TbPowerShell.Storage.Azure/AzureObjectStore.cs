@@ -85,12 +85,15 @@ public sealed class AzureObjectStore : IObjectStore
     /// <inheritdoc/>
     public StoreWritePolicy WritePolicy { get; }
 
+    /// <summary>Blobs asked for per listing page; null for the service's default (5,000). Tests set it low to page.</summary>
+    internal int? ListPageSize { get; set; }
+
     /// <inheritdoc/>
     public IEnumerable<StoreEntry> List(StoreUri folder, CancellationToken cancellation = default)
     {
         Check(folder);
         // Pages are fetched as the enumeration reaches them; the service lists in key order.
-        var pages = Container.GetBlobs(BlobTraits.None, BlobStates.None, folder.Prefix.Length == 0 ? null : folder.Prefix, cancellation).AsPages();
+        var pages = Container.GetBlobs(BlobTraits.None, BlobStates.None, folder.Prefix.Length == 0 ? null : folder.Prefix, cancellation).AsPages(pageSizeHint: ListPageSize);
         using var pager = pages.GetEnumerator();
         while (true)
         {
