@@ -80,6 +80,14 @@ Describe 'Runs on <_>' -ForEach $Kinds {
         (Test-TbEventFile $root | Where-Object { -not $_.IsHealthy }) | Should -BeNullOrEmpty
     }
 
+    It 'copies runs with Get-TbEvent | Add-TbEvent, from the store into the store' {
+        $root = New-Folder
+        Write-Sample "$root/src/a"
+        Get-TbEvent "$root/src" -Type All | Add-TbEvent -LogDir "$root/copy"
+        ConvertTo-Comparable (Get-TbEvent "$root/copy" -Type Scalar, Image, Text) | Should -Be (ConvertTo-Comparable (Get-TbEvent "$root/src" -Type Scalar, Image, Text))
+        (Get-TbRun "$root/copy").Run | Should -Be 'a'
+    }
+
     It 'writes through a writer object, in sub-runs too, and reads each flush' {
         $root = New-Folder
         $w = New-TbWriter -LogDir "$root/w"
