@@ -346,10 +346,7 @@ internal sealed class BoardStore : IDisposable
             try
             {
                 // A store object: as the last listing saw it (one LIST per poll, no request per object).
-                look = !LogLocation.IsStore(path) ? FileProbe.Look(path)
-                    : _listed.TryGetValue(path, out var listed) ? listed
-                    : LogLocation.Stat(path) is { } stat ? new FileLook(stat.Length, stat.LastWrite.UtcTicks, default)
-                    : throw new FileNotFoundException(path);
+                look = LogLocation.IsStore(path) && _listed.TryGetValue(path, out var listed) ? listed : FileProbe.Look(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -503,7 +503,8 @@ public sealed class EventFollower : IEnumerable<FollowItem>
             bool inStore = Storage.LogLocation.IsStore(file.Path);
             try
             {
-                look = inStore ? LookInStore(file.Path) : FileProbe.Look(file.Path);
+                // A store object as this round's listing saw it, when it did: no request per object.
+                look = inStore && _listed.Remove(file.Path, out var listed) ? listed : FileProbe.Look(file.Path);
             }
             catch (FileNotFoundException)
             {
@@ -573,16 +574,6 @@ public sealed class EventFollower : IEnumerable<FollowItem>
                 stream?.Dispose();
                 Fail(file, look, e);
             }
-        }
-
-        private FileLook LookInStore(string path)
-        {
-            if (_listed.Remove(path, out var listed))
-            {
-                return listed;
-            }
-            var stat = Storage.LogLocation.Stat(path) ?? throw new FileNotFoundException($"'{path}' is not there any more.", path);
-            return new FileLook(stat.Length, stat.LastWrite.UtcTicks, FileIdentity.Unknown);
         }
 
         private Stream OpenInStore(string path, long length)

@@ -43,9 +43,17 @@ internal static class FileProbe
     // FileInfo path below is used, which is what every look did before identities were kept.
     private static volatile bool s_statxWorks = OperatingSystem.IsLinux();
 
-    /// <summary>Looks at <paramref name="path"/>; throws as <see cref="FileInfo.Length"/> does (FileNotFoundException when it is not there).</summary>
+    /// <summary>
+    /// Looks at <paramref name="path"/>; throws as <see cref="FileInfo.Length"/> does (FileNotFoundException when it is not
+    /// there). An object in a store is looked at with one request (no identity: a store's objects are not replaced in place).
+    /// </summary>
     public static FileLook Look(string path)
     {
+        if (Storage.LogLocation.IsStore(path))
+        {
+            var stat = Storage.LogLocation.Stat(path) ?? throw new FileNotFoundException($"'{path}' is not there any more.", path);
+            return new FileLook(stat.Length, stat.LastWrite.UtcTicks, FileIdentity.Unknown);
+        }
         if (s_statxWorks)
         {
             Span<byte> buffer = stackalloc byte[StatxBufferSize];

@@ -706,14 +706,19 @@ internal sealed class EventFileWriter
     }
 
     /// <summary>Opens a new event file as every writer does: created new, shared for reading and deleting, unbuffered.</summary>
-    internal static Stream OpenEventFile(string path) =>
-        LogLocation.IsStore(path)
-            ? new StoreWriteStream(ObjectStores.For(StoreUri.Parse(path)), StoreUri.Parse(path))
-            : new FileStream(path, new FileStreamOptions
+    internal static Stream OpenEventFile(string path)
+    {
+        if (LogLocation.IsStore(path))
+        {
+            var uri = StoreUri.Parse(path);
+            return new StoreWriteStream(ObjectStores.For(uri), uri);
+        }
+        return new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             Share = FileShare.ReadWrite | FileShare.Delete,
             BufferSize = 0,
         });
+    }
 }
