@@ -46,7 +46,8 @@ public sealed class EventFileReader : IDisposable
     }
 
     internal EventFileReader(Stream stream, string path, Func<string, bool>? tagFilter, RunTagState? runState, long startOffset,
-                             EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default)
+                             EventKinds kinds = EventKinds.Scalar, CancellationToken cancellation = default, bool ownsStream = true,
+                             bool sparse = false)
     {
         _cancellation = cancellation;
         if (stream is Storage.StoreReadStream store)
@@ -54,7 +55,8 @@ public sealed class EventFileReader : IDisposable
             store.Cancellation = cancellation; // Ctrl+C stops a read waiting for the store, not only between records
         }
         Path = path;
-        _records = new RecordReader(stream, startOffset, ownsStream: true);
+        _records = new RecordReader(stream, startOffset, ownsStream);
+        if (sparse) _records.StartSmall();
         _decoder = new EventDecoder(tagFilter, runState ?? new RunTagState(), kinds);
         _batch = _decoder.Batch;
         _headers = _decoder.Headers;
