@@ -108,8 +108,11 @@ internal sealed partial class BoardRoutes
         // Read first (a failure is a 500 answer), then stream the JSON: a card of many runs is never held whole.
         // preview=1 answers at once: a run not yet read whole is shown by its preview (a few places of each file).
         var preview = request.QueryValue("preview") == "1";
-        if (preview) Parallel.ForEach(runs.Where(r => !r.Loaded), run => _store.Preview(run));
+        if (preview) _store.PreviewAll(runs);
         else _store.LoadAll(runs);
+        // A preview is small (a few places of each run): one body, gzipped once, sent whole. A chart's first answer goes
+        // out in a write or two rather than a chunk per run.
+        if (preview) return Json(w => BoardApi.Scalars(w, _store, tag, runs, points, xmin, xmax, preview));
         return new HttpResponse
         {
             ContentType = "application/json; charset=utf-8",

@@ -28,7 +28,7 @@ public sealed class BoardServer : IDisposable
         StartTime = DateTimeOffset.Now;
         Store = new BoardStore(options, LogDirs);
         _routes = new BoardRoutes(Store, Token, StartTime);
-        _http = ListenerHttpServer.Start(options.Port, WebAssets.ContentSecurityPolicy(), _routes.Handle);
+        _http = ListenerHttpServer.Start(options.Port, WebAssets.ContentSecurityPolicy(), _routes.Handle, Store.Activity);
         Port = _http.Port;
         Url = new Uri($"http://127.0.0.1:{Port}/?token={Token}");
     }

@@ -78,16 +78,49 @@ internal sealed class BoardStore : IDisposable
     }
 
     /// <summary>How much of each run the tag listing reads before answering.</summary>
-    internal const long PeekBytes = 256 * 1024;
+    internal const long PeekBytes = 64 * 1024;
 
     /// <summary>Reads the head of every run not yet read (the tag list's read), without starting the background read.</summary>
     internal void Peek()
     {
         var unpeeked = Runs().Where(r => !r.Peeked && !r.Loaded).ToList();
-        if (unpeeked.Count > 0)
+        if (unpeeked.Count > 0) FreeRunsFirst(unpeeked, run => run.Gate, PeekRun);
+    }
+
+    /// <summary>The previews of <paramref name="runs"/> not yet read whole, in parallel (a chart's first answer).</summary>
+    internal void PreviewAll(IEnumerable<BoardRun> runs)
+    {
+        var unread = runs.Where(r => !r.Loaded && r.PreviewSeries is null).ToList();
+        if (unread.Count > 0) FreeRunsFirst(unread, run => run.PreviewGate, run => Preview(run));
+    }
+
+    /// <summary>
+    /// Does <paramref name="work"/> on each run in parallel, the runs whose lock is free first: a run that another thread
+    /// holds (the read-ahead, at a low priority, doing the same) is done after the others, so a request waits at most
+    /// for what that thread holds at the end, instead of queueing behind it run after run as both go down the list.
+    /// </summary>
+    private void FreeRunsFirst(List<BoardRun> runs, Func<BoardRun, object> gate, Action<BoardRun> work, int? threads = null)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Math.Max(1, Environment.ProcessorCount), CancellationToken = _stop.Token };
+        var held = new System.Collections.Concurrent.ConcurrentQueue<BoardRun>();
+        Parallel.ForEach(runs, options, run =>
         {
-            Parallel.ForEach(unpeeked, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, PeekRun);
-        }
+            var lockOf = gate(run);
+            if (!Monitor.TryEnter(lockOf))
+            {
+                held.Enqueue(run);
+                return;
+            }
+            try
+            {
+                work(run);
+            }
+            finally
+            {
+                Monitor.Exit(lockOf);
+            }
+        });
+        if (!held.IsEmpty) Parallel.ForEach(held, options, work);
     }
 
     private void PeekRun(BoardRun run)
@@ -97,6 +130,12 @@ internal sealed class BoardStore : IDisposable
             if (run.Peeked || run.Loaded) return;
             ReadGrowth(run, out _, out _, PeekBytes);
             run.Peeked = true;
+            // A run the peek read to its end (a small one) is read whole: no second read, and its summary is known now.
+            if (run.Files.Values.All(f => f.Offset >= f.Length || f.Broken == f.Length))
+            {
+                foreach (var series in run.Scalars.Values) series.Trim();
+                run.Loaded = true;
+            }
         }
     }
 
@@ -109,12 +148,14 @@ internal sealed class BoardStore : IDisposable
             // requests waiting for the pool to grow (half a second a thread on a small machine).
             _background = new Thread(() =>
             {
-                BackgroundThreadPriority.Lower();
                 try
                 {
-                    // The heads of the runs (the tags), previews (a moment), then every run whole; at a low priority
-                    // and on one core fewer than the machine has, so the page's requests (and a browser on this
-                    // machine) come first. A request that needs a run sooner reads it itself, at its own priority.
+                    // The heads of the runs (the tags) and their previews first, at the normal priority: short, and
+                    // what a page asks for first, so best ready before it asks. Then every run whole, at a low priority,
+                    // on one core fewer than the machine has, a run at a time and only while no page request is in
+                    // flight (Activity), so the page's requests (and a browser on this machine) come first. A request
+                    // that needs a run sooner reads it itself, taking the runs this thread does not hold first
+                    // (FreeRunsFirst): it never queues behind a thread the scheduler keeps for last.
                     var runs = Runs();
                     foreach (var run in runs)
                     {
@@ -129,7 +170,8 @@ internal sealed class BoardStore : IDisposable
                             if (!run.Loaded) Preview(run);
                         }
                     }
-                    if (LoadAll(runs, BackgroundParallelism)) Publish("runs", "{}");
+                    BackgroundThreadPriority.Lower();
+                    if (LoadAll(runs, BackgroundParallelism, yieldToRequests: true)) Publish("runs", "{}");
                 }
                 catch (Exception) when (!_stop.IsCancellationRequested)
                 {
@@ -144,6 +186,9 @@ internal sealed class BoardStore : IDisposable
         }
     }
 
+    /// <summary>The page's requests in flight (the HTTP server counts them): the read-ahead stands aside for them.</summary>
+    internal RequestActivity Activity { get; } = new();
+
     private int _backgroundStarted;
     private Thread? _background;
 
@@ -154,7 +199,8 @@ internal sealed class BoardStore : IDisposable
     private static int BackgroundParallelism => Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Reads <paramref name="runs"/> whole (those not yet read, in parallel); true when that found new tags.</summary>
-    public bool LoadAll(IEnumerable<BoardRun> runs, int? parallelism = null)
+    /// <remarks><paramref name="yieldToRequests"/>: the read-ahead's call, which waits before each run until no page request is in flight.</remarks>
+    public bool LoadAll(IEnumerable<BoardRun> runs, int? parallelism = null, bool yieldToRequests = false)
     {
         var unread = runs.Where(r => !r.Loaded).ToList();
         if (unread.Count == 0) return false;
@@ -166,13 +212,24 @@ internal sealed class BoardStore : IDisposable
             foreach (var run in unread)
             {
                 _stop.Token.ThrowIfCancellationRequested();
+                if (yieldToRequests && !Activity.WaitForQuiet(_stop.Token)) break;
                 if (Load(run)) found = 1;
             }
         }
-        else
+        else if (yieldToRequests)
         {
             Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = _stop.Token },
-                run => { if (Load(run)) Interlocked.Exchange(ref found, 1); });
+                run =>
+                {
+                    if (!Activity.WaitForQuiet(_stop.Token)) return;
+                    if (Load(run)) Interlocked.Exchange(ref found, 1);
+                });
+        }
+        else
+        {
+            // A request's read: the runs the read-ahead is not reading first.
+            FreeRunsFirst(unread, run => run.Gate, run => { if (Load(run)) Interlocked.Exchange(ref found, 1); }, threads);
+            _stop.Token.ThrowIfCancellationRequested();
         }
         // A bulk read grows and drops many large arrays: give that memory back to the system once, so a board left
         // open holds what its data needs and no more; a little later, off the request that is waiting for this data.
@@ -533,13 +590,24 @@ internal sealed class BoardStore : IDisposable
                 {
                     continue;
                 }
+                // One stream for the file's windows (a reader each, which seeks): opening a file costs more than a window.
+                Stream file;
+                try
+                {
+                    file = LogLocation.OpenRead(path, length, sparse: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+                using var shared = file;
                 for (var k = 0; k < PreviewWindows && !_stop.IsCancellationRequested; k++)
                 {
                     var start = length * k / PreviewWindows;
                     var end = length * (k + 1) / PreviewWindows;
                     try
                     {
-                        using var reader = new EventFileReader(LogLocation.OpenRead(path, length, sparse: true), path, null, new RunTagState(), start, EventKinds.Scalar, _stop.Token);
+                        using var reader = new EventFileReader(file, path, null, new RunTagState(), start, EventKinds.Scalar, _stop.Token, ownsStream: false, sparse: true);
                         for (var got = 0; got < PreviewScalarsPerWindow && reader.Offset < end;)
                         {
                             var result = reader.Next();

@@ -23,11 +23,14 @@ internal sealed class ListenerHttpServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _hosts;
     private readonly string _contentSecurityPolicy;
+    private readonly RequestActivity? _activity;
     private int _stopped;
 
-    private ListenerHttpServer(HttpListener listener, Func<HttpRequest, HttpResponse> handler, string contentSecurityPolicy, int port)
+    private ListenerHttpServer(HttpListener listener, Func<HttpRequest, HttpResponse> handler, string contentSecurityPolicy, int port,
+        RequestActivity? activity)
     {
         _listener = listener;
+        _activity = activity;
         _handler = handler;
         _contentSecurityPolicy = contentSecurityPolicy;
         Port = port;
@@ -43,8 +46,11 @@ internal sealed class ListenerHttpServer : IDisposable
     /// <summary>
     /// Listens on 127.0.0.1:<paramref name="port"/> (0: a free port). A port in use (by another process, or another
     /// board of this one) throws <see cref="SocketException"/> with <see cref="SocketError.AddressAlreadyInUse"/>.
+    /// <paramref name="activity"/>, when given, counts each request from its start to its last byte written (an event
+    /// stream only until its headers are sent).
     /// </summary>
-    public static ListenerHttpServer Start(int port, string contentSecurityPolicy, Func<HttpRequest, HttpResponse> handler)
+    public static ListenerHttpServer Start(int port, string contentSecurityPolicy, Func<HttpRequest, HttpResponse> handler,
+        RequestActivity? activity = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -63,7 +69,7 @@ internal sealed class ListenerHttpServer : IDisposable
                 if (port == 0 && attempt < 20) continue;
                 throw new SocketException((int)SocketError.AddressAlreadyInUse, $"Port {chosen} is in use: {e.Message}");
             }
-            var server = new ListenerHttpServer(listener, handler, contentSecurityPolicy, chosen);
+            var server = new ListenerHttpServer(listener, handler, contentSecurityPolicy, chosen, activity);
             _ = server.AcceptLoop();
             return server;
         }
@@ -100,15 +106,24 @@ internal sealed class ListenerHttpServer : IDisposable
             {
                 continue;
             }
-            _ = Task.Run(() => Serve(context));
+            var accepted = System.Diagnostics.Stopwatch.GetTimestamp();
+            _ = Task.Run(() => Serve(context, accepted));
         }
     }
 
-    private async Task Serve(HttpListenerContext context)
+    private async Task Serve(HttpListenerContext context, long accepted)
     {
         var listenerResponse = context.Response;
+        _activity?.Begin();
+        var active = _activity is not null;
+        void Ended()
+        {
+            if (active) _activity!.End();
+            active = false;
+        }
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var (request, problem) = Parse(context.Request);
             HttpResponse response;
             if (problem is not null) response = problem;
@@ -124,13 +139,22 @@ internal sealed class ListenerHttpServer : IDisposable
                     response = HttpResponse.Error(500, e.Message);
                 }
             }
-            await WriteAsync(listenerResponse, request, response, context.Request.HttpMethod == "HEAD").ConfigureAwait(false);
+            // Where a request's time went on the server (the page's Resource Timing shows it; the browser benchmark prints it):
+            // waiting for a thread, and the handler's work before the body is written.
+            var handled = System.Diagnostics.Stopwatch.GetTimestamp();
+            listenerResponse.Headers.Set("Server-Timing", FormattableString.Invariant(
+                $"queue;dur={System.Diagnostics.Stopwatch.GetElapsedTime(accepted, started).TotalMilliseconds:F1}, app;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started, handled).TotalMilliseconds:F1}"));
+            await WriteAsync(listenerResponse, request, response, context.Request.HttpMethod == "HEAD", Ended).ConfigureAwait(false);
             listenerResponse.Close();
         }
         catch (Exception)
         {
             // A client that went away, or a stop: the connection ends, the server goes on.
             try { listenerResponse.Abort(); } catch (Exception) { }
+        }
+        finally
+        {
+            Ended();
         }
     }
 
@@ -178,7 +202,7 @@ internal sealed class ListenerHttpServer : IDisposable
         }
     }
 
-    private async Task WriteAsync(HttpListenerResponse target, HttpRequest? request, HttpResponse response, bool headOnly)
+    private async Task WriteAsync(HttpListenerResponse target, HttpRequest? request, HttpResponse response, bool headOnly, Action streaming)
     {
         var acceptsGzip = request?.Header("accept-encoding") is { } accepted && accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase);
         var body = response.Body;
@@ -208,6 +232,8 @@ internal sealed class ListenerHttpServer : IDisposable
         if (response.Stream is not null)
         {
             target.SendChunked = true;
+            // A stream lasts as long as the page is open: it is not a request in flight.
+            streaming();
             if (!headOnly) await response.Stream(target.OutputStream, _stop.Token).ConfigureAwait(false);
             return;
         }
