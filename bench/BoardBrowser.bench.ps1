@@ -14,6 +14,10 @@
     Then it times Show-TbBoard -NoBrowser on the same folder through the module (5 calls, median,
     each board stopped), against Show-TbBoard on the 1-run folder.
     The browser needs /usr/bin/chromium, CHROMIUM_PATH or Playwright's own Chromium.
+    Where the time went is in out/bench/board-browser-timeline.txt: each request's span (ms from the page's start)
+    with the server's own Server-Timing (queue, app), and the page's performance marks (start, lists, the first
+    card's request and answer, chart data, first chart). TB_BENCH_TRACE=1 adds a Chrome trace and TB_BENCH_PROFILE=1
+    a V8 CPU profile of the large case, both in out/bench (open them in DevTools' Performance panel).
 .EXAMPLE
     dotnet pwsh -NoProfile -File bench/BoardBrowser.bench.ps1
 #>

@@ -189,6 +189,36 @@ public sealed class BoardPageTests : IDisposable
         await PageSupport.ScreenshotAsync(page, nameof(PointsWrittenAfterThePageOpenedAppearWithinFiveSeconds));
     }
 
+    [Fact]
+    public async Task TheFirstViewLoadsTheCardsInTheWindowAtOnceAndTheRestWhenScrolledTo()
+    {
+        // Forty scalar tags in one group: a few cards fit in the window, the rest are far below.
+        string logDir = _dir.Sub("many");
+        using (var writer = new TbWriter(Path.Combine(logDir, "run")))
+        {
+            for (int t = 0; t < 40; t++)
+            {
+                for (long step = 0; step < 20; step++) writer.AddScalar($"metrics/m{t:00}", t + step * 0.1, step);
+            }
+        }
+        var server = Start(logDir);
+        var page = await _browser.NewPageAsync();
+        var asked = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/api/scalars", StringComparison.Ordinal)) lock (asked) asked.Add(request.Url); };
+        await PageSupport.OpenAsync(page, server.Url);
+        await PageSupport.WaitForSeriesAsync(page, "metrics/m00", 1);
+        await page.WaitForTimeoutAsync(500);
+        int firstWave;
+        lock (asked) firstWave = asked.Select(u => new Uri(u).Query).Select(q => q.Split("tag=")[1].Split('&')[0]).Distinct().Count();
+        // The cards of the first rows, asked for at once (the first view does not wait for a layout to pick them) ...
+        Assert.InRange(firstWave, 2, 20);
+        Assert.Equal("0", await page.GetByTestId("card-metrics/m39").GetAttributeAsync("data-series-count"));
+        // ... and the last card once it is scrolled into view.
+        await page.GetByTestId("card-metrics/m39").ScrollIntoViewIfNeededAsync();
+        await PageSupport.WaitForSeriesAsync(page, "metrics/m39", 1);
+        await PageSupport.ScreenshotAsync(page, nameof(TheFirstViewLoadsTheCardsInTheWindowAtOnceAndTheRestWhenScrolledTo));
+    }
+
     /// <summary>Stops the boards and deletes the logs.</summary>
     public void Dispose()
     {

@@ -96,9 +96,36 @@ public sealed class BrowserBench : IDisposable
         double start = clock.Elapsed.TotalMilliseconds;
 
         var page = await _browser.NewPageAsync();
+        // TB_BENCH_TRACE=1: a Chrome trace of the page until its first chart, to out/bench/<name>.trace.json (chrome://tracing,
+        // or the Performance panel of DevTools), to see where the main thread's time goes.
+        var trace = Environment.GetEnvironmentVariable("TB_BENCH_TRACE") == "1" ? await ChromeTrace.StartAsync(page) : null;
+        // TB_BENCH_PROFILE=1: V8's sampling profile of the same span, to out/bench/<name>.cpuprofile (DevTools' Performance panel).
+        ICDPSession? profiler = null;
+        if (Environment.GetEnvironmentVariable("TB_BENCH_PROFILE") == "1")
+        {
+            profiler = await page.Context.NewCDPSessionAsync(page);
+            await profiler.SendAsync("Profiler.enable");
+            await profiler.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 200 });
+            await profiler.SendAsync("Profiler.start");
+        }
         await page.GotoAsync(server.Url.AbsoluteUri);
-        await page.WaitForFunctionAsync("() => window.tbDebug && window.tbDebug.firstChartDrawn !== undefined",
-            null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        // Waited for by the page's own timer, not WaitForFunctionAsync: Playwright's polling injects its script into the
+        // page and runs it every frame, on the main thread whose time is being measured.
+        await page.EvaluateAsync(@"() => new Promise(resolve => {
+            const look = () => (window.tbDebug && window.tbDebug.firstChartDrawn !== undefined ? resolve() : setTimeout(look, 100));
+            look();
+        })");
+        if (profiler is not null)
+        {
+            var profile = await profiler.SendAsync("Profiler.stop");
+            var file = Path.Combine(Path.GetDirectoryName(PageSupport.ScreenshotDir)!, "bench", screenshot + ".cpuprofile");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, profile!.Value.GetProperty("profile").GetRawText());
+        }
+        if (trace is not null)
+        {
+            await trace.StopAsync(Path.Combine(Path.GetDirectoryName(PageSupport.ScreenshotDir)!, "bench", screenshot + ".trace.json"));
+        }
         // performance.now() counts from the navigation's start: the page opening.
         double firstChart = await page.EvaluateAsync<double>("() => window.tbDebug.firstChartDrawn");
         // The first chart may be a preview (runs still being read); the complete one follows.
@@ -108,9 +135,10 @@ public sealed class BrowserBench : IDisposable
         // Where the time went: when each API answer ended (ms from the page's start), for the bench's details.
         var timeline = await page.EvaluateAsync<string>(@"() => performance.getEntriesByType('resource')
             .filter(e => !e.name.includes('/api/media/'))
-            .map(e => new URL(e.name).pathname.replace('/static/', '') + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd))
+            .map(e => new URL(e.name).pathname.replace('/static/', '') + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd)
+                + (e.serverTiming || []).map(t => ' ' + t.name + ' ' + Math.round(t.duration)).join(''))
             .join(', ') + '; DOMContentLoaded ' + Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventStart)
-            + ', start() ' + Math.round(performance.getEntriesByName('tb-start')[0]?.startTime ?? -1)");
+            + '; marks ' + performance.getEntriesByType('mark').map(m => m.name.replace('tb-', '') + ' ' + Math.round(m.startTime)).join(', ')");
         _timelines[screenshot] = timeline;
         await PageSupport.WaitForSeriesAsync(page, "train/loss", runs);
         int points = int.Parse(await page.GetByTestId("card-train/loss").GetAttributeAsync("data-point-count") ?? "0", CultureInfo.InvariantCulture);
@@ -141,4 +169,44 @@ public sealed class BrowserBench : IDisposable
 
     /// <summary>Deletes the logs.</summary>
     public void Dispose() => _dir.Dispose();
+}
+
+/// <summary>A Chrome trace of a page over the DevTools protocol (Playwright for .NET has no browser tracing of its own).</summary>
+internal sealed class ChromeTrace
+{
+    private readonly ICDPSession _session;
+    private readonly List<string> _events = [];
+    private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChromeTrace(ICDPSession session) => _session = session;
+
+    /// <summary>Starts tracing the page's timeline (main thread tasks, layout, paint, script, network, performance marks).</summary>
+    public static async Task<ChromeTrace> StartAsync(IPage page)
+    {
+        var trace = new ChromeTrace(await page.Context.NewCDPSessionAsync(page));
+        trace._session.Event("Tracing.dataCollected").OnEvent += (_, e) =>
+        {
+            if (e is not { } data) return;
+            lock (trace._events)
+            {
+                foreach (var item in data.GetProperty("value").EnumerateArray()) trace._events.Add(item.GetRawText());
+            }
+        };
+        trace._session.Event("Tracing.tracingComplete").OnEvent += (_, _) => trace._complete.TrySetResult();
+        await trace._session.SendAsync("Tracing.start", new Dictionary<string, object>
+        {
+            ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,loading,v8.execute,toplevel",
+            ["transferMode"] = "ReportEvents",
+        });
+        return trace;
+    }
+
+    /// <summary>Stops tracing and writes the trace (Chrome's JSON trace format) to <paramref name="path"/>.</summary>
+    public async Task StopAsync(string path)
+    {
+        await _session.SendAsync("Tracing.end");
+        await _complete.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        lock (_events) File.WriteAllText(path, "{\"traceEvents\":[\n" + string.Join(",\n", _events) + "\n]}");
+    }
 }

@@ -165,7 +165,9 @@ export class ScalarCard extends LazyCard {
 
   /** Buckets to ask the server for: one per pixel column, fewer when many runs share the card. */
   points() {
-    const width = Math.round(this.chartEl.clientWidth || 600);
+    // widthHint: the page's first view, which gives the card's width before the page is laid out.
+    const width = Math.round(this.widthHint || this.chartEl.clientWidth || 600);
+    this.widthHint = 0;
     const runs = this.ctx.shownRunIds(this.tag).length;
     const perPixel = runs <= 10 ? 1 : runs <= 50 ? 2 : 3;
     return Math.max(100, Math.min(2000, Math.round(width / perPixel)));
@@ -183,6 +185,7 @@ export class ScalarCard extends LazyCard {
     this.previewAsked = true;
     this.loading = (async () => {
       try {
+        if (!window.tbDebug?.firstChartDrawn) performance.mark('tb-scalars-ask-' + this.tag.id);
         const res = runIds.length
           ? await api.scalars(this.tag.id, runIds, this.points(),
             zoomFetch ? Math.floor(zoomFetch.min) : undefined, zoomFetch ? Math.ceil(zoomFetch.max) : undefined, preview)
@@ -330,10 +333,14 @@ export class ScalarCard extends LazyCard {
   /** True when aligning the runs' x values would make uPlot's table too large: then they are snapped to a grid. */
   needsGrid() {
     const total = this.lines.reduce((a, l) => a + l.x.length, 0) + this.groups.reduce((a, g) => a + g.x.length, 0);
-    if (this.lines.length < 2 || total <= 20000) return false;
+    // uPlot's table has a row per distinct x and a column per series: snap when it would be large. The rows are at
+    // most the points (a bound that needs no union), and runs whose points fall at different steps (previews,
+    // downsampled runs) make it that large even when the points are few.
+    const columns = this.lines.length * 2 + this.groups.length * 3;
+    if (this.lines.length < 2 || total * columns <= 300000) return false;
     const union = new Set();
     for (const l of this.lines) for (const x of l.x) union.add(x);
-    return union.size * (this.lines.length * 2 + this.groups.length * 3) > 300000;
+    return union.size * columns > 300000;
   }
 
   chartData() {
@@ -386,6 +393,7 @@ export class ScalarCard extends LazyCard {
     const d0 = performance.now();
     const { data, opts, bands } = this.chartData();
     this.dataMs = performance.now() - d0;
+    if (window.tbDebug && window.tbDebug.firstChartDrawn === undefined) performance.mark('tb-chart-data');
     // A line of one point has no segment to draw: it is shown as a dot.
     const lone = o => !!(o.line && o.line.x.length === 1);
     const signature = JSON.stringify([opts.map(o => o.label + o.stroke + lone(o)), state.xAxis, state.logY, state.outliers, bands.length,
@@ -445,6 +453,7 @@ export class ScalarCard extends LazyCard {
       },
     }, data, this.chartEl);
     this.plotOpts = opts;
+    if (window.tbDebug && window.tbDebug.firstChartDrawn === undefined) performance.mark('tb-chart-made');
     if (this.zoom) this.plot.setScale('x', { min: this.zoom.min, max: this.zoom.max });
   }
 
