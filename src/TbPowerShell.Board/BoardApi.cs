@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using TbPowerShell.Core.Analysis;
@@ -102,6 +103,8 @@ internal static class BoardApi
     };
 
     /// <summary>The scalars of <paramref name="tag"/> for <paramref name="runs"/>, downsampled to <paramref name="points"/> buckets (null: full resolution).</summary>
+    // The first chart waits for this loop while the process is young: optimized at once rather than after a while.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scalars(Utf8JsonWriter w, BoardStore store, BoardTag tag, IEnumerable<BoardRun> runs, int? points, long? xmin, long? xmax,
         bool preview = false)
     {
@@ -128,6 +131,7 @@ internal static class BoardApi
                     ? ChartDownsampler.Downsample(series.Count, series.StepAt, series.ValueAt, p, xmin, xmax)
                     : null;
                 var count = kept?.Length ?? hi - lo;
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                 int At(int i) => kept is null ? lo + i : kept[i];
                 // A downsampled answer is a picture: its values are written in float's shortest form when the series
                 // holds floats (what simple_value stores), its steps and wall times (in whole milliseconds) as

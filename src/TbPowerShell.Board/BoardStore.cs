@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TbPowerShell.Core.Storage;
 using System.Threading.Channels;
 using TbPowerShell.Core.Following;
@@ -78,7 +79,7 @@ internal sealed class BoardStore : IDisposable
     }
 
     /// <summary>How much of each run the tag listing reads before answering.</summary>
-    internal const long PeekBytes = 64 * 1024;
+    internal const long PeekBytes = 16 * 1024;
 
     /// <summary>Reads the head of every run not yet read (the tag list's read), without starting the background read.</summary>
     internal void Peek()
@@ -131,7 +132,7 @@ internal sealed class BoardStore : IDisposable
             ReadGrowth(run, out _, out _, PeekBytes);
             run.Peeked = true;
             // A run the peek read to its end (a small one) is read whole: no second read, and its summary is known now.
-            if (run.Files.Values.All(f => f.Offset >= f.Length || f.Broken == f.Length))
+            if (ReadToTheEnd(run))
             {
                 foreach (var series in run.Scalars.Values) series.Trim();
                 run.Loaded = true;
@@ -150,12 +151,12 @@ internal sealed class BoardStore : IDisposable
             {
                 try
                 {
-                    // The heads of the runs (the tags) and their previews first, at the normal priority: short, and
-                    // what a page asks for first, so best ready before it asks. Then every run whole, at a low priority,
-                    // on one core fewer than the machine has, a run at a time and only while no page request is in
-                    // flight (Activity), so the page's requests (and a browser on this machine) come first. A request
+                    // The heads of the runs (the tags) and their previews first: short, and what a page asks for
+                    // first, so best ready before it asks. Then every run whole, on one core fewer than the machine
+                    // has, in slices, only while no page request is in flight and resting as long as it reads
+                    // (LoadInSlices), so the page's requests (and a browser on this machine) come first. A request
                     // that needs a run sooner reads it itself, taking the runs this thread does not hold first
-                    // (FreeRunsFirst): it never queues behind a thread the scheduler keeps for last.
+                    // (FreeRunsFirst).
                     var runs = Runs();
                     foreach (var run in runs)
                     {
@@ -170,7 +171,6 @@ internal sealed class BoardStore : IDisposable
                             if (!run.Loaded) Preview(run);
                         }
                     }
-                    BackgroundThreadPriority.Lower();
                     if (LoadAll(runs, BackgroundParallelism, yieldToRequests: true)) Publish("runs", "{}");
                 }
                 catch (Exception) when (!_stop.IsCancellationRequested)
@@ -212,18 +212,13 @@ internal sealed class BoardStore : IDisposable
             foreach (var run in unread)
             {
                 _stop.Token.ThrowIfCancellationRequested();
-                if (yieldToRequests && !Activity.WaitForQuiet(_stop.Token)) break;
-                if (Load(run)) found = 1;
+                if (yieldToRequests ? LoadInSlices(run) : Load(run)) found = 1;
             }
         }
         else if (yieldToRequests)
         {
             Parallel.ForEach(unread, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = _stop.Token },
-                run =>
-                {
-                    if (!Activity.WaitForQuiet(_stop.Token)) return;
-                    if (Load(run)) Interlocked.Exchange(ref found, 1);
-                });
+                run => { if (LoadInSlices(run)) Interlocked.Exchange(ref found, 1); });
         }
         else
         {
@@ -237,7 +232,7 @@ internal sealed class BoardStore : IDisposable
         return found == 1;
     }
 
-    /// <summary>A file longer than this, read from its start, reserves room for its series after <see cref="ReserveAfterRecords"/> records.</summary>
+    /// <summary>A read with more than this left of its file reserves room for its series after <see cref="ReserveAfterRecords"/> records.</summary>
     private const long ReserveAfterBytes = 1 << 20;
 
     private const int ReserveAfterRecords = 2048;
@@ -277,6 +272,49 @@ internal sealed class BoardStore : IDisposable
             return newTags && run.Peeked;
         }
     }
+
+    /// <summary>The longest rest between two slices of the read-ahead.</summary>
+    private static readonly TimeSpan MaxRest = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How much of a run the read-ahead reads at once before it looks for the page's requests again.</summary>
+    internal const long SliceBytes = 512 * 1024;
+
+    /// <summary>
+    /// The read-ahead's whole read of a run: <see cref="SliceBytes"/> at a time, the run's lock released and the page's
+    /// requests waited for (<see cref="Activity"/>) between slices, and a rest as long as the slice after each. So a
+    /// page's request waits at most for one slice, and the read-ahead takes at most half a core from a browser on the
+    /// same machine. (A lower thread priority was tried and measured worse: a collection started by a starved thread
+    /// stops every thread of the server until that thread is scheduled again.) True when that found new tags.
+    /// </summary>
+    private bool LoadInSlices(BoardRun run)
+    {
+        var found = false;
+        while (!run.Loaded)
+        {
+            if (!Activity.WaitForQuiet(_stop.Token)) return false;
+            var slice = System.Diagnostics.Stopwatch.GetTimestamp();
+            lock (run.Gate)
+            {
+                if (run.Loaded) break;
+                var before = run.Files.Values.Sum(f => f.Offset);
+                ReadGrowth(run, out _, out var newTags, SliceBytes);
+                found |= newTags;
+                // Read to the end, or no further (a record still being written at the end): read whole, as Load would.
+                if (ReadToTheEnd(run) || run.Files.Values.Sum(f => f.Offset) == before)
+                {
+                    foreach (var series in run.Scalars.Values) series.Trim();
+                    run.Loaded = true;
+                }
+            }
+            // Half a core at most: as long a rest as the slice took, so a browser on this machine keeps the rest.
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(slice);
+            if (!run.Loaded && _stop.Token.WaitHandle.WaitOne(took < MaxRest ? took : MaxRest)) return false;
+        }
+        return found && run.Peeked;
+    }
+
+    /// <summary>True when every file of the run has been read as far as it was long at the last look (or is broken there).</summary>
+    private static bool ReadToTheEnd(BoardRun run) => run.Files.Values.All(f => f.Offset >= f.Length || f.Broken == f.Length);
 
     /// <summary>The tag named <paramref name="name"/> of kind <paramref name="kind"/>, registered on first sight.</summary>
     private BoardTag TagOf(string name, EventKinds kind, out bool added)
@@ -448,6 +486,7 @@ internal sealed class BoardStore : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadFile(BoardRun run, string path, FileState state, HashSet<int> scalarTags, ref bool newTags, long? budget)
     {
         var stopAt = budget is { } b ? state.Offset + b : long.MaxValue;
@@ -462,7 +501,8 @@ internal sealed class BoardStore : IDisposable
             ScalarSeries? lastSeries = null;
             var start = state.Offset;
             var records = 0;
-            Dictionary<ScalarSeries, int>? growth = start == 0 && state.Length > ReserveAfterBytes ? [] : null;
+            // From the start or from where a peek or a slice stopped: the rest is estimated once the first records are in.
+            Dictionary<ScalarSeries, int>? growth = state.Length - start > ReserveAfterBytes ? [] : null;
             while (true)
             {
                 if (growth is not null && ++records == ReserveAfterRecords)
@@ -573,6 +613,7 @@ internal sealed class BoardStore : IDisposable
     /// run's shape in a moment while the run is read. Built once, without waiting for a read in progress; spikes between
     /// the places are missing until the run is read whole.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyDictionary<int, ScalarSeries> Preview(BoardRun run)
     {
         lock (run.PreviewGate)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TbPowerShell.Board;
 
 /// <summary>
@@ -30,12 +31,16 @@ internal sealed class ScalarSeries
 
     private int Capacity => _walls.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long StepAt(int i) => _steps32 is { } s ? s[i] : _steps64![i];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double ValueAt(int i) => _values32 is { } v ? v[i] : _values64![i];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double WallAt(int i) => _walls[i];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long step, double wall, double value)
     {
         if (Count == Capacity) Resize(Math.Max(16, Count * 2));

@@ -88,7 +88,7 @@ public sealed class ReadAheadYieldTests : IDisposable
     [Fact]
     public void TheReadAheadReadsNoRunWholeWhileARequestIsInFlightAndAllOnceThePageIsQuiet()
     {
-        WriteRuns(3, 20_000);
+        WriteRuns(3, 60_000); // about 1.6 MB a run: several slices each
         using var store = new BoardStore(new BoardOptions { LogDirs = [_dir.Path], PollInterval = TimeSpan.FromSeconds(30) }, [_dir.Path]);
         var runs = store.Runs();
         store.Activity.Begin(); // a page's request, in flight from before the read-ahead starts
@@ -99,7 +99,47 @@ public sealed class ReadAheadYieldTests : IDisposable
         Assert.All(runs, r => Assert.False(r.Loaded));
         store.Activity.End();
         WaitUntil(() => runs.All(r => r.Loaded), TimeSpan.FromSeconds(20), "every run read whole once quiet");
-        Assert.All(runs, r => Assert.Equal(20_000, r.Scalars.Values.Single().Count));
+        foreach (var run in runs)
+        {
+            // Read in slices, every value once and in order.
+            var series = run.Scalars.Values.Single();
+            Assert.Equal(60_000, series.Count);
+            var r = int.Parse(run.Name["run".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 0; i < series.Count; i += 997)
+            {
+                Assert.Equal(i, series.StepAt(i));
+                Assert.Equal(i * 0.5 + r, series.ValueAt(i));
+            }
+        }
+    }
+
+    /// <summary>The length of the file's last record (its records framed one after another from the start).</summary>
+    private static int LastRecordLength(byte[] file)
+    {
+        var at = 0;
+        var last = 0;
+        while (at < file.Length)
+        {
+            last = (int)BitConverter.ToUInt64(file, at) + TbPowerShell.Core.Records.TfRecord.Overhead;
+            at += last;
+        }
+        return last;
+    }
+
+    [Fact]
+    public void ARunEndingInARecordStillBeingWrittenIsReadWholeWithoutSpinning()
+    {
+        WriteRuns(1, 40_000);
+        var file = Directory.GetFiles(_dir.Sub("run0")).Single();
+        // Half of a record more: a writer in the middle of its next record.
+        var bytes = File.ReadAllBytes(file);
+        // (A valid header and the first bytes of its payload: the file's last record again, cut.)
+        using (var append = new FileStream(file, FileMode.Append)) append.Write(bytes.AsSpan(bytes.Length - LastRecordLength(bytes), 16));
+        using var store = new BoardStore(new BoardOptions { LogDirs = [_dir.Path], PollInterval = TimeSpan.FromSeconds(30) }, [_dir.Path]);
+        var run = store.Runs().Single();
+        store.StartPolling();
+        WaitUntil(() => run.Loaded, TimeSpan.FromSeconds(20), "the run read whole");
+        Assert.Equal(40_000, run.Scalars.Values.Single().Count);
     }
 
     [Fact]

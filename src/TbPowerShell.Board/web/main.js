@@ -427,9 +427,20 @@ async function loadRunsAndTags(pending) {
   renderTabs();
   renderView();
   firstLoadMark('tb-view');
-  renderRunList();
+  if (runListShown || state.tab !== 'scalars') renderRunList();
+  else {
+    // The page's first look: the run list (a row a run) is laid out after the first chart, or after a second at
+    // the latest, so that the first card's answer does not wait behind it.
+    runListShown = true;
+    let done = false;
+    const show = () => { if (!done) { done = true; renderRunList(); } };
+    window.addEventListener('tb-first-chart', () => setTimeout(show, 0), { once: true });
+    setTimeout(show, 1000);
+  }
   firstLoadMark('tb-run-list');
 }
+
+let runListShown = false;
 
 /** A performance mark while the first chart is awaited (the browser benchmark prints them). */
 function firstLoadMark(name) {

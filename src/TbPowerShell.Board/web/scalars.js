@@ -23,6 +23,7 @@ function markFirstDraw(card) {
   if (dbg && dbg.firstChartDrawn === undefined) {
     dbg.firstChartDrawn = performance.now();
     performance.mark('tb-first-chart');
+    window.dispatchEvent(new Event('tb-first-chart'));
   }
   // The first chart drawn from whole runs, not a preview.
   if (dbg && card.complete && dbg.completeChartDrawn === undefined) dbg.completeChartDrawn = performance.now();
@@ -58,41 +59,48 @@ function sortedByX(xs, cols) {
  * x values (uPlot draws all series over one x array) without losing a spike.
  */
 function snapToGrid(x, cols, x0, x1, slots) {
+  // Plain loops and typed arrays: this runs over every point of every run of a card, often before the page's code
+  // has been optimized (the first chart), where a closure a point costs more than the drawing.
   const w = (x1 - x0) / slots || 1;
+  const m = cols.length;
   const xs = [];
-  const out = cols.map(() => []);
-  let slot = null;
-  let lo = [], hi = [];
+  const out = [];
+  for (let k = 0; k < m; k++) out.push([]);
+  const lo = new Int32Array(m), hi = new Int32Array(m);
+  let slot = 0, open = false;
   const flush = () => {
-    if (slot === null) return;
     const xa = x0 + slot * w;
-    const pairs = cols.map((c, k) => (lo[k] <= hi[k] ? [lo[k], hi[k]] : [hi[k], lo[k]]));
-    const two = pairs.some(([a, b]) => a !== b);
+    let two = false;
+    for (let k = 0; k < m; k++) if (lo[k] !== hi[k]) { two = true; break; }
     xs.push(xa);
-    cols.forEach((c, k) => out[k].push(c[pairs[k][0]]));
+    for (let k = 0; k < m; k++) out[k].push(cols[k][Math.min(lo[k], hi[k])]);
     if (two) {
       xs.push(xa + w / 2);
-      cols.forEach((c, k) => out[k].push(c[pairs[k][1]]));
+      for (let k = 0; k < m; k++) out[k].push(cols[k][Math.max(lo[k], hi[k])]);
     }
   };
+  const below = x0 - w, above = x1 + w;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] < x0 - w || x[i] > x1 + w) continue;
-    const s = Math.floor((x[i] - x0) / w);
-    if (s !== slot) {
-      flush();
+    const xi = x[i];
+    if (xi < below || xi > above) continue;
+    const s = Math.floor((xi - x0) / w);
+    if (!open || s !== slot) {
+      if (open) flush();
       slot = s;
-      lo = cols.map(() => i);
-      hi = cols.map(() => i);
+      open = true;
+      lo.fill(i);
+      hi.fill(i);
       continue;
     }
-    cols.forEach((c, k) => {
+    for (let k = 0; k < m; k++) {
+      const c = cols[k];
       const v = c[i];
-      if (!Number.isFinite(v)) return;
+      if (!Number.isFinite(v)) continue;
       if (!(c[lo[k]] <= v)) lo[k] = i;
       if (!(c[hi[k]] >= v)) hi[k] = i;
-    });
+    }
   }
-  flush();
+  if (open) flush();
   return [xs, ...out];
 }
 

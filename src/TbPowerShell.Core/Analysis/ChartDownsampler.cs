@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TbPowerShell.Core.Analysis;
 
 /// <summary>
@@ -16,6 +17,7 @@ public static class ChartDownsampler
     /// <param name="points">The number of buckets (at least 1).</param>
     /// <param name="xmin">The first step wanted; null for the series' first.</param>
     /// <param name="xmax">The last step wanted; null for the series' last.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Downsample(long[] steps, double[] values, int points, long? xmin = null, long? xmax = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -34,6 +36,7 @@ public static class ChartDownsampler
     /// <param name="points">The number of buckets (at least 1).</param>
     /// <param name="xmin">The first step wanted; null for the series' first.</param>
     /// <param name="xmax">The last step wanted; null for the series' last.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Downsample(int count, Func<int, long> stepAt, Func<int, double> valueAt, int points, long? xmin = null, long? xmax = null)
     {
         ArgumentNullException.ThrowIfNull(stepAt);
@@ -81,6 +84,7 @@ public static class ChartDownsampler
     /// <param name="stepAt">The step of point i, ascending in i.</param>
     /// <param name="xmin">The first step wanted; null for the series' first.</param>
     /// <param name="xmax">The last step wanted; null for the series' last.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Lo, int Hi) Range(int count, Func<int, long> stepAt, long? xmin, long? xmax)
     {
         ArgumentNullException.ThrowIfNull(stepAt);
@@ -90,6 +94,7 @@ public static class ChartDownsampler
     }
 
     // The first index whose step fails before (steps ascending).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Bound(int count, Func<int, long> stepAt, Func<long, bool> before)
     {
         int lo = 0, hi = count;
