@@ -219,6 +219,37 @@ public sealed class BoardPageTests : IDisposable
         await PageSupport.ScreenshotAsync(page, nameof(TheFirstViewLoadsTheCardsInTheWindowAtOnceAndTheRestWhenScrolledTo));
     }
 
+    [Theory]
+    [InlineData("toplevel", new[] { "zeta", "train/loss", "Loss", "alpha/a" })]
+    [InlineData("prefixes", new[] { "train/loss", "beta/x", "Alpha/b", "alpha/a", "eval/acc" })]
+    public async Task TheFirstCardsPreviewAskedForBeforeTheModulesRunIsTheFirstCardsAndIsTaken(string name, string[] tags)
+    {
+        // boot.js picks the first card by main.js's order on its own: the card the page shows first must take it.
+        string logDir = _dir.Sub(name);
+        for (int r = 0; r < 2; r++)
+        {
+            using var writer = new TbWriter(Path.Combine(logDir, $"run{r}"));
+            for (long step = 0; step < 10; step++)
+            {
+                foreach (var tag in tags) writer.AddScalar(tag, step + r, step);
+            }
+        }
+        var server = Start(logDir);
+        var page = await _browser.NewPageAsync();
+        await PageSupport.OpenAsync(page, server.Url);
+        string firstCard = await page.Locator("#view .scalar-card").First.GetAttributeAsync("data-testid") ?? "";
+        await PageSupport.WaitForSeriesAsync(page, firstCard["card-".Length..], 2);
+        int taken = await page.EvaluateAsync<int>("() => window.tbDebug.firstPreviewTaken ?? -1");
+        int firstId = await page.EvaluateAsync<int>("name => window.tbDebug.board.tags.find(t => t.kind === 'scalar' && t.name === name).id", firstCard["card-".Length..]);
+        Assert.Equal(firstId, taken);
+
+        // A view with a tag filter in its URL shows another first card: no preview is asked for ahead, and it draws.
+        var filtered = await _browser.NewPageAsync();
+        await PageSupport.OpenAsync(filtered, server.Url, "#tags=" + Uri.EscapeDataString(tags[^1]));
+        await PageSupport.WaitForSeriesAsync(filtered, tags[^1], 2);
+        Assert.Equal(-1, await filtered.EvaluateAsync<int>("() => window.tbDebug.firstPreviewTaken ?? -1"));
+    }
+
     /// <summary>Stops the boards and deletes the logs.</summary>
     public void Dispose()
     {
