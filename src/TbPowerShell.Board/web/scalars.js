@@ -296,6 +296,15 @@ export class ScalarCard extends LazyCard {
    * smoothing is on) in the x window; an extreme only a little beyond that range is kept in view.
    */
   yRange(u, dmin, dmax) {
+    // uPlot asks again for the same range within one draw (data, then scales): the percentiles are sorted once.
+    const key = [u.scales.x.min, u.scales.x.max, dmin, dmax, state.logY, state.outliers, state.smoothing].join('|');
+    if (this.rangeMemo && this.rangeMemo.key === key && this.rangeMemo.lines === this.lines) return this.rangeMemo.range.slice();
+    const range = this.computeYRange(u, dmin, dmax);
+    this.rangeMemo = { key, lines: this.lines, range };
+    return range.slice();
+  }
+
+  computeYRange(u, dmin, dmax) {
     const log = state.logY;
     let lo = dmin, hi = dmax;
     if (state.outliers && this.lines.length) {
