@@ -97,8 +97,8 @@ internal sealed class BoardStore : IDisposable
 
     /// <summary>
     /// Does <paramref name="work"/> on each run in parallel, the runs whose lock is free first: a run that another thread
-    /// holds (the read-ahead, at a low priority, doing the same) is done after the others, so a request waits at most
-    /// for what that thread holds at the end, instead of queueing behind it run after run as both go down the list.
+    /// holds (the read-ahead, doing the same) is done after the others, so a request waits at most for what that
+    /// thread holds at the end, instead of queueing behind it run after run as both go down the list.
     /// </summary>
     private void FreeRunsFirst(List<BoardRun> runs, Func<BoardRun, object> gate, Action<BoardRun> work, int? threads = null)
     {
@@ -132,11 +132,7 @@ internal sealed class BoardStore : IDisposable
             ReadGrowth(run, out _, out _, PeekBytes);
             run.Peeked = true;
             // A run the peek read to its end (a small one) is read whole: no second read, and its summary is known now.
-            if (ReadToTheEnd(run))
-            {
-                foreach (var series in run.Scalars.Values) series.Trim();
-                run.Loaded = true;
-            }
+            if (ReadToTheEnd(run)) MarkLoaded(run);
         }
     }
 
@@ -199,7 +195,7 @@ internal sealed class BoardStore : IDisposable
     private static int BackgroundParallelism => Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Reads <paramref name="runs"/> whole (those not yet read, in parallel); true when that found new tags.</summary>
-    /// <remarks><paramref name="yieldToRequests"/>: the read-ahead's call, which waits before each run until no page request is in flight.</remarks>
+    /// <remarks><paramref name="yieldToRequests"/>: the read-ahead's call, which reads each run in slices (<see cref="LoadInSlices"/>).</remarks>
     public bool LoadAll(IEnumerable<BoardRun> runs, int? parallelism = null, bool yieldToRequests = false)
     {
         var unread = runs.Where(r => !r.Loaded).ToList();
@@ -267,8 +263,7 @@ internal sealed class BoardStore : IDisposable
         {
             if (run.Loaded) return false;
             ReadGrowth(run, out _, out var newTags);
-            foreach (var series in run.Scalars.Values) series.Trim();
-            run.Loaded = true;
+            MarkLoaded(run);
             return newTags && run.Peeked;
         }
     }
@@ -300,17 +295,20 @@ internal sealed class BoardStore : IDisposable
                 ReadGrowth(run, out _, out var newTags, SliceBytes);
                 found |= newTags;
                 // Read to the end, or no further (a record still being written at the end): read whole, as Load would.
-                if (ReadToTheEnd(run) || run.Files.Values.Sum(f => f.Offset) == before)
-                {
-                    foreach (var series in run.Scalars.Values) series.Trim();
-                    run.Loaded = true;
-                }
+                if (ReadToTheEnd(run) || run.Files.Values.Sum(f => f.Offset) == before) MarkLoaded(run);
             }
             // Half a core at most: as long a rest as the slice took, so a browser on this machine keeps the rest.
             var took = System.Diagnostics.Stopwatch.GetElapsedTime(slice);
             if (!run.Loaded && _stop.Token.WaitHandle.WaitOne(took < MaxRest ? took : MaxRest)) return false;
         }
         return found && run.Peeked;
+    }
+
+    /// <summary>A run read whole: its series drop the room left by growth, and later reads only follow its growth.</summary>
+    private static void MarkLoaded(BoardRun run)
+    {
+        foreach (var series in run.Scalars.Values) series.Trim();
+        run.Loaded = true;
     }
 
     /// <summary>True when every file of the run has been read as far as it was long at the last look (or is broken there).</summary>

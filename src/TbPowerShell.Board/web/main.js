@@ -3,7 +3,7 @@
 import * as api from 'tb/api.js';
 import { state, set, onChange, regex } from 'tb/state.js';
 import { runColor } from 'tb/colors.js';
-import { el, fmtInt, debounce } from 'tb/util.js';
+import { el, fmtInt, debounce, firstChartMark } from 'tb/util.js';
 import { ScalarCard } from 'tb/scalars.js';
 // Second-level modules named here too, so the browser fetches them in the first wave.
 import 'tb/smoothing.js';
@@ -418,7 +418,7 @@ onChange(changed => {
 
 async function loadRunsAndTags(pending) {
   const [runs, tags] = await (pending || Promise.all([api.runs(), api.tags()]));
-  firstLoadMark('tb-lists');
+  firstChartMark('tb-lists');
   board.runs = runs;
   board.tags = tags;
   board.runsById = new Map(runs.map(r => [r.id, r]));
@@ -426,7 +426,7 @@ async function loadRunsAndTags(pending) {
   // The cards first, so the first chart's request leaves before the run list (a row per run) is laid out.
   renderTabs();
   renderView();
-  firstLoadMark('tb-view');
+  firstChartMark('tb-view');
   if (runListShown || state.tab !== 'scalars') renderRunList();
   else {
     // The page's first look: the run list (a row a run) is laid out after the first chart, or after a second at
@@ -437,15 +437,11 @@ async function loadRunsAndTags(pending) {
     window.addEventListener('tb-first-chart', () => setTimeout(show, 0), { once: true });
     setTimeout(show, 1000);
   }
-  firstLoadMark('tb-run-list');
+  firstChartMark('tb-run-list');
 }
 
 let runListShown = false;
 
-/** A performance mark while the first chart is awaited (the browser benchmark prints them). */
-function firstLoadMark(name) {
-  if (debug.firstChartDrawn === undefined) performance.mark(name);
-}
 
 const refreshRuns = debounce(async () => {
   try {
@@ -515,7 +511,7 @@ async function start() {
     const infoP = api.info();
     const listsP = Promise.all([api.runs(), api.tags()]);
     board.info = await infoP;
-    firstLoadMark('tb-info');
+    firstChartMark('tb-info');
     const title = board.info.title || 'TbPowerShell Board';
     document.title = title;
     $('title').textContent = title;

@@ -6,7 +6,7 @@ import * as api from 'tb/api.js';
 import { state, regex } from 'tb/state.js';
 import { runColor, withAlpha } from 'tb/colors.js';
 import { smooth, smoothSparse } from 'tb/smoothing.js';
-import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast, LazyCard } from 'tb/util.js';
+import { el, fmtNum, fmtInt, fmtDuration, fmtTime, download, safeName, copyText, nearest, toast, LazyCard, firstChartMark } from 'tb/util.js';
 
 const CHART_HEIGHT = 210;
 // The most the server accepts; it sends every point when the range holds at most 4 x points.
@@ -193,13 +193,13 @@ export class ScalarCard extends LazyCard {
     this.previewAsked = true;
     this.loading = (async () => {
       try {
-        if (!window.tbDebug?.firstChartDrawn) performance.mark('tb-scalars-ask-' + this.tag.id);
+        firstChartMark('tb-scalars-ask-' + this.tag.id);
         const res = runIds.length
           ? await api.scalars(this.tag.id, runIds, this.points(),
             zoomFetch ? Math.floor(zoomFetch.min) : undefined, zoomFetch ? Math.ceil(zoomFetch.max) : undefined, preview)
           : { series: [] };
         if (res.series.some(s => s.preview)) this.reloadAfter = true;
-        if (!window.tbDebug?.firstChartDrawn) performance.mark('tb-scalars-' + this.tag.id);
+        firstChartMark('tb-scalars-' + this.tag.id);
         this.series = res.series || [];
         this.rangeLoaded = zoomFetch;
         this.footEl.classList.remove('error');
@@ -410,7 +410,7 @@ export class ScalarCard extends LazyCard {
     const d0 = performance.now();
     const { data, opts, bands } = this.chartData();
     this.dataMs = performance.now() - d0;
-    if (window.tbDebug && window.tbDebug.firstChartDrawn === undefined) performance.mark('tb-chart-data');
+    firstChartMark('tb-chart-data');
     // A line of one point has no segment to draw: it is shown as a dot.
     const lone = o => !!(o.line && o.line.x.length === 1);
     const signature = JSON.stringify([opts.map(o => o.label + o.stroke + lone(o)), state.xAxis, state.logY, state.outliers, bands.length,
@@ -470,7 +470,7 @@ export class ScalarCard extends LazyCard {
       },
     }, data, this.chartEl);
     this.plotOpts = opts;
-    if (window.tbDebug && window.tbDebug.firstChartDrawn === undefined) performance.mark('tb-chart-made');
+    firstChartMark('tb-chart-made');
     if (this.zoom) this.plot.setScale('x', { min: this.zoom.min, max: this.zoom.max });
   }
 

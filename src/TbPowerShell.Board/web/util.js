@@ -152,3 +152,9 @@ export class LazyCard {
     if (this.visible) this.load();
   }
 }
+
+/** A performance mark while the page's first chart is awaited (the browser benchmark prints them). */
+export function firstChartMark(name) {
+  const dbg = window.tbDebug;
+  if (dbg && dbg.firstChartDrawn === undefined) performance.mark(name);
+}
